@@ -1,0 +1,201 @@
+//! Checking: resolve every source path and target field against the schemas,
+//! type-check, and lower to the typed IR.
+//!
+//! Entry point: [`check`]. One `check_<node>` method per AST node on
+//! [`Checker`]; each returns `Option<ir::...>` and records errors instead of
+//! stopping, so one run reports every problem in the file.
+
+mod builtins;
+mod error;
+mod expr;
+mod scope;
+mod source;
+mod target;
+
+pub use error::{similar, CheckError, CheckErrorKind, Severity};
+
+use crate::ir::{self, Loc, Origin, Seg};
+use crate::schema::Node;
+use crate::span::{line_col, Span};
+use crate::syntax::ast;
+use scope::Scopes;
+
+/// Everything the checker needs besides the AST (already loaded: no IO here).
+#[derive(Debug)]
+pub struct Inputs<'a> {
+    /// Mapping file name used in runtime error locations.
+    pub file_name: &'a str,
+    /// The mapping text (for line/column of locations).
+    pub text: &'a str,
+    /// Source schema (the whole payload).
+    pub source: &'a Node,
+    /// Target schema.
+    pub target: &'a Node,
+    /// Lookup tables, in header order.
+    pub tables: Vec<ir::Table>,
+}
+
+/// Check a parsed mapping. Returns the IR when there is no error, and every
+/// error and warning found.
+pub fn check(file: &ast::MappingFile, inputs: Inputs<'_>) -> (Option<ir::Mapping>, Vec<CheckError>) {
+    let mut checker = Checker::new(&inputs);
+    let mapping = checker.check_file(file, &inputs);
+    let mut errors = checker.errors;
+    errors.sort_by_key(|e| (e.span.start, e.span.end));
+    let failed = errors.iter().any(|e| e.severity == Severity::Error);
+    (mapping.filter(|_| !failed), errors)
+}
+
+/// What a new binding holds.
+pub(crate) struct BindingValue {
+    pub ty: ir::Ty,
+    pub optional: bool,
+    pub origin: Origin,
+    pub node: Option<Node>,
+}
+
+/// The checking context.
+pub(crate) struct Checker<'a> {
+    text: &'a str,
+    tables: Vec<ir::Table>,
+    /// Source shapes being built, and the schema node of each.
+    shapes: Vec<ir::Shape>,
+    shape_nodes: Vec<Node>,
+    record_origin: Origin,
+    scopes: Scopes,
+    locals: usize,
+    /// Per local: payload origin and (for source values) schema node.
+    local_origins: Vec<Origin>,
+    local_nodes: Vec<Option<Node>>,
+    errors: Vec<CheckError>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(inputs: &Inputs<'a>) -> Self {
+        Self {
+            text: inputs.text,
+            tables: inputs.tables.clone(),
+            shapes: Vec::new(),
+            shape_nodes: Vec::new(),
+            record_origin: Vec::new(),
+            scopes: Scopes::default(),
+            locals: 0,
+            local_origins: Vec::new(),
+            local_nodes: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub(crate) fn error(&mut self, kind: CheckErrorKind, span: Span) {
+        let severity = kind.severity();
+        self.errors.push(CheckError {
+            kind,
+            span,
+            severity,
+        });
+    }
+
+    pub(crate) fn loc(&self, span: Span) -> Loc {
+        let (line, column) = line_col(self.text, span.start);
+        Loc { line, column }
+    }
+
+    /// A fresh local with its payload origin and schema node.
+    pub(crate) fn new_local(&mut self, origin: Origin, node: Option<Node>) -> ir::LocalId {
+        self.local_origins.push(origin);
+        self.local_nodes.push(node);
+        self.locals += 1;
+        self.locals - 1
+    }
+
+    /// Payload origin of a local.
+    pub(crate) fn local_origin(&self, local: ir::LocalId) -> Origin {
+        self.local_origins.get(local).cloned().unwrap_or_default()
+    }
+
+    /// Bind `name` to a fresh local in the innermost scope.
+    pub(crate) fn bind(
+        &mut self,
+        name: &ast::Ident,
+        value: BindingValue,
+        kind: scope::BindingKind,
+    ) -> ir::LocalId {
+        let local = self.new_local(value.origin, value.node);
+        self.scopes.bind(scope::Binding {
+            name: name.name.clone(),
+            local,
+            ty: value.ty,
+            optional: value.optional,
+            span: name.span,
+            kind,
+            used: false,
+        });
+        local
+    }
+
+    fn check_file(&mut self, file: &ast::MappingFile, inputs: &Inputs<'_>) -> Option<ir::Mapping> {
+        let header = &file.header;
+        self.check_title(header, inputs.target);
+        let record = self.check_record_path(header, inputs.source)?;
+        self.shape_for(&record);
+        let body = self.check_block(&file.items, inputs.target, header.target_name.span);
+        Some(ir::Mapping {
+            id: header.id.name.clone(),
+            target: header.target_name.name.clone(),
+            file: inputs.file_name.to_owned(),
+            at: header
+                .source
+                .as_ref()
+                .map(|s| s.at.iter().map(|i| i.name.clone()).collect())
+                .unwrap_or_default(),
+            shapes: std::mem::take(&mut self.shapes),
+            tables: self.tables.clone(),
+            locals: self.locals,
+            body: body?,
+        })
+    }
+
+    /// `mapping x.y -> SalesOrder` must name the target schema's `title`.
+    fn check_title(&mut self, header: &ast::Header, target: &Node) {
+        let Some(title) = &target.title else { return };
+        if *title != header.target_name.name {
+            self.error(
+                CheckErrorKind::TargetTitle {
+                    written: header.target_name.name.clone(),
+                    title: title.clone(),
+                },
+                header.target_name.span,
+            );
+        }
+    }
+
+    /// Resolve `source ... at .a.b` to the record's schema node.
+    fn check_record_path(&mut self, header: &ast::Header, source: &Node) -> Option<Node> {
+        let mut node = source;
+        let Some(decl) = &header.source else {
+            return Some(node.clone());
+        };
+        for step in &decl.at {
+            match node.property(&step.name) {
+                Some(next) => node = next,
+                None => {
+                    let path: Vec<&str> = decl.at.iter().map(|i| i.name.as_str()).collect();
+                    self.error(
+                        CheckErrorKind::BadRecordPath {
+                            path: format!(".{}", path.join(".")),
+                        },
+                        step.span,
+                    );
+                    return None;
+                }
+            }
+            self.record_origin.push(Seg::Key(step.name.clone()));
+        }
+        Some(node.clone())
+    }
+
+    /// Origin of the record itself (`$.order`).
+    pub(crate) fn record_origin(&self) -> Origin {
+        self.record_origin.clone()
+    }
+}

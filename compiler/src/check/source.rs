@@ -1,0 +1,184 @@
+//! Source paths: resolving `.field` against the source schema and recording
+//! each read in the shape of its object.
+
+use super::{CheckErrorKind, Checker};
+use crate::ir::{Base, Expr, ExprKind, Origin, Seg, Shape, ShapeField, ShapeId, Step, Ty};
+use crate::schema::{Kind, Node};
+use crate::syntax::ast::Ident;
+
+impl Checker<'_> {
+    /// The shape of a source object schema (one per schema location).
+    pub(crate) fn shape_for(&mut self, node: &Node) -> ShapeId {
+        if let Some(id) = self.shape_nodes.iter().position(|n| n.origin == node.origin) {
+            return id;
+        }
+        self.shapes.push(Shape {
+            origin: node.origin.clone(),
+            ..Shape::default()
+        });
+        self.shape_nodes.push(node.clone());
+        self.shapes.len() - 1
+    }
+
+    /// The value type of a source schema node.
+    fn source_ty(&mut self, node: &Node, field: &Ident) -> Option<Ty> {
+        let unsupported = |kinds: String| CheckErrorKind::UnsupportedSourceType {
+            field: field.name.clone(),
+            kinds,
+        };
+        let ty = match node.single_kind() {
+            Some(Kind::String) => Ty::String,
+            Some(Kind::Integer) => Ty::Int,
+            Some(Kind::Number) => Ty::Decimal,
+            Some(Kind::Boolean) => Ty::Bool,
+            Some(Kind::Object) => Ty::Source(self.shape_for(node)),
+            Some(Kind::Array) => {
+                let items = node.items.as_deref().cloned().unwrap_or_default();
+                if items.nullable() {
+                    self.error(unsupported("array of nullable items".into()), field.span);
+                    return None;
+                }
+                Ty::Array(Box::new(self.source_ty(&items, field)?))
+            }
+            Some(Kind::Null) => Ty::Null,
+            None if node.kinds == [Kind::Null] => Ty::Null,
+            None => {
+                let kinds: Vec<&str> = node.kinds.iter().map(|k| k.name()).collect();
+                let kinds = if kinds.is_empty() {
+                    "any type (no `type` in the schema)".to_owned()
+                } else {
+                    kinds.join(" | ")
+                };
+                self.error(unsupported(kinds), field.span);
+                return None;
+            }
+        };
+        Some(ty)
+    }
+
+    /// Read `.name` from an object of shape `shape`: its type and whether it
+    /// may be missing or null.
+    pub(crate) fn read_field(&mut self, shape: ShapeId, name: &Ident) -> Option<(Ty, bool)> {
+        let node = self.shape_nodes.get(shape)?.clone();
+        let Some(prop) = node.property(&name.name) else {
+            let names = node.properties.iter().map(|(n, _)| n.as_str());
+            self.error(
+                CheckErrorKind::UnknownSourceField {
+                    name: name.name.clone(),
+                    candidates: super::similar(&name.name, names),
+                    schema: node.origin.clone(),
+                },
+                name.span,
+            );
+            return None;
+        };
+        let optional = !node.requires(&name.name) || prop.nullable();
+        let ty = self.source_ty(prop, name)?;
+        let field = ShapeField {
+            ty: ty.clone(),
+            optional,
+        };
+        if let Some(shape) = self.shapes.get_mut(shape) {
+            shape.fields.insert(name.name.clone(), field);
+        }
+        Some((ty, optional))
+    }
+
+    /// Extend a source path (or start one at a local) with `.name`.
+    pub(crate) fn extend_path(&mut self, base: Expr, name: &Ident) -> Option<Expr> {
+        let Ty::Source(shape) = base.ty else {
+            self.error(
+                CheckErrorKind::TypeMismatch {
+                    expected: "a source object".into(),
+                    found: base.ty.to_string(),
+                    hint: Some(format!("`.{}` reads a field of an object from the payload", name.name)),
+                },
+                base.span,
+            );
+            return None;
+        };
+        let (ty, field_optional) = self.read_field(shape, name)?;
+        let step = Step::Field {
+            name: name.name.clone(),
+            optional: field_optional,
+        };
+        let (path_base, base_optional, steps) = match base.kind {
+            ExprKind::Path {
+                base,
+                base_optional,
+                mut steps,
+            } => {
+                steps.push(step);
+                (base, base_optional, steps)
+            }
+            ExprKind::Local(local) => (Base::Local(local), base.optional, vec![step]),
+            _ => {
+                self.error(
+                    CheckErrorKind::TypeMismatch {
+                        expected: "a path or a name".into(),
+                        found: "a computed object".into(),
+                        hint: Some("bind the object with `with x = ... { }` first".into()),
+                    },
+                    base.span,
+                );
+                return None;
+            }
+        };
+        let span = base.span.to(name.span);
+        Some(Expr {
+            kind: ExprKind::Path {
+                base: path_base,
+                base_optional,
+                steps,
+            },
+            ty,
+            optional: base.optional || field_optional,
+            loc: self.loc(span),
+            span,
+        })
+    }
+
+    /// The payload origin of a value: where to point when it is bad.
+    pub(crate) fn origin_of(&mut self, expr: &Expr) -> Origin {
+        match &expr.kind {
+            ExprKind::Path { base, steps, .. } => {
+                let mut origin = match base {
+                    Base::Record => self.record_origin(),
+                    Base::Local(local) => self.local_origin(*local),
+                };
+                origin.extend(steps.iter().map(|s| match s {
+                    Step::Field { name, .. } => Seg::Key(name.clone()),
+                    Step::Index(i) => Seg::Index(*i),
+                }));
+                origin
+            }
+            ExprKind::Local(local) => self.local_origin(*local),
+            ExprKind::Binary(_, a, _) | ExprKind::Assert(a, _) | ExprKind::Unary(_, a) => {
+                self.origin_of(a)
+            }
+            ExprKind::Call(_, args, _) => match args.first() {
+                Some(first) => self.origin_of(first),
+                None => self.record_origin(),
+            },
+            _ => self.record_origin(),
+        }
+    }
+
+    /// The schema node a source path leads to (for enums).
+    pub(crate) fn path_node(&self, expr: &Expr) -> Option<Node> {
+        let ExprKind::Path { base, steps, .. } = &expr.kind else {
+            return None;
+        };
+        let mut node = match base {
+            Base::Record => self.shape_nodes.first()?,
+            Base::Local(local) => self.local_nodes.get(*local)?.as_ref()?,
+        };
+        for step in steps {
+            node = match step {
+                Step::Field { name, .. } => node.property(name)?,
+                Step::Index(_) => node.items.as_deref()?,
+            };
+        }
+        Some(node.clone())
+    }
+}

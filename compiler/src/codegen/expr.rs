@@ -1,0 +1,434 @@
+//! Value expressions: each IR expression becomes one Rust expression of the
+//! value's type (`Option<..>` when it may be absent). Fallible steps use `?`
+//! and attach the JSON path and mapping location only on the error path.
+
+use super::{ident, shapes, Generator};
+use crate::ir::{Base, Binary, Builtin, Expr, ExprKind, ForLoop, Lit, Origin, Step, Ty, Unary};
+
+/// The Rust type of a value (for `let` annotations).
+pub fn repr(mapping: &crate::ir::Mapping, ty: &Ty, optional: bool) -> String {
+    let base = match ty {
+        Ty::String => "Str<'_>".to_owned(),
+        Ty::Int => "i64".to_owned(),
+        Ty::Decimal => "Decimal".to_owned(),
+        Ty::Bool => "bool".to_owned(),
+        Ty::Timestamp => "Timestamp".to_owned(),
+        Ty::Money => "Money".to_owned(),
+        Ty::Null => "()".to_owned(),
+        Ty::Source(_) => format!("&{}", shapes::field_type(mapping, ty).replace("'a", "'_")),
+        Ty::Array(elem) => match **elem {
+            Ty::Source(_) => format!("&[{}]", shapes::field_type(mapping, elem).replace("'a", "'_")),
+            ref t => format!("Vec<{}>", repr(mapping, t, false)),
+        },
+        Ty::Output | Ty::Unknown => "_".to_owned(),
+    };
+    if optional || *ty == Ty::Null {
+        format!("Option<{base}>")
+    } else {
+        base
+    }
+}
+
+fn is_copy(ty: &Ty) -> bool {
+    match ty {
+        Ty::String => false,
+        Ty::Array(elem) => matches!(**elem, Ty::Source(_)),
+        _ => true,
+    }
+}
+
+/// Wrap a present value when the context expects an `Option`.
+fn wrap(code: String, from_optional: bool, to_optional: bool) -> String {
+    if to_optional && !from_optional {
+        format!("Some({code})")
+    } else {
+        code
+    }
+}
+
+/// Integers widen to decimals.
+fn as_decimal(code: String, ty: &Ty) -> String {
+    if *ty == Ty::Int {
+        format!("Decimal::from({code})")
+    } else {
+        code
+    }
+}
+
+/// A literal as a Rust value.
+pub fn literal(lit: &Lit) -> String {
+    match lit {
+        Lit::String(s) => format!("Str::Borrowed({})", ident::string_literal(s)),
+        Lit::Int(i) => format!("{i}i64"),
+        Lit::Decimal(d) => format!("Decimal::from_i128_with_scale({}, {})", d.mantissa(), d.scale()),
+        Lit::Bool(b) => b.to_string(),
+        Lit::Timestamp(t) => format!("runtime::time::from_parts({}, {})", t.as_second(), t.subsec_nanosecond()),
+        Lit::Null => "None".to_owned(),
+    }
+}
+
+impl Generator<'_> {
+    /// The Rust expression computing `e`.
+    pub(crate) fn expr(&mut self, e: &Expr) -> String {
+        match &e.kind {
+            ExprKind::Lit(lit) => literal(lit),
+            ExprKind::Path { base, base_optional, steps } => self.path(*base, *base_optional, steps, &e.ty),
+            ExprKind::Local(local) if is_copy(&e.ty) => format!("l{local}"),
+            ExprKind::Local(local) => format!("l{local}.clone()"),
+            ExprKind::Unary(op, x) => self.unary(*op, x, e),
+            ExprKind::Binary(op, a, b) => self.binary(*op, a, b, e),
+            ExprKind::Assert(x, origin) => {
+                let value = self.expr(x);
+                let fail = self.fail_with("Fault::missing()", origin, e);
+                format!("match {value} {{ Some(v) => v, None => {fail} }}")
+            }
+            ExprKind::Call(builtin, args, origin) => self.call(*builtin, args, origin, e),
+            ExprKind::If(c, a, b) => {
+                let cond = self.expr(c);
+                let then = wrap(self.expr(a), a.optional, e.optional);
+                let otherwise = match b {
+                    Some(b) => wrap(self.expr(b), b.optional, e.optional),
+                    None => "None".to_owned(),
+                };
+                format!("if {cond} {{ {then} }} else {{ {otherwise} }}")
+            }
+            ExprKind::Match { scrutinee, arms, otherwise, origin } => {
+                self.match_expr(scrutinee, arms, otherwise.as_deref(), origin, e)
+            }
+            ExprKind::Lookup(table, key, origin) => self.lookup(*table, key, origin, e),
+            ExprKind::For(f) => self.for_expr(f),
+            ExprKind::With { local, value, body } => {
+                let value = self.expr(value);
+                let body_code = wrap(self.expr(body), body.optional, true);
+                format!("match {value} {{ Some(l{local}) => {body_code}, None => None }}")
+            }
+            ExprKind::Array(items) if items.is_empty() => "Vec::new()".to_owned(),
+            ExprKind::Array(items) => {
+                let items: Vec<String> = items.iter().map(|i| self.expr(i)).collect();
+                format!("vec![{}]", items.join(", "))
+            }
+            ExprKind::Object(_) => "()".to_owned(),
+        }
+    }
+
+    /// `return Err(fault.at(path, location))`.
+    fn fail_with(&mut self, fault: &str, origin: &Origin, e: &Expr) -> String {
+        let path = self.path_closure(origin);
+        let location = self.location(e.loc);
+        format!("return Err({fault}.at({path}, &{location}))")
+    }
+
+    fn local_shape(&self, local: usize) -> Option<usize> {
+        match self.local_types.get(local) {
+            Some(Ty::Source(shape)) => Some(*shape),
+            _ => None,
+        }
+    }
+
+    fn path(&mut self, base: Base, base_optional: bool, steps: &[Step], ty: &Ty) -> String {
+        let (mut code, mut optional, mut shape) = match base {
+            Base::Record => ("l_record".to_owned(), false, Some(0)),
+            Base::Local(local) => (format!("l{local}"), base_optional, self.local_shape(local)),
+        };
+        for step in steps {
+            match step {
+                Step::Field { name, optional: field_optional } => {
+                    let field = match shape {
+                        Some(s) => shapes::field_name(self.mapping, s, name),
+                        None => ident::field(name),
+                    };
+                    code = match (optional, field_optional) {
+                        (false, false) => format!("(&{code}.{field})"),
+                        (false, true) => format!("{code}.{field}.as_ref()"),
+                        (true, false) => format!("{code}.map(|v| &v.{field})"),
+                        (true, true) => format!("{code}.and_then(|v| v.{field}.as_ref())"),
+                    };
+                    optional |= *field_optional;
+                    let next = shape.and_then(|s| self.mapping.shapes.get(s)?.fields.get(name));
+                    shape = match next.map(|f| &f.ty) {
+                        Some(Ty::Source(s)) => Some(*s),
+                        Some(Ty::Array(elem)) => match **elem {
+                            Ty::Source(s) => Some(s),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                }
+                Step::Index(i) => {
+                    code = if optional {
+                        format!("{code}.and_then(|v| v.get({i}))")
+                    } else {
+                        format!("{code}.get({i})")
+                    };
+                    optional = true;
+                }
+            }
+        }
+        let convert = |x: &str| match ty {
+            Ty::String => format!("Str::Borrowed(&**{x})"),
+            Ty::Int | Ty::Bool => format!("*{x}"),
+            Ty::Decimal => format!("{x}.0"),
+            Ty::Array(elem) => match **elem {
+                Ty::Source(_) => format!("{x}.as_slice()"),
+                Ty::String => format!("{x}.iter().map(|s| Str::Borrowed(&**s)).collect::<Vec<_>>()"),
+                Ty::Decimal => format!("{x}.iter().map(|d| d.0).collect::<Vec<_>>()"),
+                _ => format!("{x}.clone()"),
+            },
+            Ty::Null => "()".to_owned(),
+            _ => x.to_owned(),
+        };
+        if optional {
+            format!("{code}.map(|x| {})", convert("x"))
+        } else {
+            let x = convert(&code);
+            if *ty == Ty::Null {
+                "None::<()>".to_owned()
+            } else {
+                x
+            }
+        }
+    }
+
+    fn unary(&mut self, op: Unary, x: &Expr, e: &Expr) -> String {
+        let value = self.expr(x);
+        match op {
+            Unary::NegInt => {
+                let origin = self.record_origin();
+                let blame = self.blame(&origin, e.loc);
+                format!(
+                    "{value}.checked_neg().ok_or_else(|| Fault::new(runtime::ErrorCode::Arithmetic, \"integer negation overflowed\")){blame}"
+                )
+            }
+            Unary::NegDecimal => format!("(-{value})"),
+            Unary::Not => format!("(!{value})"),
+        }
+    }
+
+    fn binary(&mut self, op: Binary, a: &Expr, b: &Expr, e: &Expr) -> String {
+        if op == Binary::Default {
+            return self.default(a, b);
+        }
+        if op == Binary::Eq || op == Binary::Ne {
+            let eq = self.equality(a, b);
+            return if op == Binary::Eq { eq } else { format!("(!{eq})") };
+        }
+        let (x, y) = (self.expr(a), self.expr(b));
+        let origin = self.record_origin();
+        match op {
+            Binary::And => format!("({x} && {y})"),
+            Binary::Or => format!("({x} || {y})"),
+            Binary::Lt => format!("({x} < {y})"),
+            Binary::Le => format!("({x} <= {y})"),
+            Binary::Gt => format!("({x} > {y})"),
+            Binary::Ge => format!("({x} >= {y})"),
+            Binary::Concat => format!("Str::Owned(runtime::text::concat(&{x}, &{y}))"),
+            Binary::Int(c) => {
+                let blame = self.blame(&origin, e.loc);
+                format!("runtime::decimal::int_op({x}, {y}, '{c}'){blame}")
+            }
+            Binary::Decimal(c) => {
+                let f = match c {
+                    '+' => "add",
+                    '-' => "sub",
+                    '*' => "mul",
+                    _ => "div",
+                };
+                let (x, y) = (as_decimal(x, &a.ty), as_decimal(y, &b.ty));
+                let blame = self.blame(&origin, e.loc);
+                format!("runtime::decimal::{f}({x}, {y}){blame}")
+            }
+            Binary::Money(c) => {
+                let f = if c == '+' { "add" } else { "sub" };
+                let blame = self.blame(&origin, e.loc);
+                format!("{x}.{f}({y}){blame}")
+            }
+            _ => "()".to_owned(),
+        }
+    }
+
+    fn default(&mut self, a: &Expr, b: &Expr) -> String {
+        let x = self.expr(a);
+        if !a.optional {
+            return x;
+        }
+        let empty_slice = matches!(&b.kind, ExprKind::Array(items) if items.is_empty())
+            && matches!(&a.ty, Ty::Array(elem) if matches!(**elem, Ty::Source(_)));
+        let y = if empty_slice { "Default::default()".to_owned() } else { self.expr(b) };
+        let t = self.temp();
+        if b.optional {
+            format!("match {x} {{ Some({t}) => Some({t}), None => {y} }}")
+        } else {
+            format!("match {x} {{ Some({t}) => {t}, None => {y} }}")
+        }
+    }
+
+    fn equality(&mut self, a: &Expr, b: &Expr) -> String {
+        let null = |e: &Expr| matches!(e.kind, ExprKind::Lit(Lit::Null));
+        match (null(a), null(b)) {
+            (true, true) => return "true".to_owned(),
+            (true, false) | (false, true) => {
+                let other = if null(a) { b } else { a };
+                let code = self.expr(other);
+                return if other.optional { format!("{code}.is_none()") } else { "false".to_owned() };
+            }
+            (false, false) => {}
+        }
+        let optional = a.optional || b.optional;
+        let x = wrap(self.expr(a), a.optional, optional);
+        let y = wrap(self.expr(b), b.optional, optional);
+        format!("({x} == {y})")
+    }
+
+    /// `x == lit` for a match pattern.
+    fn pattern(&self, scrutinee: &str, lit: &Lit, optional: bool) -> String {
+        if *lit == Lit::Null {
+            return if optional { format!("{scrutinee}.is_none()") } else { "false".to_owned() };
+        }
+        let value = match lit {
+            Lit::String(s) => ident::string_literal(s),
+            other => literal(other),
+        };
+        if optional {
+            match lit {
+                Lit::String(_) => format!("{scrutinee}.as_deref() == Some({value})"),
+                _ => format!("{scrutinee} == Some({value})"),
+            }
+        } else {
+            format!("{scrutinee} == {value}")
+        }
+    }
+
+    fn describe(ty: &Ty, optional: bool, var: &str) -> String {
+        let present = |v: &str| match ty {
+            Ty::String => format!("format!(\"{{:?}}\", {v})"),
+            _ => format!("{v}.to_string()"),
+        };
+        if optional {
+            format!("match &{var} {{ Some(v) => {}, None => String::from(\"null\") }}", present("v"))
+        } else {
+            present(var)
+        }
+    }
+
+    fn match_expr(
+        &mut self,
+        scrutinee: &Expr,
+        arms: &[(Vec<Lit>, Expr)],
+        otherwise: Option<&Expr>,
+        origin: &Origin,
+        e: &Expr,
+    ) -> String {
+        let t = self.temp();
+        let value = self.expr(scrutinee);
+        let mut code = format!("{{ let {t} = {value}; ");
+        for (i, (patterns, arm)) in arms.iter().enumerate() {
+            let conds: Vec<String> = patterns.iter().map(|p| self.pattern(&t, p, scrutinee.optional)).collect();
+            let body = wrap(self.expr(arm), arm.optional, e.optional);
+            let keyword = if i == 0 { "if" } else { " else if" };
+            code.push_str(&format!("{keyword} {} {{ {body} }}", conds.join(" || ")));
+        }
+        let last = match otherwise {
+            Some(o) => wrap(self.expr(o), o.optional, e.optional),
+            None => {
+                let description = Self::describe(&scrutinee.ty, scrutinee.optional, &t);
+                self.fail_with(&format!("Fault::no_arm(&{description})"), origin, e)
+            }
+        };
+        if arms.is_empty() {
+            code.push_str(&format!("{last} }}"));
+        } else {
+            code.push_str(&format!(" else {{ {last} }} }}"));
+        }
+        code
+    }
+
+    fn lookup(&mut self, table: usize, key: &Expr, origin: &Origin, e: &Expr) -> String {
+        let key_code = self.expr(key);
+        let Some(t) = self.mapping.tables.get(table) else { return "None".to_owned() };
+        let name = ident::string_literal(&t.name);
+        let convert = if t.value_ty == Ty::String { "Str::Borrowed(v)" } else { "v" };
+        let k = self.temp();
+        let fail = self.fail_with(&format!("Fault::table_miss({name}, &{k})"), origin, e);
+        let found = format!("match table_{table}(&{k}) {{ Some(v) => {convert}, None => {fail} }}");
+        if key.optional {
+            format!("match {key_code} {{ Some({k}) => Some({found}), None => None }}")
+        } else {
+            format!("{{ let {k} = {key_code}; {found} }}")
+        }
+    }
+
+    fn for_expr(&mut self, f: &ForLoop) -> String {
+        let source = self.expr(&f.source);
+        let i = self.temp();
+        let filter = match &f.filter {
+            Some(cond) => format!("if !({}) {{ continue; }} ", self.expr(cond)),
+            None => String::new(),
+        };
+        let body = self.expr(&f.body);
+        format!(
+            "{{ let mut acc = Vec::new(); for ({i}, l{item}) in ({source}).into_iter().enumerate() {{ let l{index} = {i} as i64; {filter}acc.push({body}); }} acc }}",
+            item = f.item,
+            index = f.index,
+        )
+    }
+
+    fn call(&mut self, builtin: Builtin, args: &[Expr], origin: &Origin, e: &Expr) -> String {
+        let codes: Vec<String> = args.iter().map(|a| self.expr(a)).collect();
+        let arg = |i: usize| codes.get(i).cloned().unwrap_or_default();
+        let ty = |i: usize| args.get(i).map_or(Ty::Unknown, |a| a.ty.clone());
+        let (a, b, c) = (arg(0), arg(1), arg(2));
+        let fallible = matches!(
+            builtin,
+            Builtin::Int | Builtin::Decimal | Builtin::Round | Builtin::Money | Builtin::FromMinor
+                | Builtin::ToMinor | Builtin::Timestamp | Builtin::ParseTime | Builtin::FormatTime | Builtin::Sum
+        );
+        let blame = if fallible { self.blame(origin, e.loc) } else { String::new() };
+        match builtin {
+            Builtin::Lower => format!("Str::Owned(runtime::text::lower(&{a}))"),
+            Builtin::Upper => format!("Str::Owned(runtime::text::upper(&{a}))"),
+            Builtin::Trim => format!("runtime::text::trim({a})"),
+            Builtin::Replace => format!("Str::Owned(runtime::text::replace(&{a}, &{b}, &{c}))"),
+            Builtin::Split => {
+                format!("runtime::text::split(&{a}, &{b}).into_iter().map(Str::Owned).collect::<Vec<_>>()")
+            }
+            Builtin::Join => format!("Str::Owned(runtime::text::join(&{a}, &{b}))"),
+            Builtin::Concat => codes
+                .iter()
+                .skip(1)
+                .fold(a.clone(), |acc, next| format!("Str::Owned(runtime::text::concat(&{acc}, &{next}))")),
+            Builtin::Len => format!("runtime::text::len(&{a})"),
+            Builtin::Sha256 => format!("Str::Owned(runtime::text::sha256(&{a}))"),
+            Builtin::String => match ty(0) {
+                Ty::String => a,
+                Ty::Int => format!("Str::Owned(runtime::text::from_int({a}))"),
+                Ty::Decimal => format!("Str::Owned(runtime::text::from_decimal({a}))"),
+                Ty::Bool => format!("Str::Owned(runtime::text::from_bool({a}))"),
+                _ => format!("Str::Owned({a}.to_string())"),
+            },
+            Builtin::Int => match ty(0) {
+                Ty::String => format!("runtime::text::to_int(&{a}){blame}"),
+                _ => a,
+            },
+            Builtin::Decimal => match ty(0) {
+                Ty::String => format!("runtime::decimal::parse(&{a}){blame}"),
+                t => as_decimal(a, &t),
+            },
+            Builtin::Round => format!("runtime::decimal::round({}, {b}, &{c}){blame}", as_decimal(a.clone(), &ty(0))),
+            Builtin::Money => format!("Money::new({}, &{b}){blame}", as_decimal(a.clone(), &ty(0))),
+            Builtin::FromMinor => format!("Money::from_minor({a}, &{b}){blame}"),
+            Builtin::ToMinor => format!("{a}.to_minor(){blame}"),
+            Builtin::Amount => format!("{a}.amount"),
+            Builtin::Currency => format!("Str::Owned({a}.currency.as_str().to_owned())"),
+            Builtin::Timestamp => format!("runtime::time::parse_rfc3339(&{a}){blame}"),
+            Builtin::ParseTime => format!("runtime::time::parse_format(&{a}, &{b}, &{c}){blame}"),
+            Builtin::FormatTime => format!("Str::Owned(runtime::time::format({a}, &{b}, &{c}){blame})"),
+            Builtin::Sum if e.ty == Ty::Decimal => format!("runtime::decimal::sum({a}){blame}"),
+            Builtin::Sum => format!("runtime::decimal::sum_int({a}){blame}"),
+            Builtin::Count => format!("({a}.len() as i64)"),
+            Builtin::Min => format!("{a}.into_iter().min()"),
+            Builtin::Max => format!("{a}.into_iter().max()"),
+            Builtin::IsPresent if args.first().is_some_and(|x| x.optional) => format!("{a}.is_some()"),
+            Builtin::IsPresent => "true".to_owned(),
+        }
+    }
+}

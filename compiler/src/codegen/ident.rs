@@ -1,0 +1,60 @@
+//! Schema and mapping names -> Rust identifiers, in one place.
+
+/// Rust keywords (strict and reserved) that cannot be field names.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
+    "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self",
+    "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract",
+    "become", "box", "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
+];
+
+/// A field identifier for a JSON property name: invalid characters become
+/// `_`, a leading digit gets a `_` prefix, keywords get a `_` suffix.
+pub fn field(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .collect();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    if KEYWORDS.contains(&out.as_str()) || out == "_" {
+        out.push('_');
+    }
+    out
+}
+
+/// The module name of a mapping id: `shopify.order` -> `shopify_order`.
+pub fn module(mapping_id: &str) -> String {
+    field(&mapping_id.replace('.', "_").to_lowercase())
+}
+
+/// A Rust string literal for any text.
+pub fn string_literal(text: &str) -> String {
+    format!("{text:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitizes_names() {
+        let cases = [
+            ("line_items", "line_items"),
+            ("type", "type_"),
+            ("self", "self_"),
+            ("$type", "_type"),
+            ("2x", "_2x"),
+            ("ship-to", "ship_to"),
+            ("", "_"),
+            ("_", "__"),
+            ("Amount", "Amount"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(field(input), want, "{input}");
+        }
+        assert_eq!(module("shopify.order"), "shopify_order");
+        assert_eq!(string_literal("a\"b\n"), r#""a\"b\n""#);
+    }
+}

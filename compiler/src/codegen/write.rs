@@ -1,0 +1,165 @@
+//! Output statements: canonical fields written straight into the output
+//! buffer in target-schema order, without building intermediate values.
+
+use super::{ident, Generator, Stmt};
+use crate::ir::{Expr, ExprKind, Field, Object, Ty, WhenAbsent, Write};
+
+fn line(text: impl Into<String>) -> Stmt {
+    Stmt::Line(text.into())
+}
+
+impl Generator<'_> {
+    /// Statements writing the whole canonical record.
+    pub(crate) fn write_record(&mut self) -> Vec<Stmt> {
+        let body = &self.mapping.body;
+        self.write_object(body)
+    }
+
+    fn write_object(&mut self, object: &Object) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        for (local, value) in &object.lets {
+            let ty = super::expr::repr(self.mapping, &value.ty, value.optional);
+            let code = self.expr(value);
+            out.push(line(format!("let l{local}: {ty} = {code};")));
+        }
+        out.push(line("w.begin_object();"));
+        for field in &object.fields {
+            out.extend(self.write_field(field));
+        }
+        out.push(line("w.end_object();"));
+        out
+    }
+
+    fn write_field(&mut self, field: &Field) -> Vec<Stmt> {
+        let mut out = vec![line(format!("// {}", field.name))];
+        out.extend(self.write_maybe(&field.value, field));
+        out
+    }
+
+    fn key(field: &Field) -> Stmt {
+        line(format!("w.key({});", ident::string_literal(&field.name)))
+    }
+
+    fn absent(field: &Field) -> Vec<Stmt> {
+        match field.absent {
+            WhenAbsent::Null | WhenAbsent::Never => vec![Self::key(field), line("w.null();")],
+            WhenAbsent::Omit => Vec::new(),
+        }
+    }
+
+    /// The enum check of a string field, on a present value in `var`.
+    fn enum_check(&mut self, field: &Field, var: &str) -> Vec<Stmt> {
+        let Some(allowed) = &field.allowed else { return Vec::new() };
+        let list: Vec<String> = allowed.iter().map(|a| ident::string_literal(a)).collect();
+        let blame = self.blame(&field.origin, field.value.loc);
+        vec![line(format!("Fault::check_allowed(&{var}, &[{}]){blame};", list.join(", ")))]
+    }
+
+    /// Write `value` for `field`, handling absence.
+    fn write_maybe(&mut self, value: &Expr, field: &Field) -> Vec<Stmt> {
+        if !value.optional {
+            if field.allowed.is_some() {
+                let code = self.expr(value);
+                let mut out = vec![line(format!("let t: Str<'_> = {code};"))];
+                out.extend(self.enum_check(field, "t"));
+                out.push(Self::key(field));
+                out.extend(self.write_scalar("t", &field.write, &value.ty));
+                return vec![Stmt::Block(String::new(), out, String::new())];
+            }
+            let mut out = vec![Self::key(field)];
+            out.extend(self.write_present(value, &field.write));
+            return out;
+        }
+        if let ExprKind::With { local, value: bound, body } = &value.kind {
+            let code = self.expr(bound);
+            let some = self.write_maybe(body, field);
+            return vec![Stmt::Block(
+                format!("match {code}"),
+                vec![
+                    Stmt::Block(format!("Some(l{local}) =>"), some, String::new()),
+                    Stmt::Block("None =>".to_owned(), Self::absent(field), String::new()),
+                ],
+                String::new(),
+            )];
+        }
+        let code = self.expr(value);
+        let mut some = self.enum_check(field, "t");
+        some.push(Self::key(field));
+        some.extend(self.write_scalar("t", &field.write, &value.ty));
+        vec![Stmt::Block(
+            format!("match {code}"),
+            vec![
+                Stmt::Block("Some(t) =>".to_owned(), some, String::new()),
+                Stmt::Block("None =>".to_owned(), Self::absent(field), String::new()),
+            ],
+            String::new(),
+        )]
+    }
+
+    /// Write a value that is present.
+    fn write_present(&mut self, value: &Expr, write: &Write) -> Vec<Stmt> {
+        match (&value.kind, write) {
+            (ExprKind::Object(object), _) => {
+                vec![Stmt::Block(String::new(), self.write_object(object), String::new())]
+            }
+            (ExprKind::For(f), Write::Array(inner)) => {
+                let source = self.expr(&f.source);
+                let i = self.temp();
+                let mut body = vec![line(format!("let l{} = {i} as i64;", f.index))];
+                if let Some(cond) = &f.filter {
+                    let cond = self.expr(cond);
+                    body.push(line(format!("if !({cond}) {{ continue; }}")));
+                }
+                body.extend(self.write_present(&f.body, inner));
+                vec![
+                    line("w.begin_array();"),
+                    Stmt::Block(
+                        format!("for ({i}, l{}) in ({source}).into_iter().enumerate()", f.item),
+                        body,
+                        String::new(),
+                    ),
+                    line("w.end_array();"),
+                ]
+            }
+            _ => {
+                let code = self.expr(value);
+                self.write_scalar(&code, write, &value.ty)
+            }
+        }
+    }
+
+    /// Write a computed value held in (or computed by) `code`.
+    fn write_scalar(&mut self, code: &str, write: &Write, ty: &Ty) -> Vec<Stmt> {
+        let decimal = || {
+            if *ty == Ty::Int {
+                format!("Decimal::from({code})")
+            } else {
+                code.to_owned()
+            }
+        };
+        let text = match write {
+            Write::String => format!("w.string(&{code});"),
+            Write::DecimalString => format!("w.decimal_string({});", decimal()),
+            Write::DecimalNumber => format!("w.decimal_number({});", decimal()),
+            Write::Int => format!("w.int({code});"),
+            Write::Bool => format!("w.bool({code});"),
+            Write::Timestamp => format!("w.timestamp({code});"),
+            Write::Money => format!("w.money(&{code});"),
+            Write::Null | Write::Object => "w.null();".to_owned(),
+            Write::Array(inner) => {
+                let elem = match ty {
+                    Ty::Array(elem) => (**elem).clone(),
+                    other => other.clone(),
+                };
+                let item = self.temp();
+                let body = self.write_scalar(&item, inner, &elem);
+                return vec![
+                    line("w.begin_array();"),
+                    Stmt::Block(format!("for {item} in {code}"), body, String::new()),
+                    line("w.end_array();"),
+                ];
+            }
+        };
+        vec![line(text)]
+    }
+}

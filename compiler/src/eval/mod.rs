@@ -1,0 +1,294 @@
+//! The reference evaluator: runs the typed IR directly on a JSON payload.
+//!
+//! It is the edit-run loop (`mapc run`, no rustc) and the oracle for the
+//! generated code: both call the same `runtime` builtins and write through
+//! the same `runtime::JsonWriter`, and the payload is first checked against
+//! exactly the shapes the generated code deserializes.
+
+mod builtins;
+mod shape;
+mod value;
+
+use crate::ir::{Base, Binary, Expr, ExprKind, Field, ForLoop, Mapping, Object, Origin, Seg, Step, Unary, WhenAbsent, Write};
+use runtime::{decimal, ErrorCode, Fault, JsonWriter, Location, RuntimeError};
+use serde_json::Value;
+use std::borrow::Cow;
+use value::Val;
+
+/// Transform one record.
+pub fn run(mapping: &Mapping, input: &[u8]) -> std::result::Result<Vec<u8>, RuntimeError> {
+    let payload: Value = serde_json::from_slice(input).map_err(|e| {
+        RuntimeError::payload(ErrorCode::InvalidJson, "$", format!("the record is not valid JSON: {e}"))
+    })?;
+    let record = shape::record(mapping, &payload)?;
+    let mut out = Vec::with_capacity(1024);
+    let mut eval = Evaluator {
+        mapping,
+        record,
+        locals: vec![Val::Absent; mapping.locals],
+    };
+    let mut w = JsonWriter::new(&mut out);
+    eval.write_object(&mapping.body, &mut w)?;
+    Ok(out)
+}
+
+struct Evaluator<'m, 'v> {
+    mapping: &'m Mapping,
+    record: &'v Value,
+    locals: Vec<Val<'v>>,
+}
+
+type Result<T> = std::result::Result<T, RuntimeError>;
+
+impl<'m, 'v> Evaluator<'m, 'v> {
+    fn location(&self, e: &Expr) -> Location {
+        Location {
+            file: Cow::Owned(self.mapping.file.clone()),
+            line: e.loc.line,
+            column: e.loc.column,
+        }
+    }
+
+    /// Render a payload origin, e.g. `$.order.line_items[2].price`.
+    fn path(&self, origin: &Origin) -> String {
+        let mut path = String::from("$");
+        for seg in origin {
+            match seg {
+                Seg::Key(k) => {
+                    path.push('.');
+                    path.push_str(k);
+                }
+                Seg::Index(i) => path.push_str(&format!("[{i}]")),
+                Seg::Loop(local) => {
+                    let i = match self.locals.get(*local) {
+                        Some(Val::Int(i)) => *i,
+                        _ => 0,
+                    };
+                    path.push_str(&format!("[{i}]"));
+                }
+            }
+        }
+        path
+    }
+
+    /// Attach path and location to a builtin's fault.
+    fn fail(&self, fault: Fault, origin: &Origin, e: &Expr) -> RuntimeError {
+        fault.at(|| self.path(origin), &self.location(e))
+    }
+
+    /// Faults of operators are blamed on the record itself.
+    fn fail_here(&self, fault: Fault, e: &Expr) -> RuntimeError {
+        let origin: Origin = self.mapping.at.iter().map(|k| Seg::Key(k.clone())).collect();
+        self.fail(fault, &origin, e)
+    }
+
+    fn write_object(&mut self, object: &Object, w: &mut JsonWriter<'_>) -> Result<()> {
+        for (local, value) in &object.lets {
+            let v = self.eval(value)?;
+            self.set(*local, v);
+        }
+        w.begin_object();
+        for field in &object.fields {
+            self.write_field(field, w)?;
+        }
+        w.end_object();
+        Ok(())
+    }
+
+    fn write_field(&mut self, field: &Field, w: &mut JsonWriter<'_>) -> Result<()> {
+        let v = self.eval(&field.value)?;
+        if let Val::Absent = v {
+            if field.absent != WhenAbsent::Omit {
+                w.key(&field.name);
+                w.null();
+            }
+            return Ok(());
+        }
+        if let (Some(allowed), Val::Str(s)) = (&field.allowed, &v) {
+            let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
+            Fault::check_allowed(s, &allowed).map_err(|f| self.fail(f, &field.origin, &field.value))?;
+        }
+        w.key(&field.name);
+        write_value(&field.write, v, w);
+        Ok(())
+    }
+
+    fn set(&mut self, local: usize, v: Val<'v>) {
+        if let Some(slot) = self.locals.get_mut(local) {
+            *slot = v;
+        }
+    }
+
+    fn eval(&mut self, e: &Expr) -> Result<Val<'v>> {
+        match &e.kind {
+            ExprKind::Lit(lit) => Ok(Val::from_lit(lit)),
+            ExprKind::Path { base, steps, .. } => self.eval_path(*base, steps, e),
+            ExprKind::Local(local) => Ok(self.locals.get(*local).cloned().unwrap_or(Val::Absent)),
+            ExprKind::Unary(op, x) => self.eval_unary(*op, x, e),
+            ExprKind::Binary(op, a, b) => self.eval_binary(*op, a, b, e),
+            ExprKind::Assert(x, origin) => match self.eval(x)? {
+                Val::Absent => Err(self.fail(Fault::missing(), origin, e)),
+                v => Ok(v),
+            },
+            ExprKind::Call(builtin, args, origin) => self.eval_call(*builtin, args, origin, e),
+            ExprKind::If(c, a, b) => match (self.eval(c)?, b) {
+                (Val::Bool(true), _) => self.eval(a),
+                (_, Some(b)) => self.eval(b),
+                (_, None) => Ok(Val::Absent),
+            },
+            ExprKind::Match { scrutinee, arms, otherwise, origin } => {
+                let x = self.eval(scrutinee)?;
+                for (patterns, value) in arms {
+                    if patterns.iter().any(|p| Val::from_lit(p) == x) {
+                        return self.eval(value);
+                    }
+                }
+                match otherwise {
+                    Some(o) => self.eval(o),
+                    None => Err(self.fail(Fault::no_arm(&x.describe()), origin, e)),
+                }
+            }
+            ExprKind::Lookup(table, key, origin) => self.eval_lookup(*table, key, origin, e),
+            ExprKind::For(f) => self.eval_for(f),
+            ExprKind::With { local, value, body } => match self.eval(value)? {
+                Val::Absent => Ok(Val::Absent),
+                v => {
+                    self.set(*local, v);
+                    self.eval(body)
+                }
+            },
+            ExprKind::Object(object) => {
+                let mut out = Vec::with_capacity(256);
+                self.write_object(object, &mut JsonWriter::new(&mut out))?;
+                Ok(Val::Raw(out))
+            }
+            ExprKind::Array(items) => {
+                let items = items.iter().map(|i| self.eval(i)).collect::<Result<_>>()?;
+                Ok(Val::List(items))
+            }
+        }
+    }
+
+    fn eval_path(&mut self, base: Base, steps: &[Step], e: &Expr) -> Result<Val<'v>> {
+        let mut node: &'v Value = match base {
+            Base::Record => self.record,
+            Base::Local(local) => match self.locals.get(local) {
+                Some(Val::Node(v)) => v,
+                _ => return Ok(Val::Absent),
+            },
+        };
+        for step in steps {
+            let next = match step {
+                Step::Field { name, .. } => node.get(name),
+                Step::Index(i) => usize::try_from(*i).ok().and_then(|i| node.get(i)),
+            };
+            match next {
+                Some(Value::Null) | None => return Ok(Val::Absent),
+                Some(v) => node = v,
+            }
+        }
+        Val::from_json(node, &e.ty).ok_or_else(|| {
+            let fault = Fault::new(ErrorCode::SchemaMismatch, format!("expected {}", e.ty));
+            self.fail_here(fault, e)
+        })
+    }
+
+    fn eval_unary(&mut self, op: Unary, x: &Expr, e: &Expr) -> Result<Val<'v>> {
+        Ok(match (op, self.eval(x)?) {
+            (Unary::NegInt, Val::Int(i)) => Val::Int(
+                i.checked_neg()
+                    .ok_or_else(|| self.fail_here(Fault::new(ErrorCode::Arithmetic, "integer negation overflowed"), e))?,
+            ),
+            (Unary::NegDecimal, Val::Dec(d)) => Val::Dec(-d),
+            (Unary::Not, Val::Bool(b)) => Val::Bool(!b),
+            _ => Val::Absent,
+        })
+    }
+
+    fn eval_binary(&mut self, op: Binary, a: &Expr, b: &Expr, e: &Expr) -> Result<Val<'v>> {
+        match op {
+            Binary::Default => match self.eval(a)? {
+                Val::Absent => self.eval(b),
+                v => Ok(v),
+            },
+            Binary::And => Ok(Val::Bool(self.eval(a)?.is_true() && self.eval(b)?.is_true())),
+            Binary::Or => Ok(Val::Bool(self.eval(a)?.is_true() || self.eval(b)?.is_true())),
+            _ => {
+                let (x, y) = (self.eval(a)?, self.eval(b)?);
+                self.apply(op, x, y).map_err(|f| self.fail_here(f, e))
+            }
+        }
+    }
+
+    fn apply(&self, op: Binary, x: Val<'v>, y: Val<'v>) -> std::result::Result<Val<'v>, Fault> {
+        Ok(match (op, x, y) {
+            (Binary::Eq, x, y) => Val::Bool(x == y),
+            (Binary::Ne, x, y) => Val::Bool(x != y),
+            (Binary::Lt, x, y) => Val::Bool(x.compare(&y).is_lt()),
+            (Binary::Le, x, y) => Val::Bool(x.compare(&y).is_le()),
+            (Binary::Gt, x, y) => Val::Bool(x.compare(&y).is_gt()),
+            (Binary::Ge, x, y) => Val::Bool(x.compare(&y).is_ge()),
+            (Binary::Concat, Val::Str(a), Val::Str(b)) => Val::Str(Cow::Owned(runtime::text::concat(&a, &b))),
+            (Binary::Int(c), Val::Int(a), Val::Int(b)) => Val::Int(decimal::int_op(a, b, c)?),
+            (Binary::Decimal(c), x, y) => {
+                let (a, b) = (x.to_decimal(), y.to_decimal());
+                Val::Dec(match c {
+                    '+' => decimal::add(a, b)?,
+                    '-' => decimal::sub(a, b)?,
+                    '*' => decimal::mul(a, b)?,
+                    _ => decimal::div(a, b)?,
+                })
+            }
+            (Binary::Money('+'), Val::Money(a), Val::Money(b)) => Val::Money(a.add(b)?),
+            (Binary::Money(_), Val::Money(a), Val::Money(b)) => Val::Money(a.sub(b)?),
+            _ => Val::Absent,
+        })
+    }
+
+    fn eval_lookup(&mut self, table: usize, key: &Expr, origin: &Origin, e: &Expr) -> Result<Val<'v>> {
+        let Val::Str(k) = self.eval(key)? else { return Ok(Val::Absent) };
+        let Some(table) = self.mapping.tables.get(table) else { return Ok(Val::Absent) };
+        match table.entries.get(k.as_ref()) {
+            Some(lit) => Ok(Val::from_lit(lit)),
+            None => Err(self.fail(Fault::table_miss(&table.name, &k), origin, e)),
+        }
+    }
+
+    fn eval_for(&mut self, f: &ForLoop) -> Result<Val<'v>> {
+        let Val::List(items) = self.eval(&f.source)? else { return Ok(Val::List(Vec::new())) };
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.into_iter().enumerate() {
+            self.set(f.index, Val::Int(i64::try_from(i).unwrap_or(i64::MAX)));
+            self.set(f.item, item);
+            if let Some(filter) = &f.filter {
+                if !self.eval(filter)?.is_true() {
+                    continue;
+                }
+            }
+            out.push(self.eval(&f.body)?);
+        }
+        Ok(Val::List(out))
+    }
+}
+
+/// Write a present value the way the checker decided.
+fn write_value(write: &Write, v: Val<'_>, w: &mut JsonWriter<'_>) {
+    match (write, v) {
+        (Write::String, Val::Str(s)) => w.string(&s),
+        (Write::DecimalString, v) => w.decimal_string(v.to_decimal()),
+        (Write::DecimalNumber, v) => w.decimal_number(v.to_decimal()),
+        (Write::Int, Val::Int(i)) => w.int(i),
+        (Write::Bool, Val::Bool(b)) => w.bool(b),
+        (Write::Timestamp, Val::Ts(t)) => w.timestamp(t),
+        (Write::Money, Val::Money(m)) => w.money(&m),
+        (Write::Object, Val::Raw(json)) => w.raw(&json),
+        (Write::Array(inner), Val::List(items)) => {
+            w.begin_array();
+            for item in items {
+                write_value(inner, item, w);
+            }
+            w.end_array();
+        }
+        _ => w.null(),
+    }
+}

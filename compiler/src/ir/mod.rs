@@ -1,0 +1,385 @@
+//! The typed IR: what the checker produces and the only input to the
+//! evaluator and to code generation.
+//!
+//! Every expression carries its type, whether it may be absent, and the
+//! mapping location used in runtime errors. Source reads are described by
+//! [`Shape`]s: exactly the fields the mapping reads, nothing else.
+
+mod types;
+
+pub use types::Ty;
+
+use crate::span::Span;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// Index of a [`Shape`] in [`Mapping::shapes`].
+pub type ShapeId = usize;
+/// Index of a local variable (let, loop element, loop index, with-binding).
+pub type LocalId = usize;
+/// Index of a [`Table`] in [`Mapping::tables`].
+pub type TableId = usize;
+
+/// A checked mapping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mapping {
+    /// `shopify.order`.
+    pub id: String,
+    /// `SalesOrder`.
+    pub target: String,
+    /// The mapping file, as named in runtime error locations.
+    pub file: String,
+    /// Path from the payload root to the record (`at .order`).
+    pub at: Vec<String>,
+    /// Source object shapes; `shapes[0]` is the record.
+    pub shapes: Vec<Shape>,
+    /// Lookup tables.
+    pub tables: Vec<Table>,
+    /// Number of locals used.
+    pub locals: usize,
+    /// The canonical record.
+    pub body: Object,
+}
+
+/// The part of one source object type that the mapping reads.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Shape {
+    /// Schema location (`file#/pointer`) the shape was read from.
+    pub origin: String,
+    /// Fields read, sorted by name.
+    pub fields: BTreeMap<String, ShapeField>,
+}
+
+/// One field read from a source object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShapeField {
+    /// Its type.
+    pub ty: Ty,
+    /// May be missing or null.
+    pub optional: bool,
+}
+
+/// A lookup table loaded from YAML.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Name in the mapping.
+    pub name: String,
+    /// YAML file, as named in the mapping.
+    pub file: String,
+    /// Entries, sorted by key.
+    pub entries: BTreeMap<String, Lit>,
+    /// Type of every value.
+    pub value_ty: Ty,
+}
+
+/// A literal value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lit {
+    /// Text.
+    String(String),
+    /// Integer.
+    Int(i64),
+    /// Exact decimal.
+    Decimal(Decimal),
+    /// Boolean.
+    Bool(bool),
+    /// Instant.
+    Timestamp(jiff::Timestamp),
+    /// Absent.
+    Null,
+}
+
+/// A 1-based line and column in the mapping file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Loc {
+    /// Line.
+    pub line: u32,
+    /// Column.
+    pub column: u32,
+}
+
+/// One segment of a JSON path template used in runtime errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    /// `.name`
+    Key(String),
+    /// `[3]`
+    Index(i64),
+    /// `[i]` where `i` is the running index of the loop over local `LocalId`.
+    Loop(LocalId),
+}
+
+/// Where a value came from in the payload (`$.order.line_items[i].price`).
+pub type Origin = Vec<Seg>;
+
+/// A typed expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    /// What it computes.
+    pub kind: ExprKind,
+    /// Its type.
+    pub ty: Ty,
+    /// May be absent.
+    pub optional: bool,
+    /// Where it was written (line and column, for runtime errors).
+    pub loc: Loc,
+    /// Where it was written (bytes, for diagnostics).
+    pub span: Span,
+}
+
+/// Where a path starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Base {
+    /// The record (after `at`).
+    Record,
+    /// A local bound to a source object.
+    Local(LocalId),
+}
+
+/// One step of a source path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// `.name`; `optional` when the field may be missing or null.
+    Field {
+        /// Field name.
+        name: String,
+        /// May be missing or null.
+        optional: bool,
+    },
+    /// `[n]` (absent when out of range).
+    Index(i64),
+}
+
+/// Typed unary operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unary {
+    /// Integer negation.
+    NegInt,
+    /// Decimal negation.
+    NegDecimal,
+    /// Boolean not.
+    Not,
+}
+
+/// Typed binary operations (the checker picked the overload).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binary {
+    /// `a ?? b`
+    Default,
+    /// `a or b`
+    Or,
+    /// `a and b`
+    And,
+    /// `==` (on any comparable type)
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `++` on strings
+    Concat,
+    /// Integer arithmetic.
+    Int(char),
+    /// Decimal arithmetic (integers are widened first).
+    Decimal(char),
+    /// Money `+` / `-` (same currency).
+    Money(char),
+}
+
+/// Builtin functions (see `check/builtins.rs` for signatures).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    /// `lower(s)`
+    Lower,
+    /// `upper(s)`
+    Upper,
+    /// `trim(s)`
+    Trim,
+    /// `replace(s, from, to)`
+    Replace,
+    /// `split(s, sep)`
+    Split,
+    /// `join(xs, sep)`
+    Join,
+    /// `concat(a, b, ...)`
+    Concat,
+    /// `len(s)`
+    Len,
+    /// `sha256(s)`
+    Sha256,
+    /// `string(x)`
+    String,
+    /// `int(s)`
+    Int,
+    /// `decimal(x)` from a string, integer or decimal
+    Decimal,
+    /// `round(d, places, mode)`
+    Round,
+    /// `money(amount, currency)`
+    Money,
+    /// `from_minor(units, currency)`
+    FromMinor,
+    /// `to_minor(m)`
+    ToMinor,
+    /// `amount(m)`
+    Amount,
+    /// `currency(m)`
+    Currency,
+    /// `timestamp(s)` (RFC 3339)
+    Timestamp,
+    /// `parse_time(s, format, zone)`
+    ParseTime,
+    /// `format_time(ts, format, zone)`
+    FormatTime,
+    /// `sum(xs)`
+    Sum,
+    /// `count(xs)`
+    Count,
+    /// `min(xs)`
+    Min,
+    /// `max(xs)`
+    Max,
+    /// `is_present(x)`: whether an optional value is there
+    IsPresent,
+}
+
+/// Expression forms.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// A literal.
+    Lit(Lit),
+    /// A read from the source.
+    Path {
+        /// Start.
+        base: Base,
+        /// Whether the base itself may be absent (an optional `let`).
+        base_optional: bool,
+        /// Steps.
+        steps: Vec<Step>,
+    },
+    /// A local's value.
+    Local(LocalId),
+    /// `-x`, `not x`.
+    Unary(Unary, Box<Expr>),
+    /// `a op b`.
+    Binary(Binary, Box<Expr>, Box<Expr>),
+    /// `x!`: absent is an error.
+    Assert(Box<Expr>, Origin),
+    /// A builtin call; `origin` names the source value blamed on failure.
+    Call(Builtin, Vec<Expr>, Origin),
+    /// `if c then a else b` (no else: absent).
+    If(Box<Expr>, Box<Expr>, Option<Box<Expr>>),
+    /// `match x { lits => v, _ => d }`.
+    Match {
+        /// The value matched.
+        scrutinee: Box<Expr>,
+        /// Arms in order.
+        arms: Vec<(Vec<Lit>, Expr)>,
+        /// The `_` arm.
+        otherwise: Option<Box<Expr>>,
+        /// Blamed when no arm matches (only possible for a payload that
+        /// breaks its schema's `enum`).
+        origin: Origin,
+    },
+    /// `table[key]`: a miss is an error.
+    Lookup(TableId, Box<Expr>, Origin),
+    /// `for item, i in xs where c => body`.
+    For(Box<ForLoop>),
+    /// `with x = v => body`: absent when `v` is.
+    With {
+        /// The binding.
+        local: LocalId,
+        /// The optional value bound.
+        value: Box<Expr>,
+        /// What it becomes.
+        body: Box<Expr>,
+    },
+    /// An output object.
+    Object(Object),
+    /// `[a, b]`.
+    Array(Vec<Expr>),
+}
+
+/// A `for` loop.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForLoop {
+    /// Element local.
+    pub item: LocalId,
+    /// Index local (always bound; used in error paths).
+    pub index: LocalId,
+    /// The array.
+    pub source: Expr,
+    /// Filter.
+    pub filter: Option<Expr>,
+    /// Per-element value.
+    pub body: Expr,
+}
+
+/// An output object: lets, then fields in target-schema order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Object {
+    /// `let`s, in order.
+    pub lets: Vec<(LocalId, Expr)>,
+    /// Fields, in target-schema order.
+    pub fields: Vec<Field>,
+}
+
+/// How an absent value is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhenAbsent {
+    /// The value is never absent.
+    Never,
+    /// The key is left out (optional target field).
+    Omit,
+    /// `null` is written (nullable target field).
+    Null,
+}
+
+/// How a value is written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    /// A JSON string.
+    String,
+    /// A decimal as a JSON string.
+    DecimalString,
+    /// A decimal as a JSON number.
+    DecimalNumber,
+    /// An integer.
+    Int,
+    /// A boolean.
+    Bool,
+    /// RFC 3339 UTC.
+    Timestamp,
+    /// `{amount, currency}`.
+    Money,
+    /// An output object (the value is an object-producing expression).
+    Object,
+    /// An array of elements written the given way.
+    Array(Box<Write>),
+    /// Always `null`.
+    Null,
+}
+
+/// One output field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Key.
+    pub name: String,
+    /// Value.
+    pub value: Expr,
+    /// Encoding.
+    pub write: Write,
+    /// What happens when the value is absent.
+    pub absent: WhenAbsent,
+    /// Allowed strings to check at run time (target `enum` the checker
+    /// could not prove).
+    pub allowed: Option<Vec<String>>,
+    /// Blamed when the run-time `enum` check fails.
+    pub origin: Origin,
+}

@@ -1,0 +1,146 @@
+//! The mapping compiler: DSL text -> syntax -> schema check -> typed IR,
+//! then either evaluated directly (the fast edit-run loop) or compiled to
+//! Rust (the production path).
+//!
+//! ```
+//! use std::path::Path;
+//!
+//! let mapping = r#"
+//! mapping demo.order -> Order
+//!   source "source.json"
+//!   target "target.json"
+//!
+//! id    = "demo:" ++ string(.id)
+//! total = money(decimal(.total), "EUR")
+//! "#;
+//! let source = r#"{"type": "object", "required": ["id", "total"],
+//!   "properties": {"id": {"type": "integer"}, "total": {"type": "string"}}}"#;
+//! let target = r#"{"title": "Order", "type": "object", "required": ["id", "total"],
+//!   "properties": {"id": {"type": "string"},
+//!     "total": {"type": "object", "properties": {
+//!       "amount": {"type": "string", "format": "decimal"}, "currency": {"type": "string"}}}}}"#;
+//! let read = |p: &Path| match p.to_str() {
+//!     Some("m/source.json") => Ok(source.to_owned()),
+//!     Some("m/target.json") => Ok(target.to_owned()),
+//!     _ => Err("no such file".to_owned()),
+//! };
+//!
+//! // Check against the schemas and lower to the typed IR.
+//! let compiled = mapc::compile("m/demo.map", mapping, &read);
+//! assert!(compiled.diagnostics.is_empty());
+//! let ir = compiled.mapping.unwrap();
+//!
+//! // Run it with the evaluator...
+//! let out = mapc::eval::run(&ir, br#"{"id": 7, "total": "19.990"}"#).unwrap();
+//! assert_eq!(out, br#"{"id":"demo:7","total":{"amount":"19.990","currency":"EUR"}}"#);
+//!
+//! // ...or generate the Rust module that `maprt` compiles in.
+//! let rust = mapc::codegen::generate(&ir);
+//! assert!(rust.contains("pub fn transform"));
+//! ```
+
+pub mod check;
+pub mod codegen;
+pub mod contract;
+pub mod diagnostics;
+pub mod eval;
+pub mod ir;
+pub mod project;
+pub mod schema;
+pub mod span;
+pub mod syntax;
+pub mod tables;
+
+use diagnostics::Diagnostic;
+use std::path::{Path, PathBuf};
+
+/// Reads a file named by a mapping (injected: the compiler does no IO).
+pub type Read<'r> = &'r dyn Fn(&Path) -> Result<String, String>;
+
+/// The result of compiling one mapping file.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The typed IR, when there was no error.
+    pub mapping: Option<ir::Mapping>,
+    /// Errors and warnings, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The target schema file (for validating outputs).
+    pub target_schema: Option<PathBuf>,
+}
+
+impl Compiled {
+    /// Whether any diagnostic is an error.
+    pub fn failed(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == check::Severity::Error)
+    }
+}
+
+/// Compile mapping `text` (from `file`; schema and table paths in it are
+/// relative to the file's folder), reading referenced files with `read`.
+pub fn compile(file: &str, text: &str, read: Read<'_>) -> Compiled {
+    let mut compiled = Compiled {
+        mapping: None,
+        diagnostics: Vec::new(),
+        target_schema: None,
+    };
+    let ast = match syntax::parse(text) {
+        Ok(ast) => ast,
+        Err(errors) => {
+            compiled.diagnostics = errors.iter().map(diagnostics::from_syntax).collect();
+            return compiled;
+        }
+    };
+    let dir = Path::new(file).parent().unwrap_or(Path::new(""));
+    let header = &ast.header;
+    let source = load_schema(dir, header.source.as_ref().map(|s| &s.schema), "source", header, read);
+    let target = load_schema(dir, header.target.as_ref(), "target", header, read);
+    compiled.target_schema = header.target.as_ref().map(|t| dir.join(&t.value));
+    let mut tables = Vec::new();
+    let mut problems = Vec::new();
+    for decl in &header.tables {
+        let path = dir.join(&decl.file.value);
+        let loaded = read(&path)
+            .map_err(|why| diagnostics::read_failed("table", &why, decl.file.span))
+            .and_then(|text| {
+                tables::parse_table(&decl.name.name, &decl.file.value, &text)
+                    .map_err(|e| diagnostics::from_table(&e, decl.file.span))
+            });
+        match loaded {
+            Ok(table) => tables.push(table),
+            Err(d) => problems.push(d),
+        }
+    }
+    let (source, target) = match (source, target) {
+        (Ok(s), Ok(t)) if problems.is_empty() => (s, t),
+        (s, t) => {
+            problems.extend(s.err());
+            problems.extend(t.err());
+            compiled.diagnostics = problems;
+            return compiled;
+        }
+    };
+    let inputs = check::Inputs {
+        file_name: file,
+        text,
+        source: &source,
+        target: &target,
+        tables,
+    };
+    let (mapping, errors) = check::check(&ast, inputs);
+    compiled.mapping = mapping;
+    compiled.diagnostics = errors.iter().map(diagnostics::from_check).collect();
+    compiled
+}
+
+fn load_schema(
+    dir: &Path,
+    named: Option<&syntax::ast::StringLit>,
+    which: &str,
+    header: &syntax::ast::Header,
+    read: Read<'_>,
+) -> Result<schema::Node, Diagnostic> {
+    let Some(named) = named else {
+        return Err(diagnostics::missing_directive(which, header.id.span));
+    };
+    schema::load(&dir.join(&named.value), read).map_err(|e| diagnostics::from_schema(&e, named.span))
+}

@@ -1,0 +1,205 @@
+//! `mapc`: check, run, emit and contract-test mappings. All file IO of the
+//! compiler happens here and in `project`.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use mapc::diagnostics::{render, render_short};
+use mapc::{contract, project, Compiled};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// The mapping compiler.
+#[derive(Parser)]
+#[command(name = "mapc", version, about = "Check, run, emit and contract-test channel-to-canonical mappings")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check mappings against their schemas and report every problem
+    Check {
+        /// Mapping files or folders (default: mappings)
+        paths: Vec<PathBuf>,
+        /// Diagnostic format
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Run a mapping on a payload with the evaluator (no rustc needed)
+    Run {
+        /// The mapping file
+        mapping: PathBuf,
+        /// A JSON document or NDJSON file
+        payload: PathBuf,
+        /// One compact line per record instead of pretty JSON
+        #[arg(long)]
+        compact: bool,
+    },
+    /// Print the Rust code generated for a mapping
+    Emit {
+        /// The mapping file
+        mapping: PathBuf,
+    },
+    /// Run contract tests: every sample of every mapping against its snapshot and the target schema
+    Test {
+        /// Mapping files or folders (default: mappings)
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// rustc-like, with the span underlined
+    Human,
+    /// one `file:line:col: error[CODE]: message` line each
+    Short,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check { paths, format } => check(&default_paths(paths), format),
+        Command::Run { mapping, payload, compact } => run(&mapping, &payload, compact),
+        Command::Emit { mapping } => emit(&mapping),
+        Command::Test { paths } => test(&default_paths(paths)),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from("mappings")]
+    } else {
+        paths
+    }
+}
+
+/// Compile one mapping file, printing its diagnostics to stderr.
+fn compile_file(path: &Path, format: Format) -> Result<(Compiled, String), String> {
+    let text = project::read_file(path)?;
+    let name = path.to_string_lossy().into_owned();
+    let compiled = mapc::compile(&name, &text, &project::read_file);
+    let mut err = std::io::stderr().lock();
+    for d in &compiled.diagnostics {
+        let shown = match format {
+            Format::Human => render(&name, &text, d, 100),
+            Format::Short => render_short(&name, &text, d) + "\n",
+        };
+        let _ = write!(err, "{shown}");
+    }
+    Ok((compiled, text))
+}
+
+fn check(paths: &[PathBuf], format: Format) -> Result<bool, String> {
+    let files = project::find_mappings(paths)?;
+    let mut failed = 0;
+    for file in &files {
+        let (compiled, _) = compile_file(file, format)?;
+        failed += usize::from(compiled.failed());
+    }
+    eprintln!("checked {} mapping(s): {} ok, {failed} failed", files.len(), files.len() - failed);
+    Ok(failed == 0)
+}
+
+fn checked(path: &Path) -> Result<mapc::ir::Mapping, String> {
+    let (compiled, _) = compile_file(path, Format::Human)?;
+    compiled
+        .mapping
+        .ok_or_else(|| format!("{} has errors", path.display()))
+}
+
+fn run(mapping: &Path, payload: &Path, compact: bool) -> Result<bool, String> {
+    let ir = checked(mapping)?;
+    let file = std::fs::File::open(payload).map_err(|e| format!("{}: {e}", payload.display()))?;
+    let mut ok = true;
+    let mut stdout = std::io::stdout().lock();
+    let reader = std::io::BufReader::new(file);
+    runtime::stream::for_each_record(reader, runtime::stream::InputFormat::Auto, |record| {
+        match mapc::eval::run(&ir, record.bytes) {
+            Ok(out) => {
+                let text = if compact {
+                    String::from_utf8_lossy(&out).into_owned()
+                } else {
+                    contract::pretty(&out).unwrap_or_else(|e| e)
+                };
+                writeln!(stdout, "{text}")?;
+            }
+            Err(e) => {
+                ok = false;
+                eprintln!("record {} (line {}): {e}", record.number, record.line);
+            }
+        }
+        Ok(())
+    })
+    .map_err(|e| e.to_string())?;
+    Ok(ok)
+}
+
+fn emit(mapping: &Path) -> Result<bool, String> {
+    let ir = checked(mapping)?;
+    print!("{}", mapc::codegen::generate(&ir));
+    Ok(true)
+}
+
+fn test(paths: &[PathBuf]) -> Result<bool, String> {
+    let files = project::find_mappings(paths)?;
+    let (mut passed, mut failed) = (0, 0);
+    for file in &files {
+        let (compiled, _) = compile_file(file, Format::Short)?;
+        let Some(ir) = compiled.mapping else {
+            println!("FAIL {}: does not compile", file.display());
+            failed += 1;
+            continue;
+        };
+        let schema = compiled
+            .target_schema
+            .as_deref()
+            .ok_or("no target schema")
+            .and_then(|p| project::read_file(p).map_err(|_| "cannot read target schema"))
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).map_err(|_| "target schema is not JSON"))?;
+        let samples = project::samples_for(file);
+        if samples.is_empty() {
+            println!("FAIL {}: no samples in {:?}", file.display(), project::sample_dir(file));
+            failed += 1;
+        }
+        for sample in samples {
+            match test_sample(file, &ir, &schema, &sample) {
+                Ok(()) => {
+                    println!("ok   {} {}", ir.id, sample.display());
+                    passed += 1;
+                }
+                Err(why) => {
+                    println!("FAIL {} {}: {why}", ir.id, sample.display());
+                    failed += 1;
+                }
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    Ok(failed == 0)
+}
+
+fn test_sample(file: &Path, ir: &mapc::ir::Mapping, schema: &serde_json::Value, sample: &Path) -> Result<(), String> {
+    let input = std::fs::read(sample).map_err(|e| e.to_string())?;
+    let out = mapc::eval::run(ir, &input).map_err(|e| e.to_string())?;
+    let problems = contract::validate(schema, &out)?;
+    if let Some(first) = problems.first() {
+        return Err(format!("output breaks the target schema: {first}"));
+    }
+    let snap_path = project::snapshot_for(file, sample).ok_or("no snapshot path")?;
+    let snap = project::read_file(&snap_path).map_err(|_| format!("no snapshot {}", snap_path.display()))?;
+    let expected = project::snapshot_body(&snap).ok_or("malformed snapshot")?;
+    let actual = contract::pretty(&out)?;
+    if expected.trim_end() != actual.trim_end() {
+        return Err(format!("output differs from {} (review with `cargo insta review`)", snap_path.display()));
+    }
+    Ok(())
+}

@@ -1,0 +1,81 @@
+//! The IO edge: finding mapping files, their samples and snapshots on disk.
+//! Everything else in the compiler is pure.
+
+use std::path::{Path, PathBuf};
+
+/// Mapping files end in this extension.
+pub const EXTENSION: &str = "map";
+
+/// Read a file as UTF-8, with the error as text.
+pub fn read_file(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Every mapping file under `paths` (files are taken as given), sorted.
+pub fn find_mappings(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut found = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut found)?;
+        } else if path.exists() {
+            found.push(path.clone());
+        } else {
+            return Err(format!("{}: no such file or directory", path.display()));
+        }
+    }
+    found.sort();
+    found.dedup();
+    Ok(found)
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+        if path.is_dir() {
+            walk(&path, found)?;
+        } else if path.extension().is_some_and(|e| e == EXTENSION) {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Sample payloads of a mapping: `<dir>/samples/<stem>/*.json`, sorted.
+pub fn samples_for(mapping: &Path) -> Vec<PathBuf> {
+    let Some(dir) = sample_dir(mapping) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut samples: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "ndjson"))
+        .collect();
+    samples.sort();
+    samples
+}
+
+/// `mappings/shopify/order.map` -> `mappings/shopify/samples/order`.
+pub fn sample_dir(mapping: &Path) -> Option<PathBuf> {
+    Some(mapping.parent()?.join("samples").join(mapping.file_stem()?))
+}
+
+/// Snapshot of a sample's canonical output:
+/// `mappings/shopify/snapshots/order__<sample stem>.snap`.
+pub fn snapshot_for(mapping: &Path, sample: &Path) -> Option<PathBuf> {
+    let name = snapshot_name(mapping, sample)?;
+    Some(mapping.parent()?.join("snapshots").join(format!("{name}.snap")))
+}
+
+/// The insta snapshot name of a sample's output (`order__order`).
+pub fn snapshot_name(mapping: &Path, sample: &Path) -> Option<String> {
+    let mapping = mapping.file_stem()?.to_str()?;
+    let sample = sample.file_stem()?.to_str()?;
+    Some(format!("{mapping}__{sample}"))
+}
+
+/// The body of an insta `.snap` file (everything after its header).
+pub fn snapshot_body(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix("---\n")?;
+    let end = rest.find("\n---\n")?;
+    rest.get(end + 5..)
+}

@@ -1,0 +1,206 @@
+//! Exact decimal builtins: parsing without floats, explicit rounding, checked
+//! arithmetic.
+
+use crate::error::{ErrorCode, Fault};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Parse a decimal from a string such as `"19.99"`, `"-3"` or `"1.5e-3"`.
+/// Surrounding whitespace is not accepted: payload strings are data.
+pub fn parse(text: &str) -> Result<Decimal, Fault> {
+    let parsed = if text.contains(['e', 'E']) {
+        Decimal::from_scientific(text)
+    } else {
+        Decimal::from_str_exact(text)
+    };
+    parsed.map_err(|_| {
+        Fault::new(
+            ErrorCode::InvalidDecimal,
+            format!("cannot parse {text:?} as an exact decimal"),
+        )
+    })
+}
+
+/// Parse an integer from a string such as `"42"`.
+pub fn parse_int(text: &str) -> Result<i64, Fault> {
+    text.parse::<i64>().map_err(|_| {
+        Fault::new(
+            ErrorCode::InvalidInteger,
+            format!("cannot parse {text:?} as an integer"),
+        )
+    })
+}
+
+/// A rounding mode named in a mapping (`round(x, 2, "half_even")`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundingMode {
+    /// Ties to the even neighbour (banker's rounding).
+    HalfEven,
+    /// Ties away from zero (commercial rounding).
+    HalfUp,
+    /// Ties toward zero.
+    HalfDown,
+    /// Toward zero (truncate).
+    Down,
+    /// Away from zero.
+    Up,
+    /// Toward negative infinity.
+    Floor,
+    /// Toward positive infinity.
+    Ceiling,
+}
+
+impl RoundingMode {
+    /// Every mode name the DSL accepts, in documentation order.
+    pub const NAMES: [&'static str; 7] = [
+        "half_even",
+        "half_up",
+        "half_down",
+        "down",
+        "up",
+        "floor",
+        "ceiling",
+    ];
+
+    /// Look a mode up by its DSL name.
+    pub fn from_name(name: &str) -> Result<Self, Fault> {
+        Ok(match name {
+            "half_even" => Self::HalfEven,
+            "half_up" => Self::HalfUp,
+            "half_down" => Self::HalfDown,
+            "down" => Self::Down,
+            "up" => Self::Up,
+            "floor" => Self::Floor,
+            "ceiling" => Self::Ceiling,
+            other => {
+                return Err(Fault::new(
+                    ErrorCode::InvalidArgument,
+                    format!("unknown rounding mode {other:?}"),
+                ))
+            }
+        })
+    }
+
+    fn strategy(self) -> RoundingStrategy {
+        match self {
+            Self::HalfEven => RoundingStrategy::MidpointNearestEven,
+            Self::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            Self::HalfDown => RoundingStrategy::MidpointTowardZero,
+            Self::Down => RoundingStrategy::ToZero,
+            Self::Up => RoundingStrategy::AwayFromZero,
+            Self::Floor => RoundingStrategy::ToNegativeInfinity,
+            Self::Ceiling => RoundingStrategy::ToPositiveInfinity,
+        }
+    }
+}
+
+/// Round to `places` decimals with an explicit mode. The result always has
+/// exactly `places` decimals (`round(2.5, 2, ..)` is `2.50`).
+pub fn round(value: Decimal, places: i64, mode: &str) -> Result<Decimal, Fault> {
+    let mode = RoundingMode::from_name(mode)?;
+    let places = u32::try_from(places)
+        .ok()
+        .filter(|p| *p <= 28)
+        .ok_or_else(|| {
+            Fault::new(
+                ErrorCode::InvalidArgument,
+                format!("cannot round to {places} places (0 to 28 allowed)"),
+            )
+        })?;
+    let mut rounded = value.round_dp_with_strategy(places, mode.strategy());
+    rounded.rescale(places);
+    Ok(rounded)
+}
+
+fn overflow(op: &str) -> Fault {
+    Fault::new(ErrorCode::Arithmetic, format!("decimal {op} overflowed"))
+}
+
+/// `a + b`, exact.
+pub fn add(a: Decimal, b: Decimal) -> Result<Decimal, Fault> {
+    a.checked_add(b).ok_or_else(|| overflow("addition"))
+}
+
+/// `a - b`, exact.
+pub fn sub(a: Decimal, b: Decimal) -> Result<Decimal, Fault> {
+    a.checked_sub(b).ok_or_else(|| overflow("subtraction"))
+}
+
+/// `a * b`, exact.
+pub fn mul(a: Decimal, b: Decimal) -> Result<Decimal, Fault> {
+    a.checked_mul(b).ok_or_else(|| overflow("multiplication"))
+}
+
+/// `a / b`, to 28 significant digits; round the result explicitly.
+pub fn div(a: Decimal, b: Decimal) -> Result<Decimal, Fault> {
+    if b.is_zero() {
+        return Err(Fault::new(ErrorCode::Arithmetic, "division by zero"));
+    }
+    a.checked_div(b).ok_or_else(|| overflow("division"))
+}
+
+/// Integer `a + b`, `a - b`, `a * b`, `a / b` with overflow checks.
+pub fn int_op(a: i64, b: i64, op: char) -> Result<i64, Fault> {
+    let result = match op {
+        '+' => a.checked_add(b),
+        '-' => a.checked_sub(b),
+        '*' => a.checked_mul(b),
+        _ => a.checked_div(b),
+    };
+    result.ok_or_else(|| Fault::new(ErrorCode::Arithmetic, "integer arithmetic overflowed"))
+}
+
+/// Sum of decimals (`0` for none).
+pub fn sum(values: impl IntoIterator<Item = Decimal>) -> Result<Decimal, Fault> {
+    values.into_iter().try_fold(Decimal::ZERO, add)
+}
+
+/// Sum of integers (`0` for none).
+pub fn sum_int(values: impl IntoIterator<Item = i64>) -> Result<i64, Fault> {
+    values.into_iter().try_fold(0, |a, b| int_op(a, b, '+'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> Decimal {
+        parse(text).unwrap_or_default()
+    }
+
+    #[test]
+    fn parses_exactly_without_floats() {
+        assert_eq!(d("0.1") + d("0.2"), d("0.3"));
+        assert_eq!(parse("1.5e-3"), Ok(d("0.0015")));
+        assert_eq!(parse("abc").map_err(|f| f.code), Err(ErrorCode::InvalidDecimal));
+        assert_eq!(parse(" 1").map_err(|f| f.code), Err(ErrorCode::InvalidDecimal));
+    }
+
+    #[test]
+    fn rounds_with_every_mode() {
+        let cases = [
+            ("2.345", "half_even", "2.34"),
+            ("2.355", "half_even", "2.36"),
+            ("2.345", "half_up", "2.35"),
+            ("2.345", "half_down", "2.34"),
+            ("2.349", "down", "2.34"),
+            ("2.341", "up", "2.35"),
+            ("-2.341", "floor", "-2.35"),
+            ("-2.349", "ceiling", "-2.34"),
+            ("2.5", "half_even", "2.50"),
+        ];
+        for (input, mode, want) in cases {
+            let got = round(d(input), 2, mode).map(|r| r.to_string());
+            assert_eq!(got.as_deref(), Ok(want), "{input} {mode}");
+        }
+        assert!(round(d("1"), 2, "nearest").is_err());
+        assert!(round(d("1"), -1, "up").is_err());
+    }
+
+    #[test]
+    fn division_by_zero_is_an_error() {
+        assert_eq!(
+            div(d("1"), d("0")).map_err(|f| f.code),
+            Err(ErrorCode::Arithmetic)
+        );
+    }
+}

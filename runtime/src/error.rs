@@ -1,0 +1,191 @@
+//! Runtime errors: a stable code, the JSON path of the source value and the
+//! mapping location that failed.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// Stable runtime error codes. Never renumber; add new codes at the end.
+/// Documented one by one in `docs/diagnostics.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// R101: the record is not valid JSON.
+    InvalidJson,
+    /// R102: the record does not have the shape the source schema declares.
+    SchemaMismatch,
+    /// R103: a value asserted present with `!` is missing or null.
+    MissingValue,
+    /// R104: a string could not be parsed as a decimal.
+    InvalidDecimal,
+    /// R105: a string could not be parsed as a timestamp.
+    InvalidTimestamp,
+    /// R106: a lookup table has no entry for the key.
+    TableMiss,
+    /// R107: money of two different currencies was combined.
+    CurrencyMismatch,
+    /// R108: a currency code is not three upper-case ASCII letters.
+    InvalidCurrency,
+    /// R109: decimal or integer arithmetic overflowed or divided by zero.
+    Arithmetic,
+    /// R110: an amount has more decimals than its currency's minor unit.
+    InexactMinorUnits,
+    /// R111: a value is not one of the values the target schema allows.
+    NotInTargetEnum,
+    /// R112: a string could not be parsed as an integer.
+    InvalidInteger,
+    /// R113: an unknown rounding mode or time zone was given.
+    InvalidArgument,
+}
+
+impl ErrorCode {
+    /// The stable code, e.g. `R104`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidJson => "R101",
+            Self::SchemaMismatch => "R102",
+            Self::MissingValue => "R103",
+            Self::InvalidDecimal => "R104",
+            Self::InvalidTimestamp => "R105",
+            Self::TableMiss => "R106",
+            Self::CurrencyMismatch => "R107",
+            Self::InvalidCurrency => "R108",
+            Self::Arithmetic => "R109",
+            Self::InexactMinorUnits => "R110",
+            Self::NotInTargetEnum => "R111",
+            Self::InvalidInteger => "R112",
+            Self::InvalidArgument => "R113",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A place in a mapping file (1-based line and column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// Mapping file, relative to the repository root.
+    pub file: Cow<'static, str>,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column (in characters).
+    pub column: u32,
+}
+
+impl Location {
+    /// A location known at compile time (used by generated code).
+    pub const fn fixed(file: &'static str, line: u32, column: u32) -> Self {
+        Self {
+            file: Cow::Borrowed(file),
+            line,
+            column,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// What went wrong in a builtin, before the caller adds where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    /// Stable code.
+    pub code: ErrorCode,
+    /// Human-readable reason.
+    pub message: String,
+}
+
+impl Fault {
+    /// A new fault.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// `x!` on an absent value.
+    pub fn missing() -> Self {
+        Self::new(ErrorCode::MissingValue, "required value is missing or null")
+    }
+
+    /// A table lookup that found nothing.
+    pub fn table_miss(table: &str, key: &str) -> Self {
+        Self::new(
+            ErrorCode::TableMiss,
+            format!("lookup table `{table}` has no entry for {key:?}"),
+        )
+    }
+
+    /// A `match` no arm of which matched: the payload broke its schema's enum.
+    pub fn no_arm(value: &str) -> Self {
+        Self::new(
+            ErrorCode::SchemaMismatch,
+            format!("{value} is not a value the source schema allows"),
+        )
+    }
+
+    /// Check a string against a target `enum`.
+    pub fn check_allowed(value: &str, allowed: &[&str]) -> Result<(), Self> {
+        if allowed.contains(&value) {
+            return Ok(());
+        }
+        Err(Self::new(
+            ErrorCode::NotInTargetEnum,
+            format!("{value:?} is not allowed by the target schema (allowed: {})", allowed.join(", ")),
+        ))
+    }
+
+    /// Attach the JSON path (built lazily: only on the error path) and the
+    /// mapping location.
+    pub fn at(self, path: impl FnOnce() -> String, location: &Location) -> RuntimeError {
+        RuntimeError {
+            code: self.code,
+            message: self.message,
+            path: path(),
+            location: Some(location.clone()),
+        }
+    }
+}
+
+/// A record that could not be transformed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuntimeError {
+    /// Stable code.
+    pub code: ErrorCode,
+    /// Human-readable reason.
+    pub message: String,
+    /// JSON path of the offending source value (`$` is the payload root).
+    pub path: String,
+    /// Mapping line that failed; `None` when the payload itself is unreadable.
+    pub location: Option<Location>,
+}
+
+impl RuntimeError {
+    /// An error about the payload as a whole (no mapping location).
+    pub fn payload(code: ErrorCode, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            path: path.into(),
+            location: None,
+        }
+    }
+}
+
+impl fmt::Display for RuntimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error[{}] at {}", self.code, self.path)?;
+        if let Some(location) = &self.location {
+            write!(f, " ({location})")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for RuntimeError {}

@@ -1,0 +1,50 @@
+//! Thin runtime for compiled retail mappings.
+//!
+//! Generated mapping code and the compiler's reference evaluator both call
+//! into this crate, so a builtin behaves the same on both paths:
+//!
+//! - [`error`]: [`RuntimeError`] with a stable code, the JSON path of the
+//!   offending source value and the mapping line that failed;
+//! - [`decimal`], [`money`], [`time`], [`text`]: the builtin functions;
+//! - [`source`]: zero-copy deserialization helpers for source payloads;
+//! - [`json_out`]: the canonical JSON writer;
+//! - [`stream`]: splitting input into records (one JSON document or NDJSON)
+//!   and writing results and dead letters.
+#![warn(missing_docs)]
+
+pub mod decimal;
+pub mod error;
+pub mod json_out;
+pub mod money;
+pub mod source;
+pub mod stream;
+pub mod text;
+pub mod time;
+
+pub use error::{ErrorCode, Fault, Location, RuntimeError};
+pub use json_out::JsonWriter;
+pub use money::Money;
+pub use rust_decimal::Decimal;
+
+/// A timestamp (an instant), always written as RFC 3339 UTC.
+pub type Timestamp = jiff::Timestamp;
+
+/// A string borrowed from the payload when possible.
+pub type Str<'a> = std::borrow::Cow<'a, str>;
+
+/// Signature of a compiled mapping: one source record in, one canonical
+/// JSON record appended to `out`.
+pub type TransformFn = fn(&[u8], &mut Vec<u8>) -> Result<(), RuntimeError>;
+
+/// A mapping compiled into the binary.
+#[derive(Debug, Clone, Copy)]
+pub struct CompiledMapping {
+    /// Mapping id, `<channel>.<object>` (e.g. `shopify.order`).
+    pub id: &'static str,
+    /// Canonical object the mapping produces (e.g. `SalesOrder`).
+    pub target: &'static str,
+    /// Mapping file the code was generated from, relative to the repository.
+    pub file: &'static str,
+    /// The generated transform.
+    pub transform: TransformFn,
+}

@@ -1,0 +1,155 @@
+//! Money: an exact amount with its ISO 4217 currency, and minor-unit
+//! conversion.
+
+use crate::decimal;
+use crate::error::{ErrorCode, Fault};
+use rust_decimal::Decimal;
+
+/// An exact amount and its currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Money {
+    /// The amount, exact.
+    pub amount: Decimal,
+    /// ISO 4217 code, three upper-case ASCII letters.
+    pub currency: Currency,
+}
+
+/// An ISO 4217 currency code (checked to be three upper-case letters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    /// Check and wrap a currency code.
+    pub fn parse(code: &str) -> Result<Self, Fault> {
+        match code.as_bytes() {
+            [a, b, c] if [a, b, c].iter().all(|x| x.is_ascii_uppercase()) => {
+                Ok(Self([*a, *b, *c]))
+            }
+            _ => Err(Fault::new(
+                ErrorCode::InvalidCurrency,
+                format!("{code:?} is not an ISO 4217 currency code (three upper-case letters)"),
+            )),
+        }
+    }
+
+    /// The code as text.
+    pub fn as_str(&self) -> &str {
+        // The three bytes were checked to be ASCII upper-case letters.
+        std::str::from_utf8(&self.0).unwrap_or("XXX")
+    }
+
+    /// Number of decimals of the minor unit (ISO 4217 exponent).
+    pub fn minor_exponent(&self) -> u32 {
+        match self.as_str() {
+            "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF"
+            | "UGX" | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+            "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
+            "CLF" | "UYW" => 4,
+            _ => 2,
+        }
+    }
+}
+
+impl Money {
+    /// `money(amount, currency)`.
+    pub fn new(amount: Decimal, currency: &str) -> Result<Self, Fault> {
+        Ok(Self {
+            amount,
+            currency: Currency::parse(currency)?,
+        })
+    }
+
+    /// `from_minor(1999, "USD")` is `19.99 USD`.
+    pub fn from_minor(units: i64, currency: &str) -> Result<Self, Fault> {
+        let currency = Currency::parse(currency)?;
+        Ok(Self {
+            amount: Decimal::new(units, currency.minor_exponent()),
+            currency,
+        })
+    }
+
+    /// `to_minor(19.99 USD)` is `1999`; an amount finer than the minor unit
+    /// is an error, never silently rounded.
+    pub fn to_minor(self) -> Result<i64, Fault> {
+        let exponent = self.currency.minor_exponent();
+        let scaled = decimal::mul(self.amount, Decimal::from(10_i64.pow(exponent)))?;
+        if !scaled.fract().is_zero() {
+            return Err(Fault::new(
+                ErrorCode::InexactMinorUnits,
+                format!(
+                    "{} {} has more than {exponent} decimals",
+                    self.amount,
+                    self.currency.as_str()
+                ),
+            ));
+        }
+        i64::try_from(scaled.trunc().mantissa() / 10_i128.pow(scaled.scale()))
+            .map_err(|_| Fault::new(ErrorCode::Arithmetic, "minor units overflow 64 bits"))
+    }
+
+    /// `a + b` of the same currency.
+    pub fn add(self, other: Self) -> Result<Self, Fault> {
+        self.same_currency(other)?;
+        Ok(Self {
+            amount: decimal::add(self.amount, other.amount)?,
+            currency: self.currency,
+        })
+    }
+
+    /// `a - b` of the same currency.
+    pub fn sub(self, other: Self) -> Result<Self, Fault> {
+        self.same_currency(other)?;
+        Ok(Self {
+            amount: decimal::sub(self.amount, other.amount)?,
+            currency: self.currency,
+        })
+    }
+
+    fn same_currency(self, other: Self) -> Result<(), Fault> {
+        if self.currency == other.currency {
+            return Ok(());
+        }
+        Err(Fault::new(
+            ErrorCode::CurrencyMismatch,
+            format!(
+                "cannot combine {} with {}",
+                self.currency.as_str(),
+                other.currency.as_str()
+            ),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minor_units_round_trip_per_currency() {
+        let cases = [(1999, "USD", "19.99"), (500, "JPY", "500"), (1234, "KWD", "1.234")];
+        for (units, code, amount) in cases {
+            let money = Money::from_minor(units, code);
+            assert_eq!(money.map(|m| m.amount.to_string()).as_deref(), Ok(amount));
+            assert_eq!(money.and_then(Money::to_minor), Ok(units));
+        }
+    }
+
+    #[test]
+    fn inexact_minor_units_are_an_error() {
+        let money = Money::new(Decimal::new(19991, 3), "USD");
+        assert_eq!(
+            money.and_then(Money::to_minor).map_err(|f| f.code),
+            Err(ErrorCode::InexactMinorUnits)
+        );
+    }
+
+    #[test]
+    fn currencies_are_checked_and_never_mixed() {
+        assert!(Currency::parse("usd").is_err());
+        assert!(Currency::parse("US").is_err());
+        let usd = Money::from_minor(1, "USD");
+        let eur = Money::from_minor(1, "EUR");
+        let mixed = usd.and_then(|u| eur.and_then(|e| u.add(e)));
+        assert_eq!(mixed.map_err(|f| f.code), Err(ErrorCode::CurrencyMismatch));
+    }
+}

@@ -1,0 +1,136 @@
+//! Reading source payloads in generated code: borrowed strings, exact
+//! decimals from JSON number tokens, and errors with JSON paths.
+
+use crate::error::{ErrorCode, RuntimeError};
+use crate::{Decimal, Str};
+use serde::de::{Deserialize, Deserializer, Error as _, Visitor};
+use std::fmt;
+use std::ops::Deref;
+
+/// A payload string: borrowed from the input unless it contained escapes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonStr<'a>(pub Str<'a>);
+
+impl Deref for JsonStr<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+struct StrVisitor;
+
+impl<'de> Visitor<'de> for StrVisitor {
+    type Value = JsonStr<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(JsonStr(Str::Borrowed(v)))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(JsonStr(Str::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(JsonStr(Str::Owned(v)))
+    }
+}
+
+impl<'de> Deserialize<'de> for JsonStr<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(StrVisitor)
+    }
+}
+
+/// A JSON number read exactly from its token (never through `f64`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonDecimal(pub Decimal);
+
+impl<'de> Deserialize<'de> for JsonDecimal {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let number = serde_json::Number::deserialize(d)?;
+        crate::decimal::parse(number.as_str())
+            .map(JsonDecimal)
+            .map_err(|f| D::Error::custom(f.message))
+    }
+}
+
+/// Render a path from `serde_path_to_error` in the runtime's `$.a[0].b` form.
+fn dollar_path(path: &serde_path_to_error::Path) -> String {
+    let text = path.to_string();
+    if text == "." {
+        "$".to_owned()
+    } else {
+        format!("$.{text}")
+    }
+}
+
+/// Deserialize a record into the generated source type. The fast path has no
+/// path tracking; on failure the record is read again to find the JSON path.
+pub fn parse_record<'a, T: Deserialize<'a>>(input: &'a [u8]) -> Result<T, RuntimeError> {
+    match serde_json::from_slice(input) {
+        Ok(value) => Ok(value),
+        Err(first) if first.is_syntax() || first.is_eof() => Err(RuntimeError::payload(
+            ErrorCode::InvalidJson,
+            "$",
+            format!("the record is not valid JSON: {first}"),
+        )),
+        Err(first) => {
+            let mut de = serde_json::Deserializer::from_slice(input);
+            match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                Err(e) => Err(RuntimeError::payload(
+                    ErrorCode::SchemaMismatch,
+                    dollar_path(e.path()),
+                    format!("the record does not match the source schema: {}", e.inner()),
+                )),
+                Ok(_) => Err(RuntimeError::payload(
+                    ErrorCode::SchemaMismatch,
+                    "$",
+                    format!("the record does not match the source schema: {first}"),
+                )),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    struct Item<'a> {
+        #[serde(borrow)]
+        sku: JsonStr<'a>,
+        price: JsonDecimal,
+    }
+
+    #[derive(Deserialize)]
+    struct Order<'a> {
+        #[serde(borrow)]
+        items: Vec<Item<'a>>,
+    }
+
+    #[test]
+    fn strings_borrow_and_numbers_stay_exact() {
+        let input = br#"{"items":[{"sku":"A","price":0.1},{"sku":"B\n","price":1e2}]}"#;
+        let order: Order = parse_record(input).unwrap();
+        assert!(matches!(order.items[0].sku.0, Str::Borrowed("A")));
+        assert!(matches!(order.items[1].sku.0, Str::Owned(_)));
+        assert_eq!(order.items[0].price.0.to_string(), "0.1");
+        assert_eq!(order.items[1].price.0.to_string(), "100");
+    }
+
+    #[test]
+    fn errors_carry_codes_and_paths() {
+        let bad = parse_record::<Order>(br#"{"items":[{"sku":"A","price":"x"}]}"#);
+        let bad = bad.err().unwrap();
+        assert_eq!((bad.code, bad.path.as_str()), (ErrorCode::SchemaMismatch, "$.items[0].price"));
+        let truncated = parse_record::<Order>(br#"{"items":[{"sku""#).err().unwrap();
+        assert_eq!(truncated.code, ErrorCode::InvalidJson);
+    }
+}

@@ -1,0 +1,181 @@
+//! Splitting input into records (one JSON document or NDJSON) and running a
+//! transform over them: canonical records out, dead letters for the rest.
+
+use crate::error::RuntimeError;
+use crate::TransformFn;
+use std::io::{self, BufRead, Write};
+
+/// How the input is framed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// NDJSON when the first non-blank line is a whole JSON value, else one
+    /// JSON document.
+    Auto,
+    /// The whole input is one JSON document.
+    Json,
+    /// One JSON value per line; blank lines are skipped.
+    Ndjson,
+}
+
+/// One record of the input.
+#[derive(Debug)]
+pub struct Record<'b> {
+    /// 1-based record number.
+    pub number: u64,
+    /// 1-based line on which the record starts.
+    pub line: u64,
+    /// The record's bytes.
+    pub bytes: &'b [u8],
+}
+
+/// How a run went.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    /// Records transformed.
+    pub transformed: u64,
+    /// Records written to the dead letters.
+    pub failed: u64,
+}
+
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(u8::is_ascii_whitespace)
+}
+
+fn is_whole_value(line: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(line).is_ok()
+}
+
+/// Call `each` for every record of `input`, in order, reading NDJSON one line
+/// at a time (constant memory) and a JSON document whole.
+pub fn for_each_record(
+    mut input: impl BufRead,
+    format: InputFormat,
+    mut each: impl FnMut(Record<'_>) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut buf = Vec::new();
+    let mut line_no = 0u64;
+    let mut number = 0u64;
+    let mut ndjson = format == InputFormat::Ndjson;
+    let mut decided = format != InputFormat::Auto;
+    loop {
+        buf.clear();
+        if input.read_until(b'\n', &mut buf)? == 0 {
+            return Ok(());
+        }
+        line_no += 1;
+        if is_blank(&buf) {
+            continue;
+        }
+        if !decided {
+            ndjson = is_whole_value(&buf);
+            decided = true;
+        }
+        if !ndjson {
+            let start = line_no;
+            input.read_to_end(&mut buf)?;
+            let bytes = &buf;
+            return each(Record {
+                number: 1,
+                line: start,
+                bytes,
+            });
+        }
+        number += 1;
+        each(Record {
+            number,
+            line: line_no,
+            bytes: &buf,
+        })?;
+    }
+}
+
+/// A dead letter: everything needed to fix and replay a failed record.
+pub fn dead_letter(record: &Record<'_>, error: &RuntimeError) -> serde_json::Value {
+    let text = String::from_utf8_lossy(record.bytes);
+    serde_json::json!({
+        "record": record.number,
+        "line": record.line,
+        "code": error.code.as_str(),
+        "path": error.path,
+        "mapping": error.location.as_ref().map(ToString::to_string),
+        "message": error.message,
+        "input": text.trim_end_matches(['\n', '\r']),
+    })
+}
+
+/// Where a run writes.
+pub struct Sinks<'w> {
+    /// Canonical records, one per line.
+    pub output: &'w mut dyn Write,
+    /// Dead letters as NDJSON, when asked for.
+    pub dead_letters: Option<&'w mut dyn Write>,
+    /// One-line human-readable errors.
+    pub errors: &'w mut dyn Write,
+}
+
+/// Transform every record of `input`, writing one canonical record per line.
+/// A failing record never stops the run: it is reported and dead-lettered.
+pub fn run(
+    transform: TransformFn,
+    input: impl BufRead,
+    format: InputFormat,
+    sinks: Sinks<'_>,
+) -> io::Result<Outcome> {
+    let Sinks {
+        output,
+        mut dead_letters,
+        errors,
+    } = sinks;
+    let mut outcome = Outcome::default();
+    let mut out = Vec::with_capacity(4096);
+    for_each_record(input, format, |record| {
+        out.clear();
+        match transform(record.bytes, &mut out) {
+            Ok(()) => {
+                out.push(b'\n');
+                output.write_all(&out)?;
+                outcome.transformed += 1;
+            }
+            Err(error) => {
+                outcome.failed += 1;
+                writeln!(errors, "record {} (line {}): {error}", record.number, record.line)?;
+                if let Some(dead) = dead_letters.as_deref_mut() {
+                    writeln!(dead, "{}", dead_letter(&record, &error))?;
+                }
+            }
+        }
+        Ok(())
+    })?;
+    output.flush()?;
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(input: &str, format: InputFormat) -> Vec<(u64, u64, String)> {
+        let mut seen = Vec::new();
+        for_each_record(input.as_bytes(), format, |r| {
+            seen.push((r.number, r.line, String::from_utf8_lossy(r.bytes).trim().to_owned()));
+            Ok(())
+        })
+        .unwrap();
+        seen
+    }
+
+    #[test]
+    fn auto_detects_ndjson_and_documents() {
+        let ndjson = frame("{\"a\":1}\n\n{\"a\":2}\n{bad\n", InputFormat::Auto);
+        assert_eq!(
+            ndjson,
+            vec![
+                (1, 1, "{\"a\":1}".to_owned()),
+                (2, 3, "{\"a\":2}".to_owned()),
+                (3, 4, "{bad".to_owned())
+            ]
+        );
+        let doc = frame("\n{\n  \"a\": 1\n}\n", InputFormat::Auto);
+        assert_eq!(doc, vec![(1, 2, "{\n  \"a\": 1\n}".to_owned())]);
+    }
+}

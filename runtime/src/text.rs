@@ -1,0 +1,106 @@
+//! String builtins and conversions to text.
+
+use crate::error::Fault;
+use crate::Str;
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+
+/// `lower(s)`.
+pub fn lower(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// `upper(s)`.
+pub fn upper(s: &str) -> String {
+    s.to_uppercase()
+}
+
+/// `trim(s)`: leading and trailing white space removed.
+pub fn trim<'a>(s: Str<'a>) -> Str<'a> {
+    match s {
+        Str::Borrowed(b) => Str::Borrowed(b.trim()),
+        Str::Owned(o) => Str::Owned(o.trim().to_owned()),
+    }
+}
+
+/// `replace(s, from, to)`: every occurrence.
+pub fn replace(s: &str, from: &str, to: &str) -> String {
+    s.replace(from, to)
+}
+
+/// `split(s, sep)`: the parts (an empty string gives no parts).
+pub fn split(s: &str, sep: &str) -> Vec<String> {
+    if s.is_empty() {
+        return Vec::new();
+    }
+    s.split(sep).map(str::to_owned).collect()
+}
+
+/// `join(parts, sep)`.
+pub fn join<S: AsRef<str>>(parts: &[S], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(part.as_ref());
+    }
+    out
+}
+
+/// `a ++ b`.
+pub fn concat(a: &str, b: &str) -> String {
+    let mut out = String::with_capacity(a.len() + b.len());
+    out.push_str(a);
+    out.push_str(b);
+    out
+}
+
+/// `sha256(s)`: lower-case hex digest, for deterministic idempotency keys.
+pub fn sha256(s: &str) -> String {
+    let digest = Sha256::digest(s.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `string(x)` for integers.
+pub fn from_int(i: i64) -> String {
+    i.to_string()
+}
+
+/// `string(x)` for decimals: scale is kept (`19.90` stays `19.90`).
+pub fn from_decimal(d: Decimal) -> String {
+    d.to_string()
+}
+
+/// `string(x)` for booleans.
+pub fn from_bool(b: bool) -> String {
+    if b { "true" } else { "false" }.to_owned()
+}
+
+/// `len(s)`: length in characters.
+pub fn len(s: &str) -> i64 {
+    i64::try_from(s.chars().count()).unwrap_or(i64::MAX)
+}
+
+/// `int(s)` for strings.
+pub fn to_int(s: &str) -> Result<i64, Fault> {
+    crate::decimal::parse_int(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_builtins() {
+        assert_eq!(lower("ÄB"), "äb");
+        assert_eq!(trim(Str::Borrowed("  x ")), "x");
+        assert_eq!(split("a,b", ","), vec!["a", "b"]);
+        assert!(split("", ",").is_empty());
+        assert_eq!(join(&["a", "b"], "-"), "a-b");
+        assert_eq!(
+            sha256("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,92 @@
+//! Time builtins: RFC 3339 and explicit-format parsing, time zones, UTC
+//! output.
+
+use crate::error::{ErrorCode, Fault};
+use jiff::{civil::DateTime, fmt::strtime, tz::TimeZone, Timestamp};
+
+fn bad_timestamp(text: &str, why: impl std::fmt::Display) -> Fault {
+    Fault::new(
+        ErrorCode::InvalidTimestamp,
+        format!("cannot parse {text:?} as a timestamp: {why}"),
+    )
+}
+
+fn zone(name: &str) -> Result<TimeZone, Fault> {
+    TimeZone::get(name).map_err(|_| {
+        Fault::new(
+            ErrorCode::InvalidArgument,
+            format!("unknown time zone {name:?} (use an IANA name such as \"America/New_York\")"),
+        )
+    })
+}
+
+/// `timestamp("2008-01-10T11:00:00-05:00")`: RFC 3339 with an offset.
+pub fn parse_rfc3339(text: &str) -> Result<Timestamp, Fault> {
+    text.parse::<Timestamp>()
+        .map_err(|e| bad_timestamp(text, e))
+}
+
+/// `parse_time(text, format, zone)`: strftime-style format; when the format
+/// has no offset, the wall-clock time is read in the IANA `zone`.
+pub fn parse_format(text: &str, format: &str, zone_name: &str) -> Result<Timestamp, Fault> {
+    let parsed = strtime::parse(format, text).map_err(|e| bad_timestamp(text, e))?;
+    if parsed.offset().is_some() {
+        return parsed.to_timestamp().map_err(|e| bad_timestamp(text, e));
+    }
+    let wall: DateTime = parsed.to_datetime().map_err(|e| bad_timestamp(text, e))?;
+    let zoned = wall
+        .to_zoned(zone(zone_name)?)
+        .map_err(|e| bad_timestamp(text, e))?;
+    Ok(zoned.timestamp())
+}
+
+/// `format_time(ts, format, zone)`: render an instant as wall-clock text in
+/// an IANA zone.
+pub fn format(ts: Timestamp, format: &str, zone_name: &str) -> Result<String, Fault> {
+    let zoned = ts.to_zoned(zone(zone_name)?);
+    strtime::format(format, &zoned).map_err(|e| {
+        Fault::new(
+            ErrorCode::InvalidArgument,
+            format!("invalid time format {format:?}: {e}"),
+        )
+    })
+}
+
+/// A timestamp literal in a mapping, resolved at compile time to seconds and
+/// nanoseconds since the Unix epoch.
+pub fn from_parts(seconds: i64, nanos: i32) -> Timestamp {
+    Timestamp::new(seconds, nanos).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_offsets_become_utc() {
+        let ts = parse_rfc3339("2008-01-10T11:00:00-05:00").map(|t| t.to_string());
+        assert_eq!(ts.as_deref(), Ok("2008-01-10T16:00:00Z"));
+        assert!(parse_rfc3339("2008-01-10 11:00").is_err());
+    }
+
+    #[test]
+    fn explicit_formats_read_wall_time_in_a_zone() {
+        let ts = parse_format("10.01.2008 11:00", "%d.%m.%Y %H:%M", "Europe/Berlin");
+        assert_eq!(ts.map(|t| t.to_string()).as_deref(), Ok("2008-01-10T10:00:00Z"));
+        let with_offset = parse_format("2008-01-10 11:00 +0100", "%Y-%m-%d %H:%M %z", "UTC");
+        assert_eq!(
+            with_offset.map(|t| t.to_string()).as_deref(),
+            Ok("2008-01-10T10:00:00Z")
+        );
+        assert_eq!(
+            parse_format("x", "%Y", "Mars/Base").map_err(|f| f.code),
+            Err(ErrorCode::InvalidTimestamp)
+        );
+    }
+
+    #[test]
+    fn formats_in_a_zone() {
+        let ts = parse_rfc3339("2008-01-10T16:00:00Z").unwrap_or(Timestamp::UNIX_EPOCH);
+        assert_eq!(format(ts, "%Y-%m-%d %H:%M", "America/New_York").as_deref(), Ok("2008-01-10 11:00"));
+    }
+}
