@@ -94,11 +94,11 @@ pub fn compile(file: &str, text: &str, read: Read<'_>) -> Compiled {
     let header = &ast.header;
     let source = load_schema(dir, header.source.as_ref().map(|s| &s.schema), "source", header, read);
     let target = load_schema(dir, header.target.as_ref(), "target", header, read);
-    compiled.target_schema = header.target.as_ref().map(|t| dir.join(&t.value));
+    compiled.target_schema = header.target.as_ref().map(|t| normalize(&dir.join(&t.value)));
     let mut tables = Vec::new();
     let mut problems = Vec::new();
     for decl in &header.tables {
-        let path = dir.join(&decl.file.value);
+        let path = normalize(&dir.join(&decl.file.value));
         let loaded = read(&path)
             .map_err(|why| diagnostics::read_failed("table", &why, decl.file.span))
             .and_then(|text| {
@@ -132,6 +132,21 @@ pub fn compile(file: &str, text: &str, read: Read<'_>) -> Compiled {
     compiled
 }
 
+/// `a/b/../c` -> `a/c`, lexically (the compiler does no IO).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 fn load_schema(
     dir: &Path,
     named: Option<&syntax::ast::StringLit>,
@@ -142,5 +157,5 @@ fn load_schema(
     let Some(named) = named else {
         return Err(diagnostics::missing_directive(which, header.id.span));
     };
-    schema::load(&dir.join(&named.value), read).map_err(|e| diagnostics::from_schema(&e, named.span))
+    schema::load(&normalize(&dir.join(&named.value)), read).map_err(|e| diagnostics::from_schema(&e, named.span))
 }

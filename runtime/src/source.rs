@@ -18,10 +18,10 @@ impl Deref for JsonStr<'_> {
     }
 }
 
-struct StrVisitor;
+struct StrVisitor<'a>(std::marker::PhantomData<&'a ()>);
 
-impl<'de> Visitor<'de> for StrVisitor {
-    type Value = JsonStr<'de>;
+impl<'de: 'a, 'a> Visitor<'de> for StrVisitor<'a> {
+    type Value = JsonStr<'a>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a string")
@@ -40,9 +40,9 @@ impl<'de> Visitor<'de> for StrVisitor {
     }
 }
 
-impl<'de> Deserialize<'de> for JsonStr<'de> {
+impl<'de: 'a, 'a> Deserialize<'de> for JsonStr<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_str(StrVisitor)
+        d.deserialize_str(StrVisitor(std::marker::PhantomData))
     }
 }
 

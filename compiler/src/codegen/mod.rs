@@ -244,7 +244,7 @@ impl Generator<'_> {
     }
 
     fn transform_fn(&self, module: &mut Module, body: Vec<Stmt>) {
-        let payload = shapes::payload_type(self.mapping);
+        let payload = shapes::payload_type(self.mapping).replace("'a", "'_");
         let record = self.mapping.at.iter().fold("payload".to_owned(), |acc, k| {
             format!("{acc}.{}", ident::field(k))
         });

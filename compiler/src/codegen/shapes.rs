@@ -52,6 +52,7 @@ pub fn field_type(mapping: &Mapping, ty: &Ty) -> String {
 fn new_struct(name: &str, lifetime: bool) -> Struct {
     let mut s = Struct::new(name);
     s.derive("Deserialize");
+    s.attr("serde(expecting = \"a JSON object\")");
     if lifetime {
         s.generic("'a");
     }
@@ -134,6 +135,12 @@ pub fn emit(mapping: &Mapping, module: &mut Module) {
             if let Some(field) = shape.fields.get(&json) {
                 push_field(&mut s, &json, &rust, field_type(mapping, &field.ty), field.optional);
             }
+        }
+        if shape.fields.is_empty() {
+            // Keep a braced struct (a unit struct would expect `null`).
+            let mut none = Field::new("_read_nothing", "()");
+            none.annotation("#[serde(skip)]");
+            s.push_field(none);
         }
         module.push_struct(s);
     }

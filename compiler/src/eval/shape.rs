@@ -31,7 +31,7 @@ pub fn record<'v>(mapping: &Mapping, payload: &'v Value) -> Result<&'v Value, Ru
     let mut path = String::from("$");
     for key in &mapping.at {
         if !node.is_object() {
-            return Err(mismatch(&path, format!("invalid type: {}, expected a map", json_kind(node))));
+            return Err(mismatch(&path, format!("invalid type: {}, expected a JSON object", json_kind(node))));
         }
         node = match node.get(key) {
             Some(v) if !v.is_null() => v,
@@ -46,7 +46,7 @@ pub fn record<'v>(mapping: &Mapping, payload: &'v Value) -> Result<&'v Value, Ru
 
 fn check_object(mapping: &Mapping, shape: ShapeId, v: &Value, path: &str) -> Result<(), RuntimeError> {
     let Some(object) = v.as_object() else {
-        return Err(mismatch(path, format!("invalid type: {}, expected a map", json_kind(v))));
+        return Err(mismatch(path, format!("invalid type: {}, expected a JSON object", json_kind(v))));
     };
     let Some(shape) = mapping.shapes.get(shape) else { return Ok(()) };
     for (name, field) in &shape.fields {

@@ -1,0 +1,107 @@
+//! `maprt`: run compiled mappings over payloads (one JSON document or NDJSON),
+//! one canonical record per line out, failures to a dead-letter file.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use runtime::stream::{self, InputFormat, Sinks};
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The mapping runtime.
+#[derive(Parser)]
+#[command(name = "maprt", version, about = "Run compiled channel-to-canonical mappings")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the mappings compiled into this binary
+    List,
+    /// Transform records: a JSON document or NDJSON from FILE (stdin when absent)
+    Transform {
+        /// Mapping id, e.g. shopify.order
+        #[arg(long)]
+        mapping: String,
+        /// Input file (stdin when absent)
+        file: Option<PathBuf>,
+        /// How the input is framed
+        #[arg(long, value_enum, default_value_t = Framing::Auto)]
+        format: Framing,
+        /// Write failed records (with code, path, mapping line and the input) here as NDJSON
+        #[arg(long)]
+        dead_letter: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Framing {
+    /// NDJSON when the first line is a whole JSON value, else one document
+    Auto,
+    /// One JSON document
+    Json,
+    /// One JSON value per line
+    Ndjson,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::List => list(),
+        Command::Transform {
+            mapping,
+            file,
+            format,
+            dead_letter,
+        } => transform(&mapping, file, format, dead_letter),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn list() -> Result<ExitCode, String> {
+    let mut out = io::stdout().lock();
+    for m in maprt::MAPPINGS {
+        writeln!(out, "{}\t{}\t{}", m.id, m.target, m.file).map_err(|e| e.to_string())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn transform(id: &str, file: Option<PathBuf>, format: Framing, dead_letter: Option<PathBuf>) -> Result<ExitCode, String> {
+    let Some(mapping) = maprt::find(id) else {
+        let known: Vec<&str> = maprt::MAPPINGS.iter().map(|m| m.id).collect();
+        return Err(format!("no mapping `{id}` (compiled: {})", known.join(", ")));
+    };
+    let input: Box<dyn io::BufRead> = match &file {
+        Some(path) => Box::new(BufReader::new(File::open(path).map_err(|e| format!("{}: {e}", path.display()))?)),
+        None => Box::new(io::stdin().lock()),
+    };
+    let mut dead = match &dead_letter {
+        Some(path) => Some(BufWriter::new(File::create(path).map_err(|e| format!("{}: {e}", path.display()))?)),
+        None => None,
+    };
+    let format = match format {
+        Framing::Auto => InputFormat::Auto,
+        Framing::Json => InputFormat::Json,
+        Framing::Ndjson => InputFormat::Ndjson,
+    };
+    let mut output = BufWriter::new(io::stdout().lock());
+    let mut errors = io::stderr().lock();
+    let sinks = Sinks {
+        output: &mut output,
+        dead_letters: dead.as_mut().map(|d| d as &mut dyn Write),
+        errors: &mut errors,
+    };
+    let outcome = stream::run(mapping.transform, input, format, sinks).map_err(|e| e.to_string())?;
+    if let Some(d) = dead.as_mut() {
+        d.flush().map_err(|e| e.to_string())?;
+    }
+    Ok(if outcome.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
