@@ -52,7 +52,7 @@ mod tests {
         let text = "ab\ncdé\nf";
         assert_eq!(line_col(text, 0), (1, 1));
         assert_eq!(line_col(text, 4), (2, 2));
-        assert_eq!(line_col(text, 8), (2, 4));
-        assert_eq!(line_col(text, 9), (3, 1));
+        assert_eq!(line_col(text, 7), (2, 4)); // after the two-byte é
+        assert_eq!(line_col(text, 8), (3, 1));
     }
 }

@@ -93,7 +93,7 @@ fn value_type(entries: &BTreeMap<String, Lit>) -> Result<Ty, TableError> {
             (Some(a), b) if a == b => a,
             (Some(a), b) => {
                 return Err(fail(format!(
-                    "all values must have one type: key {key:?} has a {b} value, earlier ones are {a}"
+                    "all values must have one type: the value of {key:?} is of type {b}, earlier ones are of type {a}"
                 )))
             }
         });

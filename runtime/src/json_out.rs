@@ -4,6 +4,7 @@
 //! output is byte-identical whenever their values are.
 
 use crate::{Decimal, Money, Timestamp};
+
 use std::io::Write;
 
 /// Writes one JSON value into a byte buffer, handling commas itself.
@@ -173,10 +174,7 @@ mod tests {
         w.bool(true);
         w.end_array();
         w.key("m");
-        w.money(&Money::from_minor(1999, "USD").unwrap_or(Money {
-            amount: Decimal::ZERO,
-            currency: crate::money::Currency::parse("XXX").unwrap_or_else(|_| unreachable!()),
-        }));
+        w.money(&Money::from_minor(1999, "USD").unwrap());
         w.end_object();
         assert_eq!(
             String::from_utf8_lossy(&out),

@@ -72,8 +72,8 @@ impl Money {
     /// is an error, never silently rounded.
     pub fn to_minor(self) -> Result<i64, Fault> {
         let exponent = self.currency.minor_exponent();
-        let scaled = decimal::mul(self.amount, Decimal::from(10_i64.pow(exponent)))?;
-        if !scaled.fract().is_zero() {
+        let scaled = decimal::mul(self.amount, Decimal::from(10_i64.pow(exponent)))?.normalize();
+        if scaled.scale() != 0 {
             return Err(Fault::new(
                 ErrorCode::InexactMinorUnits,
                 format!(
@@ -83,7 +83,7 @@ impl Money {
                 ),
             ));
         }
-        i64::try_from(scaled.trunc().mantissa() / 10_i128.pow(scaled.scale()))
+        i64::try_from(scaled.mantissa())
             .map_err(|_| Fault::new(ErrorCode::Arithmetic, "minor units overflow 64 bits"))
     }
 
@@ -126,11 +126,11 @@ mod tests {
 
     #[test]
     fn minor_units_round_trip_per_currency() {
-        let cases = [(1999, "USD", "19.99"), (500, "JPY", "500"), (1234, "KWD", "1.234")];
+        let cases = [(1999, "USD", "19.99"), (500, "JPY", "500"), (1234, "KWD", "1.234"), (-5, "USD", "-0.05"), (3333, "EUR", "33.33")];
         for (units, code, amount) in cases {
-            let money = Money::from_minor(units, code);
-            assert_eq!(money.map(|m| m.amount.to_string()).as_deref(), Ok(amount));
-            assert_eq!(money.and_then(Money::to_minor), Ok(units));
+            let money = Money::from_minor(units, code).unwrap();
+            assert_eq!(money.amount.to_string(), amount);
+            assert_eq!(money.to_minor(), Ok(units));
         }
     }
 

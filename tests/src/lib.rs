@@ -1,1 +1,103 @@
-//! placeholder
+//! Test harness: diagnostic cases, ok cases (evaluator vs compiled code) and
+//! the contract tests of `mappings/` share these helpers. A panic here is a
+//! failed test, so `expect` is allowed.
+#![allow(clippy::expect_used)]
+
+use mapc::diagnostics::render;
+use mapc::Compiled;
+use std::path::{Path, PathBuf};
+
+include!(concat!(env!("OUT_DIR"), "/cases.rs"));
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// Compile a mapping given by its path relative to the workspace root.
+pub fn compile(relative: &str) -> (Compiled, String) {
+    let root = root();
+    let text = std::fs::read_to_string(root.join(relative)).unwrap_or_default();
+    // Errors name the path as the mapping resolved it (relative), so
+    // snapshots do not depend on where the repository is checked out.
+    let read = |p: &Path| std::fs::read_to_string(root.join(p)).map_err(|e| format!("{}: {e}", p.display()));
+    (mapc::compile(relative, &text, &read), text)
+}
+
+/// `----- MAPPING` / `----- DIAGNOSTICS` text for a snapshot.
+pub fn render_diagnostics(file: &str, text: &str, compiled: &Compiled) -> String {
+    let mut out = format!("----- MAPPING {file}\n{text}\n----- DIAGNOSTICS\n");
+    for d in &compiled.diagnostics {
+        out.push_str(&render(file, text, d, 90));
+        out.push('\n');
+    }
+    out
+}
+
+fn settings(folder: &str) -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(root().join(folder));
+    settings.set_prepend_module_to_snapshot(false);
+    settings
+}
+
+/// `cases/errors/<name>`: the mapping must produce diagnostics; their
+/// rendering is snapshotted.
+pub fn check_error_case(name: &str) {
+    let file = format!("tests/cases/errors/{name}/mapping.map");
+    let (compiled, text) = compile(&file);
+    assert!(!compiled.diagnostics.is_empty(), "{file} produced no diagnostic");
+    let rendered = render_diagnostics(&file, &text, &compiled);
+    settings("tests/snapshots/errors").bind(|| insta::assert_snapshot!(name, rendered));
+}
+
+/// Load a target schema as JSON.
+pub fn schema_json(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(root().join(path)).unwrap_or_default();
+    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+}
+
+/// Run the evaluator and the compiled code on one input; they must agree
+/// byte for byte (outputs, or error code, path and location). Returns the
+/// evaluator's result.
+pub fn differential(
+    ir: &mapc::ir::Mapping,
+    compiled: &runtime::CompiledMapping,
+    input: &[u8],
+) -> Result<Vec<u8>, runtime::RuntimeError> {
+    let evaluated = mapc::eval::run(ir, input);
+    let mut out = Vec::new();
+    let generated = (compiled.transform)(input, &mut out).map(|()| out);
+    match (&evaluated, &generated) {
+        (Ok(a), Ok(b)) => assert_eq!(
+            String::from_utf8_lossy(a),
+            String::from_utf8_lossy(b),
+            "evaluator and compiled output differ"
+        ),
+        (Err(a), Err(b)) => assert_eq!(
+            (a.code, &a.path, &a.location),
+            (b.code, &b.path, &b.location),
+            "evaluator and compiled code fail differently:\n  eval: {a}\n  code: {b}"
+        ),
+        (a, b) => panic!("evaluator and compiled code disagree:\n  eval: {a:?}\n  code: {b:?}"),
+    }
+    evaluated
+}
+
+/// `cases/ok/<name>`: the mapping compiles; evaluator == compiled code on
+/// `input.json`; the output validates against the target schema and is
+/// snapshotted.
+pub fn check_ok_case(name: &str) {
+    let file = format!("tests/cases/ok/{name}/mapping.map");
+    let (compiled, text) = compile(&file);
+    assert!(!compiled.failed(), "{}", render_diagnostics(&file, &text, &compiled));
+    let ir = compiled.mapping.as_ref().expect("checked above");
+    let code = CASES.iter().find(|(n, _)| *n == name).map(|(_, m)| m).expect("compiled by build.rs");
+    let input = std::fs::read(root().join(format!("tests/cases/ok/{name}/input.json"))).expect("input.json");
+    let out = differential(ir, code, &input).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let schema = schema_json(compiled.target_schema.as_deref().expect("target schema"));
+    let problems = mapc::contract::validate(&schema, &out).expect("valid schema");
+    assert!(problems.is_empty(), "{file}: output breaks the target schema: {problems:?}");
+    let pretty = mapc::contract::pretty(&out).expect("JSON output");
+    settings("tests/snapshots/ok").bind(|| insta::assert_snapshot!(name, pretty));
+}

@@ -5,6 +5,30 @@ use crate::ir::{Builtin, Expr, ExprKind, Lit, Ty};
 use crate::span::Span;
 use crate::syntax::ast;
 
+/// How each builtin is called (shown when the arity is wrong).
+pub fn usage(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "lower" | "upper" | "trim" | "len" | "sha256" => "f(string)",
+        "replace" => "replace(string, from, to)",
+        "split" => "split(string, separator)",
+        "join" => "join(array of string, separator)",
+        "concat" => "concat(string, string, ...)",
+        "string" => "string(int | decimal | bool | timestamp | string)",
+        "int" => "int(string | int)",
+        "decimal" => "decimal(string | int | decimal)",
+        "round" => "round(decimal, places, mode) with mode one of half_even, half_up, half_down, down, up, floor, ceiling",
+        "money" => "money(amount, currency)",
+        "from_minor" => "from_minor(int units, currency)",
+        "to_minor" | "amount" | "currency" => "f(money)",
+        "timestamp" => "timestamp(rfc3339 string)",
+        "parse_time" => "parse_time(string, strftime format, IANA zone)",
+        "format_time" => "format_time(timestamp, strftime format, IANA zone)",
+        "sum" | "count" | "min" | "max" => "f(array)",
+        "is_present" => "is_present(value)",
+        _ => return None,
+    })
+}
+
 /// Every builtin: name, IR function, fewest and most arguments.
 pub const BUILTINS: &[(&str, Builtin, usize, usize)] = &[
     ("lower", Builtin::Lower, 1, 1),

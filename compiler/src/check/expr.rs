@@ -210,7 +210,7 @@ impl Checker<'_> {
 
     fn check_unary(&mut self, op: UnaryOp, inner: &ast::Expr, span: Span) -> Option<Expr> {
         let value = self.check_expr(inner)?;
-        let context = if op == UnaryOp::Neg { "operand of `-`" } else { "operand of `not`" };
+        let context = if op == UnaryOp::Neg { "the operand of `-`" } else { "the operand of `not`" };
         if !self.require_present(&value, context) {
             return None;
         }
@@ -230,9 +230,36 @@ impl Checker<'_> {
         Some(self.mk(ExprKind::Unary(unary, Box::new(value)), ty, false, span))
     }
 
+    /// An int next to a decimal (in `??`, comparisons) is widened to a
+    /// decimal, explicitly in the IR so both back ends agree.
+    fn widen(&self, e: Expr, other: &Expr) -> Expr {
+        if e.ty != Ty::Int || e.optional || other.ty != Ty::Decimal {
+            return e;
+        }
+        let (span, loc) = (e.span, e.loc);
+        let kind = match e.kind {
+            ExprKind::Lit(Lit::Int(i)) => ExprKind::Lit(Lit::Decimal(i.into())),
+            _ => ExprKind::Call(ir::Builtin::Decimal, vec![e], Vec::new()),
+        };
+        Expr {
+            kind,
+            ty: Ty::Decimal,
+            optional: false,
+            loc,
+            span,
+        }
+    }
+
     fn check_binary(&mut self, op: BinaryOp, a: &ast::Expr, b: &ast::Expr, span: Span) -> Option<Expr> {
         let (a, b) = (self.check_expr(a), self.check_expr(b));
-        let (a, b) = (a?, b?);
+        let (mut a, mut b) = (a?, b?);
+        if matches!(
+            op,
+            BinaryOp::Default | BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
+        ) {
+            a = self.widen(a, &b);
+            b = self.widen(b, &a);
+        }
         let (binary, ty, optional) = match op {
             BinaryOp::Default => self.type_default(&a, &b, span)?,
             BinaryOp::And | BinaryOp::Or => self.type_logic(op, &a, &b)?,
@@ -262,7 +289,7 @@ impl Checker<'_> {
     }
 
     fn type_logic(&mut self, op: BinaryOp, a: &Expr, b: &Expr) -> Option<(Binary, Ty, bool)> {
-        let context = format!("operand of `{}`", op.symbol());
+        let context = format!("the operand of `{}`", op.symbol());
         let present = self.require_present(a, &context) & self.require_present(b, &context);
         for side in [a, b] {
             if side.ty != Ty::Bool {
@@ -284,7 +311,7 @@ impl Checker<'_> {
     }
 
     fn type_ordering(&mut self, op: BinaryOp, a: &Expr, b: &Expr) -> Option<(Binary, Ty, bool)> {
-        let context = format!("operand of `{}`", op.symbol());
+        let context = format!("the operand of `{}`", op.symbol());
         let present = self.require_present(a, &context) & self.require_present(b, &context);
         if !a.ty.comparable() || a.ty != b.ty {
             self.mismatch(&a.ty.to_string(), &b.ty, None, b.span);
@@ -300,7 +327,7 @@ impl Checker<'_> {
     }
 
     fn type_concat(&mut self, a: &Expr, b: &Expr) -> Option<(Binary, Ty, bool)> {
-        let present = self.require_present(a, "operand of `++`") & self.require_present(b, "operand of `++`");
+        let present = self.require_present(a, "the operand of `++`") & self.require_present(b, "the operand of `++`");
         for side in [a, b] {
             if side.ty != Ty::String {
                 let hint = Some("convert it with `string(...)`".to_owned());
@@ -313,7 +340,7 @@ impl Checker<'_> {
 
     fn type_arithmetic(&mut self, op: BinaryOp, a: &Expr, b: &Expr, span: Span) -> Option<(Binary, Ty, bool)> {
         let symbol = op.symbol();
-        let context = format!("operand of `{symbol}`");
+        let context = format!("the operand of `{symbol}`");
         let present = self.require_present(a, &context) & self.require_present(b, &context);
         let c = symbol.chars().next().unwrap_or('+');
         let numeric = |t: &Ty| matches!(t, Ty::Int | Ty::Decimal);
@@ -351,7 +378,7 @@ impl Checker<'_> {
         if cond.ty != Ty::Bool {
             self.mismatch("bool", &cond.ty, None, cond.span);
         }
-        let present = self.require_present(&cond, "condition of `if`");
+        let present = self.require_present(&cond, "the condition of `if`");
         let then = then?;
         let otherwise = match otherwise {
             Some(o) => Some(o?),
@@ -458,7 +485,7 @@ impl Checker<'_> {
             self.mismatch("an array", &source.ty, None, source.span);
             return None;
         };
-        self.require_present(&source, "array of a `for` loop");
+        self.require_present(&source, "the array of a `for` loop");
         self.scopes.push();
         let result = self.check_for_body(f, source, *elem, span, target);
         self.scopes.pop();
@@ -500,14 +527,14 @@ impl Checker<'_> {
                     self.mismatch("bool", &cond.ty, None, cond.span);
                     return None;
                 }
-                self.require_present(&cond, "condition of `where`");
+                self.require_present(&cond, "the condition of `where`");
                 Some(cond)
             }
             None => None,
         };
         let items_node = target.map(|t| t.items.as_deref().cloned().unwrap_or_default());
         let (body, write) = self.check_body(&f.body, items_node.as_ref())?;
-        self.require_present(&body, "element of a `for` array");
+        self.require_present(&body, "an element of a `for` array");
         let ty = Ty::Array(Box::new(body.ty.clone()));
         let lowered = ForLoop {
             item,
@@ -578,7 +605,7 @@ impl Checker<'_> {
         let mut out = Vec::new();
         for item in items {
             let Some(value) = self.check_expr(item) else { continue };
-            self.require_present(&value, "array element");
+            self.require_present(&value, "an array element");
             if !value.ty.fits(&ty) {
                 self.mismatch(&ty.to_string(), &value.ty, None, value.span);
                 return None;

@@ -5,13 +5,14 @@
 //! [`Checker`]; each returns `Option<ir::...>` and records errors instead of
 //! stopping, so one run reports every problem in the file.
 
-mod builtins;
+pub(crate) mod builtins;
 mod error;
 mod expr;
 mod scope;
 mod source;
 mod target;
 
+pub use builtins::usage;
 pub use error::{similar, CheckError, CheckErrorKind, Severity};
 
 use crate::ir::{self, Loc, Origin, Seg};

@@ -99,6 +99,10 @@ impl Checker<'_> {
             },
         };
         let local = self.bind(&item.name, bound, BindingKind::Let);
+        if value.is_none() {
+            // Already reported; do not also call it unused.
+            self.scopes.lookup(&item.name.name);
+        }
         Some((local, value?))
     }
 

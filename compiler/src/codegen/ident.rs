@@ -47,7 +47,7 @@ mod tests {
             ("$type", "_type"),
             ("2x", "_2x"),
             ("ship-to", "ship_to"),
-            ("", "_"),
+            ("", "__"),
             ("_", "__"),
             ("Amount", "Amount"),
         ];

@@ -239,7 +239,8 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
             format!("`{name}` takes {expected} argument(s), {found} given"),
             span,
             format!("{found} argument(s)"),
-        ),
+        )
+        .maybe_help(crate::check::usage(name).map(|u| format!("usage: {u}"))),
         K::UnknownName { name, candidates } => Diagnostic::new(
             codes::UNKNOWN_NAME,
             format!("unknown name `{name}`"),
@@ -272,7 +273,7 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
         .help("add arms for them, or a last arm `_ => ...`"),
         K::MaybeAbsent { context } => Diagnostic::new(
             codes::MAYBE_ABSENT,
-            format!("the {context} may be absent"),
+            format!("{context} may be absent"),
             span,
             "may be missing or null in the payload",
         )

@@ -1,0 +1,71 @@
+//! Contract tests for every mapping in `mappings/`: each real sample's
+//! canonical output is snapshotted next to the mapping, validated against
+//! the target schema, and produced byte-identically by the evaluator and by
+//! the code compiled into `maprt`. The generated Rust is snapshotted too.
+
+use contract_tests::{differential, root, schema_json};
+use mapc::project;
+
+fn mappings() -> Vec<std::path::PathBuf> {
+    project::find_mappings(&[root().join("mappings")]).expect("mappings/ exists")
+}
+
+fn relative(path: &std::path::Path) -> String {
+    path.strip_prefix(root()).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+#[test]
+fn every_mapping_is_compiled_into_maprt() {
+    let mut ids: Vec<String> = Vec::new();
+    for file in mappings() {
+        let (compiled, _) = contract_tests::compile(&relative(&file));
+        ids.push(compiled.mapping.expect("compiles").id);
+    }
+    let compiled: Vec<&str> = maprt::MAPPINGS.iter().map(|m| m.id).collect();
+    assert_eq!(ids, compiled);
+    assert!(!ids.is_empty());
+}
+
+#[test]
+fn samples_match_snapshots_schema_and_compiled_code() {
+    let mut checked = 0;
+    for file in mappings() {
+        let name = relative(&file);
+        let (compiled, _) = contract_tests::compile(&name);
+        assert!(!compiled.failed(), "{name} does not compile");
+        let ir = compiled.mapping.as_ref().expect("compiles");
+        let code = maprt::find(&ir.id).expect("compiled into maprt");
+        let schema = schema_json(compiled.target_schema.as_deref().expect("target"));
+        let samples = project::samples_for(&file);
+        assert!(!samples.is_empty(), "{name} has no samples");
+        for sample in samples {
+            let input = std::fs::read(&sample).expect("sample");
+            let out = differential(ir, code, &input).unwrap_or_else(|e| panic!("{}: {e}", sample.display()));
+            let problems = mapc::contract::validate(&schema, &out).expect("schema");
+            assert!(problems.is_empty(), "{}: {problems:?}", sample.display());
+            let snapshot = project::snapshot_name(&file, &sample).expect("name");
+            let mut settings = insta::Settings::clone_current();
+            settings.set_snapshot_path(file.parent().expect("dir").join("snapshots"));
+            settings.set_prepend_module_to_snapshot(false);
+            settings.set_input_file(&sample);
+            let pretty = mapc::contract::pretty(&out).expect("JSON");
+            settings.bind(|| insta::assert_snapshot!(snapshot, pretty));
+            checked += 1;
+        }
+    }
+    assert!(checked > 0);
+}
+
+#[test]
+fn generated_code_is_snapshotted() {
+    for file in mappings() {
+        let name = relative(&file);
+        let (compiled, _) = contract_tests::compile(&name);
+        let ir = compiled.mapping.expect("compiles");
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(root().join("tests/snapshots/generated"));
+        settings.set_prepend_module_to_snapshot(false);
+        let rust = mapc::codegen::generate(&ir);
+        settings.bind(|| insta::assert_snapshot!(mapc::codegen::module_name(&ir.id), rust));
+    }
+}
