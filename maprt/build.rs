@@ -13,7 +13,10 @@ fn main() {
 
 fn build() -> Result<(), String> {
     let manifest = std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?;
-    let root = Path::new(&manifest).parent().ok_or("no workspace root")?.to_path_buf();
+    let root = Path::new(&manifest)
+        .parent()
+        .ok_or("no workspace root")?
+        .to_path_buf();
     for dir in ["mappings", "schemas"] {
         println!("cargo:rerun-if-changed={}", root.join(dir).display());
     }
@@ -23,7 +26,10 @@ fn build() -> Result<(), String> {
     let mut registry = Vec::new();
     let mut failed = Vec::new();
     for file in files {
-        let relative: PathBuf = file.strip_prefix(&root).map_err(|e| e.to_string())?.to_path_buf();
+        let relative: PathBuf = file
+            .strip_prefix(&root)
+            .map_err(|e| e.to_string())?
+            .to_path_buf();
         let name = relative.to_string_lossy().replace('\\', "/");
         let text = mapc::project::read_file(&file)?;
         let compiled = mapc::compile(&name, &text, &read);
@@ -44,7 +50,10 @@ fn build() -> Result<(), String> {
         }
     }
     if !failed.is_empty() {
-        return Err(format!("error: mapping(s) failed to compile: {}", failed.join(", ")));
+        return Err(format!(
+            "error: mapping(s) failed to compile: {}",
+            failed.join(", ")
+        ));
     }
     code.push_str("/// Every compiled mapping, sorted by id.\npub static MAPPINGS: &[runtime::CompiledMapping] = &[\n");
     for module in &registry {
@@ -53,6 +62,7 @@ fn build() -> Result<(), String> {
         ));
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?).join("mappings.rs");
+    let out =
+        PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?).join("mappings.rs");
     std::fs::write(&out, code).map_err(|e| format!("{}: {e}", out.display()))
 }

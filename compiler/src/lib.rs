@@ -39,6 +39,7 @@
 //! assert!(rust.contains("pub fn transform"));
 //! ```
 
+#![deny(clippy::indexing_slicing)] // input must never panic the compiler
 pub mod check;
 pub mod codegen;
 pub mod contract;
@@ -71,7 +72,9 @@ pub struct Compiled {
 impl Compiled {
     /// Whether any diagnostic is an error.
     pub fn failed(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == check::Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == check::Severity::Error)
     }
 }
 
@@ -92,9 +95,18 @@ pub fn compile(file: &str, text: &str, read: Read<'_>) -> Compiled {
     };
     let dir = Path::new(file).parent().unwrap_or(Path::new(""));
     let header = &ast.header;
-    let source = load_schema(dir, header.source.as_ref().map(|s| &s.schema), "source", header, read);
+    let source = load_schema(
+        dir,
+        header.source.as_ref().map(|s| &s.schema),
+        "source",
+        header,
+        read,
+    );
     let target = load_schema(dir, header.target.as_ref(), "target", header, read);
-    compiled.target_schema = header.target.as_ref().map(|t| normalize(&dir.join(&t.value)));
+    compiled.target_schema = header
+        .target
+        .as_ref()
+        .map(|t| normalize(&dir.join(&t.value)));
     let mut tables = Vec::new();
     let mut problems = Vec::new();
     for decl in &header.tables {
@@ -157,5 +169,6 @@ fn load_schema(
     let Some(named) = named else {
         return Err(diagnostics::missing_directive(which, header.id.span));
     };
-    schema::load(&normalize(&dir.join(&named.value)), read).map_err(|e| diagnostics::from_schema(&e, named.span))
+    schema::load(&normalize(&dir.join(&named.value)), read)
+        .map_err(|e| diagnostics::from_schema(&e, named.span))
 }

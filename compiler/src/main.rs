@@ -10,7 +10,11 @@ use std::process::ExitCode;
 
 /// The mapping compiler.
 #[derive(Parser)]
-#[command(name = "mapc", version, about = "Check, run, emit and contract-test channel-to-canonical mappings")]
+#[command(
+    name = "mapc",
+    version,
+    about = "Check, run, emit and contract-test channel-to-canonical mappings"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -60,7 +64,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { paths, format } => check(&default_paths(paths), format),
-        Command::Run { mapping, payload, compact } => run(&mapping, &payload, compact),
+        Command::Run {
+            mapping,
+            payload,
+            compact,
+        } => run(&mapping, &payload, compact),
         Command::Emit { mapping } => emit(&mapping),
         Command::Test { paths } => test(&default_paths(paths)),
     };
@@ -105,7 +113,11 @@ fn check(paths: &[PathBuf], format: Format) -> Result<bool, String> {
         let (compiled, _) = compile_file(file, format)?;
         failed += usize::from(compiled.failed());
     }
-    eprintln!("checked {} mapping(s): {} ok, {failed} failed", files.len(), files.len() - failed);
+    eprintln!(
+        "checked {} mapping(s): {} ok, {failed} failed",
+        files.len(),
+        files.len() - failed
+    );
     Ok(failed == 0)
 }
 
@@ -164,10 +176,17 @@ fn test(paths: &[PathBuf]) -> Result<bool, String> {
             .as_deref()
             .ok_or("no target schema")
             .and_then(|p| project::read_file(p).map_err(|_| "cannot read target schema"))
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).map_err(|_| "target schema is not JSON"))?;
+            .and_then(|t| {
+                serde_json::from_str::<serde_json::Value>(&t)
+                    .map_err(|_| "target schema is not JSON")
+            })?;
         let samples = project::samples_for(file);
         if samples.is_empty() {
-            println!("FAIL {}: no samples in {:?}", file.display(), project::sample_dir(file));
+            println!(
+                "FAIL {}: no samples in {:?}",
+                file.display(),
+                project::sample_dir(file)
+            );
             failed += 1;
         }
         for sample in samples {
@@ -187,7 +206,12 @@ fn test(paths: &[PathBuf]) -> Result<bool, String> {
     Ok(failed == 0)
 }
 
-fn test_sample(file: &Path, ir: &mapc::ir::Mapping, schema: &serde_json::Value, sample: &Path) -> Result<(), String> {
+fn test_sample(
+    file: &Path,
+    ir: &mapc::ir::Mapping,
+    schema: &serde_json::Value,
+    sample: &Path,
+) -> Result<(), String> {
     let input = std::fs::read(sample).map_err(|e| e.to_string())?;
     let out = mapc::eval::run(ir, &input).map_err(|e| e.to_string())?;
     let problems = contract::validate(schema, &out)?;
@@ -195,11 +219,15 @@ fn test_sample(file: &Path, ir: &mapc::ir::Mapping, schema: &serde_json::Value, 
         return Err(format!("output breaks the target schema: {first}"));
     }
     let snap_path = project::snapshot_for(file, sample).ok_or("no snapshot path")?;
-    let snap = project::read_file(&snap_path).map_err(|_| format!("no snapshot {}", snap_path.display()))?;
+    let snap = project::read_file(&snap_path)
+        .map_err(|_| format!("no snapshot {}", snap_path.display()))?;
     let expected = project::snapshot_body(&snap).ok_or("malformed snapshot")?;
     let actual = contract::pretty(&out)?;
     if expected.trim_end() != actual.trim_end() {
-        return Err(format!("output differs from {} (review with `cargo insta review`)", snap_path.display()));
+        return Err(format!(
+            "output differs from {} (review with `cargo insta review`)",
+            snap_path.display()
+        ));
     }
     Ok(())
 }

@@ -43,8 +43,12 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), String> {
 
 /// Sample payloads of a mapping: `<dir>/samples/<stem>/*.json`, sorted.
 pub fn samples_for(mapping: &Path) -> Vec<PathBuf> {
-    let Some(dir) = sample_dir(mapping) else { return Vec::new() };
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let Some(dir) = sample_dir(mapping) else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
     let mut samples: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -63,7 +67,12 @@ pub fn sample_dir(mapping: &Path) -> Option<PathBuf> {
 /// `mappings/shopify/snapshots/order__<sample stem>.snap`.
 pub fn snapshot_for(mapping: &Path, sample: &Path) -> Option<PathBuf> {
     let name = snapshot_name(mapping, sample)?;
-    Some(mapping.parent()?.join("snapshots").join(format!("{name}.snap")))
+    Some(
+        mapping
+            .parent()?
+            .join("snapshots")
+            .join(format!("{name}.snap")),
+    )
 }
 
 /// The insta snapshot name of a sample's output (`order__order`).

@@ -48,13 +48,16 @@ fn value_lit(value: &Value) -> Result<Lit, TableError> {
                 .map(Lit::Decimal)
                 .map_err(|_| fail(format!("{n} is not an exact decimal; quote it"))),
         },
-        other => Err(fail(format!("values must be strings, numbers or booleans, found {other:?}"))),
+        other => Err(fail(format!(
+            "values must be strings, numbers or booleans, found {other:?}"
+        ))),
     }
 }
 
 /// Parse a table named `name` from YAML text read from `file`.
 pub fn parse_table(name: &str, file: &str, text: &str) -> Result<Table, TableError> {
-    let root: Value = serde_yaml::from_str(text).map_err(|e| fail(format!("not valid YAML: {e}")))?;
+    let root: Value =
+        serde_yaml::from_str(text).map_err(|e| fail(format!("not valid YAML: {e}")))?;
     let Value::Mapping(map) = root else {
         return Err(fail("a table is a YAML mapping of `key: value` lines"));
     };
@@ -112,13 +115,19 @@ mod tests {
         assert_eq!(t.entries.get("paid"), Some(&Lit::String("paid".into())));
         let uom = parse_table("u", "u.yaml", "EA: 1\nLB: 0.45359237\n").unwrap();
         assert_eq!(uom.value_ty, Ty::Decimal);
-        assert_eq!(uom.entries.get("LB"), Some(&Lit::Decimal(Decimal::new(45359237, 8))));
+        assert_eq!(
+            uom.entries.get("LB"),
+            Some(&Lit::Decimal(Decimal::new(45359237, 8)))
+        );
         assert_eq!(uom.entries.get("EA"), Some(&Lit::Decimal(Decimal::ONE)));
     }
 
     #[test]
     fn rejects_mixed_and_non_mapping_tables() {
-        assert!(parse_table("m", "m", "a: 1\nb: x\n").unwrap_err().message.contains("one type"));
+        assert!(parse_table("m", "m", "a: 1\nb: x\n")
+            .unwrap_err()
+            .message
+            .contains("one type"));
         assert!(parse_table("m", "m", "- a\n").is_err());
         assert!(parse_table("m", "m", "{}").is_err());
     }

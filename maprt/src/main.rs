@@ -10,7 +10,11 @@ use std::process::ExitCode;
 
 /// The mapping runtime.
 #[derive(Parser)]
-#[command(name = "maprt", version, about = "Run compiled channel-to-canonical mappings")]
+#[command(
+    name = "maprt",
+    version,
+    about = "Run compiled channel-to-canonical mappings"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -74,17 +78,29 @@ fn list() -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn transform(id: &str, file: Option<PathBuf>, format: Framing, dead_letter: Option<PathBuf>) -> Result<ExitCode, String> {
+fn transform(
+    id: &str,
+    file: Option<PathBuf>,
+    format: Framing,
+    dead_letter: Option<PathBuf>,
+) -> Result<ExitCode, String> {
     let Some(mapping) = maprt::find(id) else {
         let known: Vec<&str> = maprt::MAPPINGS.iter().map(|m| m.id).collect();
-        return Err(format!("no mapping `{id}` (compiled: {})", known.join(", ")));
+        return Err(format!(
+            "no mapping `{id}` (compiled: {})",
+            known.join(", ")
+        ));
     };
     let input: Box<dyn io::BufRead> = match &file {
-        Some(path) => Box::new(BufReader::new(File::open(path).map_err(|e| format!("{}: {e}", path.display()))?)),
+        Some(path) => Box::new(BufReader::new(
+            File::open(path).map_err(|e| format!("{}: {e}", path.display()))?,
+        )),
         None => Box::new(io::stdin().lock()),
     };
     let mut dead = match &dead_letter {
-        Some(path) => Some(BufWriter::new(File::create(path).map_err(|e| format!("{}: {e}", path.display()))?)),
+        Some(path) => Some(BufWriter::new(
+            File::create(path).map_err(|e| format!("{}: {e}", path.display()))?,
+        )),
         None => None,
     };
     let format = match format {
@@ -99,9 +115,14 @@ fn transform(id: &str, file: Option<PathBuf>, format: Framing, dead_letter: Opti
         dead_letters: dead.as_mut().map(|d| d as &mut dyn Write),
         errors: &mut errors,
     };
-    let outcome = stream::run(mapping.transform, input, format, sinks).map_err(|e| e.to_string())?;
+    let outcome =
+        stream::run(mapping.transform, input, format, sinks).map_err(|e| e.to_string())?;
     if let Some(d) = dead.as_mut() {
         d.flush().map_err(|e| e.to_string())?;
     }
-    Ok(if outcome.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if outcome.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -171,8 +171,14 @@ mod tests {
     fn parses_exactly_without_floats() {
         assert_eq!(d("0.1") + d("0.2"), d("0.3"));
         assert_eq!(parse("1.5e-3"), Ok(d("0.0015")));
-        assert_eq!(parse("abc").map_err(|f| f.code), Err(ErrorCode::InvalidDecimal));
-        assert_eq!(parse(" 1").map_err(|f| f.code), Err(ErrorCode::InvalidDecimal));
+        assert_eq!(
+            parse("abc").map_err(|f| f.code),
+            Err(ErrorCode::InvalidDecimal)
+        );
+        assert_eq!(
+            parse(" 1").map_err(|f| f.code),
+            Err(ErrorCode::InvalidDecimal)
+        );
     }
 
     #[test]

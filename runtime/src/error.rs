@@ -137,7 +137,10 @@ impl Fault {
         }
         Err(Self::new(
             ErrorCode::NotInTargetEnum,
-            format!("{value:?} is not allowed by the target schema (allowed: {})", allowed.join(", ")),
+            format!(
+                "{value:?} is not allowed by the target schema (allowed: {})",
+                allowed.join(", ")
+            ),
         ))
     }
 

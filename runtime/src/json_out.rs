@@ -123,7 +123,8 @@ impl<'o> JsonWriter<'o> {
     /// `true` / `false`.
     pub fn bool(&mut self, b: bool) {
         self.before_value();
-        self.out.extend_from_slice(if b { b"true" } else { b"false" });
+        self.out
+            .extend_from_slice(if b { b"true" } else { b"false" });
     }
 
     /// `null`.

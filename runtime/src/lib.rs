@@ -11,6 +11,7 @@
 //! - [`stream`]: splitting input into records (one JSON document or NDJSON)
 //!   and writing results and dead letters.
 #![warn(missing_docs)]
+#![deny(clippy::indexing_slicing)] // hostile payloads must never panic
 
 pub mod decimal;
 pub mod error;

@@ -22,9 +22,7 @@ impl Currency {
     /// Check and wrap a currency code.
     pub fn parse(code: &str) -> Result<Self, Fault> {
         match code.as_bytes() {
-            [a, b, c] if [a, b, c].iter().all(|x| x.is_ascii_uppercase()) => {
-                Ok(Self([*a, *b, *c]))
-            }
+            [a, b, c] if [a, b, c].iter().all(|x| x.is_ascii_uppercase()) => Ok(Self([*a, *b, *c])),
             _ => Err(Fault::new(
                 ErrorCode::InvalidCurrency,
                 format!("{code:?} is not an ISO 4217 currency code (three upper-case letters)"),
@@ -88,7 +86,7 @@ impl Money {
     }
 
     /// `a + b` of the same currency.
-    pub fn add(self, other: Self) -> Result<Self, Fault> {
+    pub fn checked_add(self, other: Self) -> Result<Self, Fault> {
         self.same_currency(other)?;
         Ok(Self {
             amount: decimal::add(self.amount, other.amount)?,
@@ -97,7 +95,7 @@ impl Money {
     }
 
     /// `a - b` of the same currency.
-    pub fn sub(self, other: Self) -> Result<Self, Fault> {
+    pub fn checked_sub(self, other: Self) -> Result<Self, Fault> {
         self.same_currency(other)?;
         Ok(Self {
             amount: decimal::sub(self.amount, other.amount)?,
@@ -126,7 +124,13 @@ mod tests {
 
     #[test]
     fn minor_units_round_trip_per_currency() {
-        let cases = [(1999, "USD", "19.99"), (500, "JPY", "500"), (1234, "KWD", "1.234"), (-5, "USD", "-0.05"), (3333, "EUR", "33.33")];
+        let cases = [
+            (1999, "USD", "19.99"),
+            (500, "JPY", "500"),
+            (1234, "KWD", "1.234"),
+            (-5, "USD", "-0.05"),
+            (3333, "EUR", "33.33"),
+        ];
         for (units, code, amount) in cases {
             let money = Money::from_minor(units, code).unwrap();
             assert_eq!(money.amount.to_string(), amount);
@@ -149,7 +153,7 @@ mod tests {
         assert!(Currency::parse("US").is_err());
         let usd = Money::from_minor(1, "USD");
         let eur = Money::from_minor(1, "EUR");
-        let mixed = usd.and_then(|u| eur.and_then(|e| u.add(e)));
+        let mixed = usd.and_then(|u| eur.and_then(|e| u.checked_add(e)));
         assert_eq!(mixed.map_err(|f| f.code), Err(ErrorCode::CurrencyMismatch));
     }
 }

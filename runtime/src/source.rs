@@ -129,7 +129,10 @@ mod tests {
     fn errors_carry_codes_and_paths() {
         let bad = parse_record::<Order>(br#"{"items":[{"sku":"A","price":"x"}]}"#);
         let bad = bad.err().unwrap();
-        assert_eq!((bad.code, bad.path.as_str()), (ErrorCode::SchemaMismatch, "$.items[0].price"));
+        assert_eq!(
+            (bad.code, bad.path.as_str()),
+            (ErrorCode::SchemaMismatch, "$.items[0].price")
+        );
         let truncated = parse_record::<Order>(br#"{"items":[{"sku""#).err().unwrap();
         assert_eq!(truncated.code, ErrorCode::InvalidJson);
     }

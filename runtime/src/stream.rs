@@ -138,7 +138,11 @@ pub fn run(
             }
             Err(error) => {
                 outcome.failed += 1;
-                writeln!(errors, "record {} (line {}): {error}", record.number, record.line)?;
+                writeln!(
+                    errors,
+                    "record {} (line {}): {error}",
+                    record.number, record.line
+                )?;
                 if let Some(dead) = dead_letters.as_deref_mut() {
                     writeln!(dead, "{}", dead_letter(&record, &error))?;
                 }
@@ -157,7 +161,11 @@ mod tests {
     fn frame(input: &str, format: InputFormat) -> Vec<(u64, u64, String)> {
         let mut seen = Vec::new();
         for_each_record(input.as_bytes(), format, |r| {
-            seen.push((r.number, r.line, String::from_utf8_lossy(r.bytes).trim().to_owned()));
+            seen.push((
+                r.number,
+                r.line,
+                String::from_utf8_lossy(r.bytes).trim().to_owned(),
+            ));
             Ok(())
         })
         .unwrap();

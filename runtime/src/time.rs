@@ -72,7 +72,10 @@ mod tests {
     #[test]
     fn explicit_formats_read_wall_time_in_a_zone() {
         let ts = parse_format("10.01.2008 11:00", "%d.%m.%Y %H:%M", "Europe/Berlin");
-        assert_eq!(ts.map(|t| t.to_string()).as_deref(), Ok("2008-01-10T10:00:00Z"));
+        assert_eq!(
+            ts.map(|t| t.to_string()).as_deref(),
+            Ok("2008-01-10T10:00:00Z")
+        );
         let with_offset = parse_format("2008-01-10 11:00 +0100", "%Y-%m-%d %H:%M %z", "UTC");
         assert_eq!(
             with_offset.map(|t| t.to_string()).as_deref(),
@@ -87,6 +90,9 @@ mod tests {
     #[test]
     fn formats_in_a_zone() {
         let ts = parse_rfc3339("2008-01-10T16:00:00Z").unwrap();
-        assert_eq!(format(ts, "%Y-%m-%d %H:%M", "America/New_York").as_deref(), Ok("2008-01-10 11:00"));
+        assert_eq!(
+            format(ts, "%Y-%m-%d %H:%M", "America/New_York").as_deref(),
+            Ok("2008-01-10 11:00")
+        );
     }
 }

@@ -11,7 +11,10 @@ include!(concat!(env!("OUT_DIR"), "/cases.rs"));
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// Compile a mapping given by its path relative to the workspace root.
@@ -20,7 +23,9 @@ pub fn compile(relative: &str) -> (Compiled, String) {
     let text = std::fs::read_to_string(root.join(relative)).unwrap_or_default();
     // Errors name the path as the mapping resolved it (relative), so
     // snapshots do not depend on where the repository is checked out.
-    let read = |p: &Path| std::fs::read_to_string(root.join(p)).map_err(|e| format!("{}: {e}", p.display()));
+    let read = |p: &Path| {
+        std::fs::read_to_string(root.join(p)).map_err(|e| format!("{}: {e}", p.display()))
+    };
     (mapc::compile(relative, &text, &read), text)
 }
 
@@ -46,7 +51,10 @@ fn settings(folder: &str) -> insta::Settings {
 pub fn check_error_case(name: &str) {
     let file = format!("tests/cases/errors/{name}/mapping.map");
     let (compiled, text) = compile(&file);
-    assert!(!compiled.diagnostics.is_empty(), "{file} produced no diagnostic");
+    assert!(
+        !compiled.diagnostics.is_empty(),
+        "{file} produced no diagnostic"
+    );
     let rendered = render_diagnostics(&file, &text, &compiled);
     settings("tests/snapshots/errors").bind(|| insta::assert_snapshot!(name, rendered));
 }
@@ -90,14 +98,26 @@ pub fn differential(
 pub fn check_ok_case(name: &str) {
     let file = format!("tests/cases/ok/{name}/mapping.map");
     let (compiled, text) = compile(&file);
-    assert!(!compiled.failed(), "{}", render_diagnostics(&file, &text, &compiled));
+    assert!(
+        !compiled.failed(),
+        "{}",
+        render_diagnostics(&file, &text, &compiled)
+    );
     let ir = compiled.mapping.as_ref().expect("checked above");
-    let code = CASES.iter().find(|(n, _)| *n == name).map(|(_, m)| m).expect("compiled by build.rs");
-    let input = std::fs::read(root().join(format!("tests/cases/ok/{name}/input.json"))).expect("input.json");
+    let code = CASES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, m)| m)
+        .expect("compiled by build.rs");
+    let input = std::fs::read(root().join(format!("tests/cases/ok/{name}/input.json")))
+        .expect("input.json");
     let out = differential(ir, code, &input).unwrap_or_else(|e| panic!("{file}: {e}"));
     let schema = schema_json(compiled.target_schema.as_deref().expect("target schema"));
     let problems = mapc::contract::validate(&schema, &out).expect("valid schema");
-    assert!(problems.is_empty(), "{file}: output breaks the target schema: {problems:?}");
+    assert!(
+        problems.is_empty(),
+        "{file}: output breaks the target schema: {problems:?}"
+    );
     let pretty = mapc::contract::pretty(&out).expect("JSON output");
     settings("tests/snapshots/ok").bind(|| insta::assert_snapshot!(name, pretty));
 }

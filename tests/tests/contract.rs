@@ -2,6 +2,7 @@
 //! canonical output is snapshotted next to the mapping, validated against
 //! the target schema, and produced byte-identically by the evaluator and by
 //! the code compiled into `maprt`. The generated Rust is snapshotted too.
+#![allow(clippy::expect_used)] // a panic in a test helper is a failed test
 
 use contract_tests::{differential, root, schema_json};
 use mapc::project;
@@ -11,7 +12,10 @@ fn mappings() -> Vec<std::path::PathBuf> {
 }
 
 fn relative(path: &std::path::Path) -> String {
-    path.strip_prefix(root()).unwrap_or(path).to_string_lossy().replace('\\', "/")
+    path.strip_prefix(root())
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 #[test]
@@ -40,7 +44,8 @@ fn samples_match_snapshots_schema_and_compiled_code() {
         assert!(!samples.is_empty(), "{name} has no samples");
         for sample in samples {
             let input = std::fs::read(&sample).expect("sample");
-            let out = differential(ir, code, &input).unwrap_or_else(|e| panic!("{}: {e}", sample.display()));
+            let out = differential(ir, code, &input)
+                .unwrap_or_else(|e| panic!("{}: {e}", sample.display()));
             let problems = mapc::contract::validate(&schema, &out).expect("schema");
             assert!(problems.is_empty(), "{}: {problems:?}", sample.display());
             let snapshot = project::snapshot_name(&file, &sample).expect("name");

@@ -68,7 +68,12 @@ fn arity_text(min: usize, max: usize) -> String {
 }
 
 impl Checker<'_> {
-    pub(crate) fn check_call(&mut self, name: &ast::Ident, args: &[ast::Expr], span: Span) -> Option<Expr> {
+    pub(crate) fn check_call(
+        &mut self,
+        name: &ast::Ident,
+        args: &[ast::Expr],
+        span: Span,
+    ) -> Option<Expr> {
         let checked: Vec<Option<Expr>> = args.iter().map(|a| self.check_expr(a)).collect();
         let Some(&(_, builtin, min, max)) = BUILTINS.iter().find(|b| b.0 == name.name) else {
             let names = BUILTINS.iter().map(|b| b.0);
@@ -111,11 +116,19 @@ impl Checker<'_> {
         }
         let expected: Vec<String> = allowed.iter().map(ToString::to_string).collect();
         let hint = match (&arg.ty, allowed.first()) {
-            (Ty::String, Some(Ty::Decimal | Ty::Int)) => Some("parse it with `decimal(...)` or `int(...)`".into()),
-            (Ty::Decimal | Ty::Int | Ty::Bool, Some(Ty::String)) => Some("convert it with `string(...)`".into()),
+            (Ty::String, Some(Ty::Decimal | Ty::Int)) => {
+                Some("parse it with `decimal(...)` or `int(...)`".into())
+            }
+            (Ty::Decimal | Ty::Int | Ty::Bool, Some(Ty::String)) => {
+                Some("convert it with `string(...)`".into())
+            }
             _ => None,
         };
-        let expected = format!("{} (argument {} of `{fname}`)", expected.join(" or "), i + 1);
+        let expected = format!(
+            "{} (argument {} of `{fname}`)",
+            expected.join(" or "),
+            i + 1
+        );
         self.mismatch(&expected, &arg.ty, hint, arg.span);
         false
     }
@@ -123,9 +136,9 @@ impl Checker<'_> {
     fn type_call(&mut self, builtin: Builtin, fname: &str, args: &[Expr]) -> Option<(Ty, bool)> {
         use Ty::{Bool, Decimal, Int, Money, String as Str, Timestamp};
         if builtin == Builtin::IsPresent {
-            if args.first().is_some_and(|a| !a.optional) {
+            if let Some(arg) = args.first().filter(|a| !a.optional) {
                 let construct = "`is_present`".to_owned();
-                self.error(CheckErrorKind::NeverAbsent { construct }, args[0].span);
+                self.error(CheckErrorKind::NeverAbsent { construct }, arg.span);
             }
             return Some((Bool, false));
         }
@@ -154,7 +167,9 @@ impl Checker<'_> {
             Builtin::ParseTime => (strings(3), Timestamp),
             Builtin::FormatTime => (vec![vec![Timestamp], vec![Str], vec![Str]], Str),
             Builtin::Sum | Builtin::Count | Builtin::Min | Builtin::Max | Builtin::IsPresent => {
-                return self.type_aggregate(builtin, fname, args).filter(|_| present);
+                return self
+                    .type_aggregate(builtin, fname, args)
+                    .filter(|_| present);
             }
         };
         let mut ok = present;
@@ -166,7 +181,12 @@ impl Checker<'_> {
     }
 
     /// Aggregates over arrays.
-    fn type_aggregate(&mut self, builtin: Builtin, fname: &str, args: &[Expr]) -> Option<(Ty, bool)> {
+    fn type_aggregate(
+        &mut self,
+        builtin: Builtin,
+        fname: &str,
+        args: &[Expr],
+    ) -> Option<(Ty, bool)> {
         let arg = args.first()?;
         let Ty::Array(elem) = &arg.ty else {
             let expected = format!("an array (argument 1 of `{fname}`)");
@@ -180,7 +200,9 @@ impl Checker<'_> {
         let result = match (builtin, &elem) {
             (Builtin::Count, _) => (Ty::Int, false),
             (Builtin::Sum, Ty::Int | Ty::Decimal) => (elem.clone(), false),
-            (Builtin::Min | Builtin::Max, t) if t.comparable() && *t != Ty::Null => (elem.clone(), true),
+            (Builtin::Min | Builtin::Max, t) if t.comparable() && *t != Ty::Null => {
+                (elem.clone(), true)
+            }
             _ => {
                 let hint = (elem == Ty::Money).then(|| {
                     "sum the amounts and wrap the total: `money(sum(for x in xs => amount(x)), currency)`".to_owned()
@@ -208,9 +230,11 @@ impl Checker<'_> {
                 _ => return true,
             },
             Builtin::ParseTime | Builtin::FormatTime => match literal(2) {
-                Some((zone, span)) if jiff::tz::TimeZone::get(&zone).is_err() => {
-                    (zone, span, "time zones are IANA names such as \"UTC\" or \"America/New_York\"".into())
-                }
+                Some((zone, span)) if jiff::tz::TimeZone::get(&zone).is_err() => (
+                    zone,
+                    span,
+                    "time zones are IANA names such as \"UTC\" or \"America/New_York\"".into(),
+                ),
                 _ => return true,
             },
             _ => return true,

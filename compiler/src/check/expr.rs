@@ -31,7 +31,13 @@ impl Checker<'_> {
         }
     }
 
-    pub(crate) fn mismatch(&mut self, expected: &str, found: &Ty, hint: Option<String>, span: Span) {
+    pub(crate) fn mismatch(
+        &mut self,
+        expected: &str,
+        found: &Ty,
+        hint: Option<String>,
+        span: Span,
+    ) {
         self.error(
             CheckErrorKind::TypeMismatch {
                 expected: expected.to_owned(),
@@ -78,9 +84,9 @@ impl Checker<'_> {
             K::If(c, a, b) => self.check_if(c, a, b.as_deref(), e.span),
             K::Match(x, arms) => self.check_match(x, arms, e.span),
             K::For(f) => self.check_for(f, e.span, None).map(|(x, _)| x),
-            K::With(name, value, body) => {
-                self.check_with(name, value, body, e.span, None).map(|(x, _)| x)
-            }
+            K::With(name, value, body) => self
+                .check_with(name, value, body, e.span, None)
+                .map(|(x, _)| x),
             K::Object(_) => {
                 self.error(CheckErrorKind::ObjectOutsideTarget, e.span);
                 None
@@ -142,11 +148,22 @@ impl Checker<'_> {
         let base = self.check_expr(base)?;
         let ast::ExprKind::Literal(ast::Literal::Int(index)) = key.kind else {
             let reason = "an array index must be an integer literal; iterate with `for` instead";
-            self.error(CheckErrorKind::InvalidArgument { reason: reason.into() }, key.span);
+            self.error(
+                CheckErrorKind::InvalidArgument {
+                    reason: reason.into(),
+                },
+                key.span,
+            );
             return None;
         };
-        let (Ty::Array(elem), ExprKind::Path { base: b, base_optional, mut steps }) =
-            (base.ty.clone(), base.kind)
+        let (
+            Ty::Array(elem),
+            ExprKind::Path {
+                base: b,
+                base_optional,
+                mut steps,
+            },
+        ) = (base.ty.clone(), base.kind)
         else {
             self.mismatch("an array read from the payload", &base.ty, None, base.span);
             return None;
@@ -194,7 +211,12 @@ impl Checker<'_> {
         }
         let origin = self.origin_of(&key);
         let optional = key.optional;
-        Some(self.mk(ExprKind::Lookup(table, Box::new(key), origin), t.value_ty, optional, span))
+        Some(self.mk(
+            ExprKind::Lookup(table, Box::new(key), origin),
+            t.value_ty,
+            optional,
+            span,
+        ))
     }
 
     fn check_assert(&mut self, inner: &ast::Expr, span: Span) -> Option<Expr> {
@@ -210,7 +232,11 @@ impl Checker<'_> {
 
     fn check_unary(&mut self, op: UnaryOp, inner: &ast::Expr, span: Span) -> Option<Expr> {
         let value = self.check_expr(inner)?;
-        let context = if op == UnaryOp::Neg { "the operand of `-`" } else { "the operand of `not`" };
+        let context = if op == UnaryOp::Neg {
+            "the operand of `-`"
+        } else {
+            "the operand of `not`"
+        };
         if !self.require_present(&value, context) {
             return None;
         }
@@ -250,12 +276,24 @@ impl Checker<'_> {
         }
     }
 
-    fn check_binary(&mut self, op: BinaryOp, a: &ast::Expr, b: &ast::Expr, span: Span) -> Option<Expr> {
+    fn check_binary(
+        &mut self,
+        op: BinaryOp,
+        a: &ast::Expr,
+        b: &ast::Expr,
+        span: Span,
+    ) -> Option<Expr> {
         let (a, b) = (self.check_expr(a), self.check_expr(b));
         let (mut a, mut b) = (a?, b?);
         if matches!(
             op,
-            BinaryOp::Default | BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
+            BinaryOp::Default
+                | BinaryOp::Eq
+                | BinaryOp::Ne
+                | BinaryOp::Lt
+                | BinaryOp::Le
+                | BinaryOp::Gt
+                | BinaryOp::Ge
         ) {
             a = self.widen(a, &b);
             b = self.widen(b, &a);
@@ -297,7 +335,11 @@ impl Checker<'_> {
                 return None;
             }
         }
-        let binary = if op == BinaryOp::And { Binary::And } else { Binary::Or };
+        let binary = if op == BinaryOp::And {
+            Binary::And
+        } else {
+            Binary::Or
+        };
         present.then_some((binary, Ty::Bool, false))
     }
 
@@ -306,7 +348,11 @@ impl Checker<'_> {
             self.mismatch(&a.ty.to_string(), &b.ty, None, b.span);
             return None;
         }
-        let binary = if op == BinaryOp::Eq { Binary::Eq } else { Binary::Ne };
+        let binary = if op == BinaryOp::Eq {
+            Binary::Eq
+        } else {
+            Binary::Ne
+        };
         Some((binary, Ty::Bool, false))
     }
 
@@ -327,7 +373,8 @@ impl Checker<'_> {
     }
 
     fn type_concat(&mut self, a: &Expr, b: &Expr) -> Option<(Binary, Ty, bool)> {
-        let present = self.require_present(a, "the operand of `++`") & self.require_present(b, "the operand of `++`");
+        let present = self.require_present(a, "the operand of `++`")
+            & self.require_present(b, "the operand of `++`");
         for side in [a, b] {
             if side.ty != Ty::String {
                 let hint = Some("convert it with `string(...)`".to_owned());
@@ -338,7 +385,13 @@ impl Checker<'_> {
         present.then_some((Binary::Concat, Ty::String, false))
     }
 
-    fn type_arithmetic(&mut self, op: BinaryOp, a: &Expr, b: &Expr, span: Span) -> Option<(Binary, Ty, bool)> {
+    fn type_arithmetic(
+        &mut self,
+        op: BinaryOp,
+        a: &Expr,
+        b: &Expr,
+        span: Span,
+    ) -> Option<(Binary, Ty, bool)> {
         let symbol = op.symbol();
         let context = format!("the operand of `{symbol}`");
         let present = self.require_present(a, &context) & self.require_present(b, &context);
@@ -370,7 +423,13 @@ impl Checker<'_> {
         present.then_some((typed.0, typed.1, false))
     }
 
-    fn check_if(&mut self, c: &ast::Expr, a: &ast::Expr, b: Option<&ast::Expr>, span: Span) -> Option<Expr> {
+    fn check_if(
+        &mut self,
+        c: &ast::Expr,
+        a: &ast::Expr,
+        b: Option<&ast::Expr>,
+        span: Span,
+    ) -> Option<Expr> {
         let cond = self.check_expr(c);
         let then = self.check_expr(a);
         let otherwise = b.map(|b| self.check_expr(b));
@@ -404,7 +463,12 @@ impl Checker<'_> {
     fn check_match(&mut self, x: &ast::Expr, arms: &[ast::Arm], span: Span) -> Option<Expr> {
         let scrutinee = self.check_expr(x)?;
         if !scrutinee.ty.comparable() {
-            self.mismatch("a string, number, bool or timestamp", &scrutinee.ty, None, scrutinee.span);
+            self.mismatch(
+                "a string, number, bool or timestamp",
+                &scrutinee.ty,
+                None,
+                scrutinee.span,
+            );
             return None;
         }
         let mut lowered = Vec::new();
@@ -456,7 +520,12 @@ impl Checker<'_> {
         let covered: Vec<&Lit> = arms.iter().flat_map(|(p, _)| p).collect();
         let node = self.path_node(scrutinee);
         let Some(values) = node.as_ref().and_then(Node::string_enum) else {
-            self.error(CheckErrorKind::NonExhaustiveMatch { missing: Vec::new() }, span);
+            self.error(
+                CheckErrorKind::NonExhaustiveMatch {
+                    missing: Vec::new(),
+                },
+                span,
+            );
             return;
         };
         let mut missing: Vec<String> = values
@@ -544,7 +613,10 @@ impl Checker<'_> {
             body,
         };
         let write = write.map(|w| Write::Array(Box::new(w)));
-        Some((self.mk(ExprKind::For(Box::new(lowered)), ty, false, span), write))
+        Some((
+            self.mk(ExprKind::For(Box::new(lowered)), ty, false, span),
+            write,
+        ))
     }
 
     /// The body of `for` / `with`: an object block (target only) or a value.
@@ -552,7 +624,10 @@ impl Checker<'_> {
         match (body, target) {
             (Body::Object(items, span), Some(node)) => {
                 let object = self.check_block(items, node, *span)?;
-                Some((self.mk(ExprKind::Object(object), Ty::Output, false, *span), Some(Write::Object)))
+                Some((
+                    self.mk(ExprKind::Object(object), Ty::Output, false, *span),
+                    Some(Write::Object),
+                ))
             }
             (Body::Object(_, span), None) => {
                 self.error(CheckErrorKind::ObjectOutsideTarget, *span);
@@ -604,7 +679,9 @@ impl Checker<'_> {
         let mut ty = Ty::Unknown;
         let mut out = Vec::new();
         for item in items {
-            let Some(value) = self.check_expr(item) else { continue };
+            let Some(value) = self.check_expr(item) else {
+                continue;
+            };
             self.require_present(&value, "an array element");
             if !value.ty.fits(&ty) {
                 self.mismatch(&ty.to_string(), &value.ty, None, value.span);

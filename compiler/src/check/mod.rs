@@ -38,7 +38,10 @@ pub struct Inputs<'a> {
 
 /// Check a parsed mapping. Returns the IR when there is no error, and every
 /// error and warning found.
-pub fn check(file: &ast::MappingFile, inputs: Inputs<'_>) -> (Option<ir::Mapping>, Vec<CheckError>) {
+pub fn check(
+    file: &ast::MappingFile,
+    inputs: Inputs<'_>,
+) -> (Option<ir::Mapping>, Vec<CheckError>) {
     let mut checker = Checker::new(&inputs);
     let mapping = checker.check_file(file, &inputs);
     let mut errors = checker.errors;

@@ -72,6 +72,10 @@ impl Scopes {
 
     /// Every name in scope (for "did you mean").
     pub fn names(&self) -> Vec<String> {
-        self.frames.iter().flatten().map(|b| b.name.clone()).collect()
+        self.frames
+            .iter()
+            .flatten()
+            .map(|b| b.name.clone())
+            .collect()
     }
 }

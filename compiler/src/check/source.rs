@@ -9,7 +9,11 @@ use crate::syntax::ast::Ident;
 impl Checker<'_> {
     /// The shape of a source object schema (one per schema location).
     pub(crate) fn shape_for(&mut self, node: &Node) -> ShapeId {
-        if let Some(id) = self.shape_nodes.iter().position(|n| n.origin == node.origin) {
+        if let Some(id) = self
+            .shape_nodes
+            .iter()
+            .position(|n| n.origin == node.origin)
+        {
             return id;
         }
         self.shapes.push(Shape {
@@ -91,7 +95,10 @@ impl Checker<'_> {
                 CheckErrorKind::TypeMismatch {
                     expected: "a source object".into(),
                     found: base.ty.to_string(),
-                    hint: Some(format!("`.{}` reads a field of an object from the payload", name.name)),
+                    hint: Some(format!(
+                        "`.{}` reads a field of an object from the payload",
+                        name.name
+                    )),
                 },
                 base.span,
             );

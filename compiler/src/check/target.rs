@@ -33,7 +33,10 @@ impl Entry {
 
 impl Tree {
     fn get_mut(&mut self, name: &str) -> Option<&mut Entry> {
-        self.entries.iter_mut().find(|(n, _)| n == name).map(|(_, e)| e)
+        self.entries
+            .iter_mut()
+            .find(|(n, _)| n == name)
+            .map(|(_, e)| e)
     }
 
     fn take(&mut self, name: &str) -> Option<Entry> {
@@ -57,13 +60,22 @@ fn describe(node: &Node) -> String {
         ([Kind::Integer], _) => "int".into(),
         ([Kind::Number], _) => "decimal or int (number)".into(),
         ([Kind::Boolean], _) => "bool".into(),
-        _ => kinds.iter().map(|k| k.name()).collect::<Vec<_>>().join(" or "),
+        _ => kinds
+            .iter()
+            .map(|k| k.name())
+            .collect::<Vec<_>>()
+            .join(" or "),
     }
 }
 
 impl Checker<'_> {
     /// A block of lets and assignments building one object of `node`.
-    pub(crate) fn check_block(&mut self, items: &[ast::Item], node: &Node, span: Span) -> Option<ir::Object> {
+    pub(crate) fn check_block(
+        &mut self,
+        items: &[ast::Item],
+        node: &Node,
+        span: Span,
+    ) -> Option<ir::Object> {
         self.scopes.push();
         let mut lets = Vec::new();
         let mut tree = Tree::default();
@@ -76,7 +88,10 @@ impl Checker<'_> {
         let fields = self.build_fields(tree, node, span);
         for binding in self.scopes.pop() {
             if binding.kind == BindingKind::Let && !binding.used {
-                self.error(CheckErrorKind::UnusedLet { name: binding.name }, binding.span);
+                self.error(
+                    CheckErrorKind::UnusedLet { name: binding.name },
+                    binding.span,
+                );
             }
         }
         Some(ir::Object { lets, fields })
@@ -119,7 +134,9 @@ impl Checker<'_> {
     }
 
     fn check_assign(&mut self, assign: &ast::Assign, node: &Node, tree: &mut Tree) {
-        let Some((last, parents)) = assign.target.split_last() else { return };
+        let Some((last, parents)) = assign.target.split_last() else {
+            return;
+        };
         let mut node = node.clone();
         let mut tree = tree;
         for part in parents {
@@ -161,11 +178,20 @@ impl Checker<'_> {
 
     fn duplicate(&mut self, name: &ast::Ident, first: Span) {
         let field = name.name.clone();
-        self.error(CheckErrorKind::DuplicateAssignment { field, first }, name.span);
+        self.error(
+            CheckErrorKind::DuplicateAssignment { field, first },
+            name.span,
+        );
     }
 
     /// Check one field's value against its schema.
-    fn check_field(&mut self, name: &str, value: &ast::Expr, node: &Node, required: bool) -> Option<ir::Field> {
+    fn check_field(
+        &mut self,
+        name: &str,
+        value: &ast::Expr,
+        node: &Node,
+        required: bool,
+    ) -> Option<ir::Field> {
         let (value, write) = self.check_for_target(value, node)?;
         let absent = match (value.optional, node.nullable(), required) {
             (false, _, _) => WhenAbsent::Never,
@@ -236,11 +262,19 @@ impl Checker<'_> {
                     return None;
                 }
                 let object = self.check_block(items, node, e.span)?;
-                Some((self.mk(ExprKind::Object(object), Ty::Output, false, e.span), Write::Object))
+                Some((
+                    self.mk(ExprKind::Object(object), Ty::Output, false, e.span),
+                    Write::Object,
+                ))
             }
             ast::ExprKind::For(f) => {
                 if !kinds.contains(&Kind::Array) {
-                    self.mismatch(&describe(node), &Ty::Array(Box::new(Ty::Unknown)), None, e.span);
+                    self.mismatch(
+                        &describe(node),
+                        &Ty::Array(Box::new(Ty::Unknown)),
+                        None,
+                        e.span,
+                    );
                     return None;
                 }
                 let (value, write) = self.check_for(f, e.span, Some(node))?;
@@ -267,15 +301,23 @@ impl Checker<'_> {
         let format = node.format.as_deref();
         let fits = |kind: Kind| kinds.is_empty() || kinds.contains(&kind);
         let write = match ty {
-            Ty::Timestamp if fits(Kind::String) && format != Some("decimal") => Some(Write::Timestamp),
-            Ty::Decimal if fits(Kind::String) && format == Some("decimal") => Some(Write::DecimalString),
+            Ty::Timestamp if fits(Kind::String) && format != Some("decimal") => {
+                Some(Write::Timestamp)
+            }
+            Ty::Decimal if fits(Kind::String) && format == Some("decimal") => {
+                Some(Write::DecimalString)
+            }
             Ty::Decimal if fits(Kind::Number) => Some(Write::DecimalNumber),
-            Ty::String if fits(Kind::String) && !matches!(format, Some("date-time" | "decimal")) => {
+            Ty::String
+                if fits(Kind::String) && !matches!(format, Some("date-time" | "decimal")) =>
+            {
                 Some(Write::String)
             }
             Ty::Int if fits(Kind::Integer) || fits(Kind::Number) => Some(Write::Int),
             Ty::Bool if fits(Kind::Boolean) => Some(Write::Bool),
-            Ty::Money if fits(Kind::Object) && (kinds.is_empty() || is_money(node)) => Some(Write::Money),
+            Ty::Money if fits(Kind::Object) && (kinds.is_empty() || is_money(node)) => {
+                Some(Write::Money)
+            }
             Ty::Output if fits(Kind::Object) => Some(Write::Object),
             Ty::Array(elem) if fits(Kind::Array) => {
                 let items = node.items.as_deref().cloned().unwrap_or_default();
@@ -285,10 +327,13 @@ impl Checker<'_> {
         };
         if write.is_none() {
             let hint = match (ty, format) {
-                (Ty::String, Some("date-time")) => {
-                    Some("parse it with `timestamp(...)` (RFC 3339) or `parse_time(s, format, zone)`".into())
+                (Ty::String, Some("date-time")) => Some(
+                    "parse it with `timestamp(...)` (RFC 3339) or `parse_time(s, format, zone)`"
+                        .into(),
+                ),
+                (Ty::String | Ty::Int, Some("decimal")) => {
+                    Some("convert it with `decimal(...)`".into())
                 }
-                (Ty::String | Ty::Int, Some("decimal")) => Some("convert it with `decimal(...)`".into()),
                 (Ty::Decimal, _) if is_money(node) => {
                     Some("money needs a currency: `money(amount, currency)`".into())
                 }
@@ -327,7 +372,9 @@ impl Checker<'_> {
                 all.extend(self.known_strings(b)?);
                 Some(all)
             }
-            ExprKind::Match { arms, otherwise, .. } => {
+            ExprKind::Match {
+                arms, otherwise, ..
+            } => {
                 let mut all = Vec::new();
                 for (_, value) in arms {
                     all.extend(self.known_strings(value)?);
@@ -344,7 +391,9 @@ impl Checker<'_> {
     /// A string written to a target with `enum`: proven now, or checked at
     /// run time (the allowed list is returned).
     fn check_enum(&mut self, value: &Expr, node: &Node) -> Option<Option<Vec<String>>> {
-        let Some(allowed) = node.string_enum() else { return Some(None) };
+        let Some(allowed) = node.string_enum() else {
+            return Some(None);
+        };
         if value.ty != Ty::String {
             return Some(None);
         }
@@ -352,7 +401,10 @@ impl Checker<'_> {
         let Some(known) = self.known_strings(value) else {
             return Some(Some(allowed));
         };
-        let mut bad: Vec<(String, Span)> = known.into_iter().filter(|(s, _)| !allowed.contains(s)).collect();
+        let mut bad: Vec<(String, Span)> = known
+            .into_iter()
+            .filter(|(s, _)| !allowed.contains(s))
+            .collect();
         bad.dedup_by(|a, b| a.0 == b.0);
         if bad.is_empty() {
             return Some(None);

@@ -17,7 +17,10 @@ pub fn repr(mapping: &crate::ir::Mapping, ty: &Ty, optional: bool) -> String {
         Ty::Null => "()".to_owned(),
         Ty::Source(_) => format!("&{}", shapes::field_type(mapping, ty).replace("'a", "'_")),
         Ty::Array(elem) => match **elem {
-            Ty::Source(_) => format!("&[{}]", shapes::field_type(mapping, elem).replace("'a", "'_")),
+            Ty::Source(_) => format!(
+                "&[{}]",
+                shapes::field_type(mapping, elem).replace("'a", "'_")
+            ),
             ref t => format!("Vec<{}>", repr(mapping, t, false)),
         },
         Ty::Output | Ty::Unknown => "_".to_owned(),
@@ -60,9 +63,17 @@ pub fn literal(lit: &Lit) -> String {
     match lit {
         Lit::String(s) => format!("Str::Borrowed({})", ident::string_literal(s)),
         Lit::Int(i) => format!("{i}i64"),
-        Lit::Decimal(d) => format!("Decimal::from_i128_with_scale({}, {})", d.mantissa(), d.scale()),
+        Lit::Decimal(d) => format!(
+            "Decimal::from_i128_with_scale({}, {})",
+            d.mantissa(),
+            d.scale()
+        ),
         Lit::Bool(b) => b.to_string(),
-        Lit::Timestamp(t) => format!("runtime::time::from_parts({}, {})", t.as_second(), t.subsec_nanosecond()),
+        Lit::Timestamp(t) => format!(
+            "runtime::time::from_parts({}, {})",
+            t.as_second(),
+            t.subsec_nanosecond()
+        ),
         Lit::Null => "None".to_owned(),
     }
 }
@@ -72,7 +83,11 @@ impl Generator<'_> {
     pub(crate) fn expr(&mut self, e: &Expr) -> String {
         match &e.kind {
             ExprKind::Lit(lit) => literal(lit),
-            ExprKind::Path { base, base_optional, steps } => self.path(*base, *base_optional, steps, &e.ty),
+            ExprKind::Path {
+                base,
+                base_optional,
+                steps,
+            } => self.path(*base, *base_optional, steps, &e.ty),
             ExprKind::Local(local) if is_copy(&e.ty) => format!("l{local}"),
             ExprKind::Local(local) => format!("l{local}.clone()"),
             ExprKind::Unary(op, x) => self.unary(*op, x, e),
@@ -92,9 +107,12 @@ impl Generator<'_> {
                 };
                 format!("if {cond} {{ {then} }} else {{ {otherwise} }}")
             }
-            ExprKind::Match { scrutinee, arms, otherwise, origin } => {
-                self.match_expr(scrutinee, arms, otherwise.as_deref(), origin, e)
-            }
+            ExprKind::Match {
+                scrutinee,
+                arms,
+                otherwise,
+                origin,
+            } => self.match_expr(scrutinee, arms, otherwise.as_deref(), origin, e),
             ExprKind::Lookup(table, key, origin) => self.lookup(*table, key, origin, e),
             ExprKind::For(f) => self.for_expr(f),
             ExprKind::With { local, value, body } => {
@@ -132,7 +150,10 @@ impl Generator<'_> {
         };
         for step in steps {
             match step {
-                Step::Field { name, optional: field_optional } => {
+                Step::Field {
+                    name,
+                    optional: field_optional,
+                } => {
                     let field = match shape {
                         Some(s) => shapes::field_name(self.mapping, s, name),
                         None => ident::field(name),
@@ -170,7 +191,9 @@ impl Generator<'_> {
             Ty::Decimal => format!("{x}.0"),
             Ty::Array(elem) => match **elem {
                 Ty::Source(_) => format!("{x}.as_slice()"),
-                Ty::String => format!("{x}.iter().map(|s| Str::Borrowed(&**s)).collect::<Vec<_>>()"),
+                Ty::String => {
+                    format!("{x}.iter().map(|s| Str::Borrowed(&**s)).collect::<Vec<_>>()")
+                }
                 Ty::Decimal => format!("{x}.iter().map(|d| d.0).collect::<Vec<_>>()"),
                 _ => format!("{x}.clone()"),
             },
@@ -210,7 +233,11 @@ impl Generator<'_> {
         }
         if op == Binary::Eq || op == Binary::Ne {
             let eq = self.equality(a, b);
-            return if op == Binary::Eq { eq } else { format!("(!{eq})") };
+            return if op == Binary::Eq {
+                eq
+            } else {
+                format!("(!{eq})")
+            };
         }
         let (x, y) = (self.expr(a), self.expr(b));
         let origin = self.record_origin();
@@ -238,7 +265,11 @@ impl Generator<'_> {
                 format!("runtime::decimal::{f}({x}, {y}){blame}")
             }
             Binary::Money(c) => {
-                let f = if c == '+' { "add" } else { "sub" };
+                let f = if c == '+' {
+                    "checked_add"
+                } else {
+                    "checked_sub"
+                };
                 let blame = self.blame(&origin, e.loc);
                 format!("{x}.{f}({y}){blame}")
             }
@@ -253,7 +284,11 @@ impl Generator<'_> {
         }
         let empty_slice = matches!(&b.kind, ExprKind::Array(items) if items.is_empty())
             && matches!(&a.ty, Ty::Array(elem) if matches!(**elem, Ty::Source(_)));
-        let y = if empty_slice { "Default::default()".to_owned() } else { self.expr(b) };
+        let y = if empty_slice {
+            "Default::default()".to_owned()
+        } else {
+            self.expr(b)
+        };
         let t = self.temp();
         if b.optional {
             format!("match {x} {{ Some({t}) => Some({t}), None => {y} }}")
@@ -269,7 +304,11 @@ impl Generator<'_> {
             (true, false) | (false, true) => {
                 let other = if null(a) { b } else { a };
                 let code = self.expr(other);
-                return if other.optional { format!("{code}.is_none()") } else { "false".to_owned() };
+                return if other.optional {
+                    format!("{code}.is_none()")
+                } else {
+                    "false".to_owned()
+                };
             }
             (false, false) => {}
         }
@@ -282,7 +321,11 @@ impl Generator<'_> {
     /// `x == lit` for a match pattern.
     fn pattern(&self, scrutinee: &str, lit: &Lit, optional: bool) -> String {
         if *lit == Lit::Null {
-            return if optional { format!("{scrutinee}.is_none()") } else { "false".to_owned() };
+            return if optional {
+                format!("{scrutinee}.is_none()")
+            } else {
+                "false".to_owned()
+            };
         }
         let value = match lit {
             Lit::String(s) => ident::string_literal(s),
@@ -304,7 +347,10 @@ impl Generator<'_> {
             _ => format!("{v}.to_string()"),
         };
         if optional {
-            format!("match &{var} {{ Some(v) => {}, None => String::from(\"null\") }}", present("v"))
+            format!(
+                "match &{var} {{ Some(v) => {}, None => String::from(\"null\") }}",
+                present("v")
+            )
         } else {
             present(var)
         }
@@ -322,7 +368,10 @@ impl Generator<'_> {
         let value = self.expr(scrutinee);
         let mut code = format!("{{ let {t} = {value}; ");
         for (i, (patterns, arm)) in arms.iter().enumerate() {
-            let conds: Vec<String> = patterns.iter().map(|p| self.pattern(&t, p, scrutinee.optional)).collect();
+            let conds: Vec<String> = patterns
+                .iter()
+                .map(|p| self.pattern(&t, p, scrutinee.optional))
+                .collect();
             let body = wrap(self.expr(arm), arm.optional, e.optional);
             let keyword = if i == 0 { "if" } else { " else if" };
             code.push_str(&format!("{keyword} {} {{ {body} }}", conds.join(" || ")));
@@ -344,9 +393,15 @@ impl Generator<'_> {
 
     fn lookup(&mut self, table: usize, key: &Expr, origin: &Origin, e: &Expr) -> String {
         let key_code = self.expr(key);
-        let Some(t) = self.mapping.tables.get(table) else { return "None".to_owned() };
+        let Some(t) = self.mapping.tables.get(table) else {
+            return "None".to_owned();
+        };
         let name = ident::string_literal(&t.name);
-        let convert = if t.value_ty == Ty::String { "Str::Borrowed(v)" } else { "v" };
+        let convert = if t.value_ty == Ty::String {
+            "Str::Borrowed(v)"
+        } else {
+            "v"
+        };
         let k = self.temp();
         let fail = self.fail_with(&format!("Fault::table_miss({name}, &{k})"), origin, e);
         let found = format!("match table_{table}(&{k}) {{ Some(v) => {convert}, None => {fail} }}");
@@ -379,10 +434,22 @@ impl Generator<'_> {
         let (a, b, c) = (arg(0), arg(1), arg(2));
         let fallible = matches!(
             builtin,
-            Builtin::Int | Builtin::Decimal | Builtin::Round | Builtin::Money | Builtin::FromMinor
-                | Builtin::ToMinor | Builtin::Timestamp | Builtin::ParseTime | Builtin::FormatTime | Builtin::Sum
+            Builtin::Int
+                | Builtin::Decimal
+                | Builtin::Round
+                | Builtin::Money
+                | Builtin::FromMinor
+                | Builtin::ToMinor
+                | Builtin::Timestamp
+                | Builtin::ParseTime
+                | Builtin::FormatTime
+                | Builtin::Sum
         );
-        let blame = if fallible { self.blame(origin, e.loc) } else { String::new() };
+        let blame = if fallible {
+            self.blame(origin, e.loc)
+        } else {
+            String::new()
+        };
         match builtin {
             Builtin::Lower => format!("Str::Owned(runtime::text::lower(&{a}))"),
             Builtin::Upper => format!("Str::Owned(runtime::text::upper(&{a}))"),
@@ -392,10 +459,9 @@ impl Generator<'_> {
                 format!("runtime::text::split(&{a}, &{b}).into_iter().map(Str::Owned).collect::<Vec<_>>()")
             }
             Builtin::Join => format!("Str::Owned(runtime::text::join(&{a}, &{b}))"),
-            Builtin::Concat => codes
-                .iter()
-                .skip(1)
-                .fold(a.clone(), |acc, next| format!("Str::Owned(runtime::text::concat(&{acc}, &{next}))")),
+            Builtin::Concat => codes.iter().skip(1).fold(a.clone(), |acc, next| {
+                format!("Str::Owned(runtime::text::concat(&{acc}, &{next}))")
+            }),
             Builtin::Len => format!("runtime::text::len(&{a})"),
             Builtin::Sha256 => format!("Str::Owned(runtime::text::sha256(&{a}))"),
             Builtin::String => match ty(0) {
@@ -413,7 +479,10 @@ impl Generator<'_> {
                 Ty::String => format!("runtime::decimal::parse(&{a}){blame}"),
                 t => as_decimal(a, &t),
             },
-            Builtin::Round => format!("runtime::decimal::round({}, {b}, &{c}){blame}", as_decimal(a.clone(), &ty(0))),
+            Builtin::Round => format!(
+                "runtime::decimal::round({}, {b}, &{c}){blame}",
+                as_decimal(a.clone(), &ty(0))
+            ),
             Builtin::Money => format!("Money::new({}, &{b}){blame}", as_decimal(a.clone(), &ty(0))),
             Builtin::FromMinor => format!("Money::from_minor({a}, &{b}){blame}"),
             Builtin::ToMinor => format!("{a}.to_minor(){blame}"),
@@ -421,13 +490,17 @@ impl Generator<'_> {
             Builtin::Currency => format!("Str::Owned({a}.currency.as_str().to_owned())"),
             Builtin::Timestamp => format!("runtime::time::parse_rfc3339(&{a}){blame}"),
             Builtin::ParseTime => format!("runtime::time::parse_format(&{a}, &{b}, &{c}){blame}"),
-            Builtin::FormatTime => format!("Str::Owned(runtime::time::format({a}, &{b}, &{c}){blame})"),
+            Builtin::FormatTime => {
+                format!("Str::Owned(runtime::time::format({a}, &{b}, &{c}){blame})")
+            }
             Builtin::Sum if e.ty == Ty::Decimal => format!("runtime::decimal::sum({a}){blame}"),
             Builtin::Sum => format!("runtime::decimal::sum_int({a}){blame}"),
             Builtin::Count => format!("({a}.len() as i64)"),
             Builtin::Min => format!("{a}.into_iter().min()"),
             Builtin::Max => format!("{a}.into_iter().max()"),
-            Builtin::IsPresent if args.first().is_some_and(|x| x.optional) => format!("{a}.is_some()"),
+            Builtin::IsPresent if args.first().is_some_and(|x| x.optional) => {
+                format!("{a}.is_some()")
+            }
             Builtin::IsPresent => "true".to_owned(),
         }
     }

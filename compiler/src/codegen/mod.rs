@@ -97,7 +97,12 @@ pub(crate) struct Generator<'m> {
 }
 
 fn object_exprs(object: &crate::ir::Object) -> Vec<&Expr> {
-    object.lets.iter().map(|(_, e)| e).chain(object.fields.iter().map(|f| &f.value)).collect()
+    object
+        .lets
+        .iter()
+        .map(|(_, e)| e)
+        .chain(object.fields.iter().map(|f| &f.value))
+        .collect()
 }
 
 /// The type of every local, found by walking the IR.
@@ -133,14 +138,21 @@ fn local_types(mapping: &Mapping) -> Vec<Ty> {
                 set(*local, &value.ty);
                 stack.extend([value.as_ref(), body.as_ref()]);
             }
-            ExprKind::Unary(_, x) | ExprKind::Assert(x, _) | ExprKind::Lookup(_, x, _) => stack.push(x),
+            ExprKind::Unary(_, x) | ExprKind::Assert(x, _) | ExprKind::Lookup(_, x, _) => {
+                stack.push(x)
+            }
             ExprKind::Binary(_, a, b) => stack.extend([a.as_ref(), b.as_ref()]),
             ExprKind::Call(_, args, _) | ExprKind::Array(args) => stack.extend(args),
             ExprKind::If(c, a, b) => {
                 stack.extend([c.as_ref(), a.as_ref()]);
                 stack.extend(b.as_deref());
             }
-            ExprKind::Match { scrutinee, arms, otherwise, .. } => {
+            ExprKind::Match {
+                scrutinee,
+                arms,
+                otherwise,
+                ..
+            } => {
                 stack.push(scrutinee);
                 stack.extend(arms.iter().map(|(_, v)| v));
                 stack.extend(otherwise.as_deref());
@@ -187,7 +199,11 @@ impl Generator<'_> {
         if args.is_empty() {
             format!("|| String::from({})", ident::string_literal(&template))
         } else {
-            format!("|| format!({}, {})", ident::string_literal(&template), args.join(", "))
+            format!(
+                "|| format!({}, {})",
+                ident::string_literal(&template),
+                args.join(", ")
+            )
         }
     }
 
@@ -200,24 +216,37 @@ impl Generator<'_> {
 
     /// Operators are blamed on the record.
     pub(crate) fn record_origin(&self) -> Origin {
-        self.mapping.at.iter().map(|k| Seg::Key(k.clone())).collect()
+        self.mapping
+            .at
+            .iter()
+            .map(|k| Seg::Key(k.clone()))
+            .collect()
     }
 
     fn constants(&self, module: &mut Module) {
         let m = self.mapping;
         let scope = module.scope();
-        scope.raw(format!("/// Mapping id.\npub const ID: &str = {};", ident::string_literal(&m.id)));
-        scope.raw(format!("/// Canonical object produced.\npub const TARGET: &str = {};", ident::string_literal(&m.target)));
-        scope.raw(format!("/// Mapping file.\npub const FILE: &str = {};", ident::string_literal(&m.file)));
+        scope.raw(format!(
+            "/// Mapping id.\npub const ID: &str = {};",
+            ident::string_literal(&m.id)
+        ));
+        scope.raw(format!(
+            "/// Canonical object produced.\npub const TARGET: &str = {};",
+            ident::string_literal(&m.target)
+        ));
+        scope.raw(format!(
+            "/// Mapping file.\npub const FILE: &str = {};",
+            ident::string_literal(&m.file)
+        ));
     }
 
     fn locations_static(&self, module: &mut Module) {
         let mut sorted: Vec<(&(u32, u32), &String)> = self.locations.iter().collect();
         sorted.sort_by_key(|(_, name)| name[4..].parse::<usize>().unwrap_or(0));
         for ((line, column), name) in sorted {
-            module
-                .scope()
-                .raw(format!("static {name}: Location = Location::fixed(FILE, {line}, {column});"));
+            module.scope().raw(format!(
+                "static {name}: Location = Location::fixed(FILE, {line}, {column});"
+            ));
         }
     }
 
@@ -236,7 +265,11 @@ impl Generator<'_> {
                 .ret(format!("Option<{value_ty}>"));
             let mut arms = Block::new("match key");
             for (key, value) in &table.entries {
-                arms.line(format!("{} => Some({}),", ident::string_literal(key), table_value(value)));
+                arms.line(format!(
+                    "{} => Some({}),",
+                    ident::string_literal(key),
+                    table_value(value)
+                ));
             }
             arms.line("_ => None,");
             f.push_block(arms);
@@ -254,7 +287,9 @@ impl Generator<'_> {
             .arg("input", "&[u8]")
             .arg("out", "&mut Vec<u8>")
             .ret("Result<(), RuntimeError>")
-            .line(format!("let payload: {payload} = runtime::source::parse_record(input)?;"))
+            .line(format!(
+                "let payload: {payload} = runtime::source::parse_record(input)?;"
+            ))
             .line("let start = out.len();")
             .line(format!("let result = write_record(&{record}, out);"))
             .line("if result.is_err() { out.truncate(start); }")
@@ -289,7 +324,11 @@ fn table_value(value: &Lit) -> String {
     match value {
         Lit::String(s) => ident::string_literal(s),
         Lit::Int(i) => format!("{i}i64"),
-        Lit::Decimal(d) => format!("Decimal::from_i128_with_scale({}, {})", d.mantissa(), d.scale()),
+        Lit::Decimal(d) => format!(
+            "Decimal::from_i128_with_scale({}, {})",
+            d.mantissa(),
+            d.scale()
+        ),
         Lit::Bool(b) => b.to_string(),
         Lit::Timestamp(_) | Lit::Null => "None".to_owned(),
     }

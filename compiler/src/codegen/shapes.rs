@@ -44,7 +44,9 @@ pub fn field_type(mapping: &Mapping, ty: &Ty) -> String {
         Ty::Decimal => "JsonDecimal".to_owned(),
         Ty::Bool => "bool".to_owned(),
         Ty::Array(elem) => format!("Vec<{}>", field_type(mapping, elem)),
-        Ty::Source(shape) => with_lifetime(struct_name(*shape), shape_needs_lifetime(mapping, *shape)),
+        Ty::Source(shape) => {
+            with_lifetime(struct_name(*shape), shape_needs_lifetime(mapping, *shape))
+        }
         _ => "serde::de::IgnoredAny".to_owned(),
     }
 }
@@ -61,7 +63,11 @@ fn new_struct(name: &str, lifetime: bool) -> Struct {
 
 fn push_field(s: &mut Struct, json_name: &str, rust_name: &str, ty: String, optional: bool) {
     let borrows = ty.contains("'a");
-    let ty = if optional { format!("Option<{ty}>") } else { ty };
+    let ty = if optional {
+        format!("Option<{ty}>")
+    } else {
+        ty
+    };
     let mut field = Field::new(rust_name, ty);
     let mut attrs = Vec::new();
     if rust_name != json_name {
@@ -82,7 +88,9 @@ fn push_field(s: &mut Struct, json_name: &str, rust_name: &str, ty: String, opti
 /// The Rust field names of a shape, unique within it (in field order).
 pub fn field_names(mapping: &Mapping, shape: ShapeId) -> Vec<(String, String)> {
     let mut seen = BTreeSet::new();
-    let Some(shape) = mapping.shapes.get(shape) else { return Vec::new() };
+    let Some(shape) = mapping.shapes.get(shape) else {
+        return Vec::new();
+    };
     shape
         .fields
         .keys()
@@ -119,13 +127,25 @@ pub fn payload_type(mapping: &Mapping) -> String {
 pub fn emit(mapping: &Mapping, module: &mut Module) {
     let lifetime = shape_needs_lifetime(mapping, 0);
     let names: Vec<String> = (0..mapping.at.len())
-        .map(|i| if i == 0 { "Payload".to_owned() } else { format!("At{i}") })
+        .map(|i| {
+            if i == 0 {
+                "Payload".to_owned()
+            } else {
+                format!("At{i}")
+            }
+        })
         .collect();
-    for (i, key) in mapping.at.iter().enumerate() {
+    for (i, (key, name)) in mapping.at.iter().zip(&names).enumerate() {
         let inner = names.get(i + 1).cloned().unwrap_or_else(|| struct_name(0));
-        let mut s = new_struct(&names[i], lifetime);
+        let mut s = new_struct(name, lifetime);
         s.doc(format!("The payload down to `.{key}`."));
-        push_field(&mut s, key, &ident::field(key), with_lifetime(inner, lifetime), false);
+        push_field(
+            &mut s,
+            key,
+            &ident::field(key),
+            with_lifetime(inner, lifetime),
+            false,
+        );
         module.push_struct(s);
     }
     for (id, shape) in mapping.shapes.iter().enumerate() {
@@ -133,7 +153,13 @@ pub fn emit(mapping: &Mapping, module: &mut Module) {
         s.doc(format!("Fields read from `{}`.", shape.origin));
         for (json, rust) in field_names(mapping, id) {
             if let Some(field) = shape.fields.get(&json) {
-                push_field(&mut s, &json, &rust, field_type(mapping, &field.ty), field.optional);
+                push_field(
+                    &mut s,
+                    &json,
+                    &rust,
+                    field_type(mapping, &field.ty),
+                    field.optional,
+                );
             }
         }
         if shape.fields.is_empty() {

@@ -49,10 +49,15 @@ impl Generator<'_> {
 
     /// The enum check of a string field, on a present value in `var`.
     fn enum_check(&mut self, field: &Field, var: &str) -> Vec<Stmt> {
-        let Some(allowed) = &field.allowed else { return Vec::new() };
+        let Some(allowed) = &field.allowed else {
+            return Vec::new();
+        };
         let list: Vec<String> = allowed.iter().map(|a| ident::string_literal(a)).collect();
         let blame = self.blame(&field.origin, field.value.loc);
-        vec![line(format!("Fault::check_allowed(&{var}, &[{}]){blame};", list.join(", ")))]
+        vec![line(format!(
+            "Fault::check_allowed(&{var}, &[{}]){blame};",
+            list.join(", ")
+        ))]
     }
 
     /// Write `value` for `field`, handling absence.
@@ -70,7 +75,12 @@ impl Generator<'_> {
             out.extend(self.write_present(value, &field.write));
             return out;
         }
-        if let ExprKind::With { local, value: bound, body } = &value.kind {
+        if let ExprKind::With {
+            local,
+            value: bound,
+            body,
+        } = &value.kind
+        {
             let code = self.expr(bound);
             let some = self.write_maybe(body, field);
             return vec![Stmt::Block(
@@ -100,7 +110,11 @@ impl Generator<'_> {
     fn write_present(&mut self, value: &Expr, write: &Write) -> Vec<Stmt> {
         match (&value.kind, write) {
             (ExprKind::Object(object), _) => {
-                vec![Stmt::Block(String::new(), self.write_object(object), String::new())]
+                vec![Stmt::Block(
+                    String::new(),
+                    self.write_object(object),
+                    String::new(),
+                )]
             }
             (ExprKind::For(f), Write::Array(inner)) => {
                 let source = self.expr(&f.source);
@@ -114,7 +128,10 @@ impl Generator<'_> {
                 vec![
                     line("w.begin_array();"),
                     Stmt::Block(
-                        format!("for ({i}, l{}) in ({source}).into_iter().enumerate()", f.item),
+                        format!(
+                            "for ({i}, l{}) in ({source}).into_iter().enumerate()",
+                            f.item
+                        ),
                         body,
                         String::new(),
                     ),

@@ -76,7 +76,10 @@ impl Diagnostic {
 
     /// Where the diagnostic points.
     pub fn primary_span(&self) -> Span {
-        self.labels.iter().find(|l| l.primary).map_or(Span::default(), |l| l.span)
+        self.labels
+            .iter()
+            .find(|l| l.primary)
+            .map_or(Span::default(), |l| l.span)
     }
 }
 
@@ -92,7 +95,11 @@ fn did_you_mean(candidates: &[String]) -> Option<String> {
 }
 
 fn quoted_list(values: &[String]) -> String {
-    values.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(", ")
+    values
+        .iter()
+        .map(|v| format!("{v:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A syntax error.
@@ -134,27 +141,58 @@ pub fn from_syntax(e: &SyntaxError) -> Diagnostic {
 pub fn from_schema(e: &SchemaError, span: Span) -> Diagnostic {
     let at = format!("at {}", e.origin);
     match &e.kind {
-        SchemaErrorKind::Read(why) => Diagnostic::new(codes::READ_FAILED, format!("cannot read schema: {why}"), span, at),
-        SchemaErrorKind::Json(why) => Diagnostic::new(codes::SCHEMA_JSON, format!("schema is not JSON: {why}"), span, at),
-        SchemaErrorKind::Invalid(why) => {
-            Diagnostic::new(codes::SCHEMA_INVALID, format!("not a valid JSON Schema: {why}"), span, at)
-        }
-        SchemaErrorKind::BadRef(r) => Diagnostic::new(codes::SCHEMA_REF, format!("cannot resolve `$ref` {r:?}"), span, at)
-            .help("local refs look like \"#/$defs/Name\"; file refs are relative to the schema file"),
-        SchemaErrorKind::Recursive(r) => {
-            Diagnostic::new(codes::SCHEMA_RECURSIVE, format!("recursive `$ref` {r:?} is not supported"), span, at)
-        }
+        SchemaErrorKind::Read(why) => Diagnostic::new(
+            codes::READ_FAILED,
+            format!("cannot read schema: {why}"),
+            span,
+            at,
+        ),
+        SchemaErrorKind::Json(why) => Diagnostic::new(
+            codes::SCHEMA_JSON,
+            format!("schema is not JSON: {why}"),
+            span,
+            at,
+        ),
+        SchemaErrorKind::Invalid(why) => Diagnostic::new(
+            codes::SCHEMA_INVALID,
+            format!("not a valid JSON Schema: {why}"),
+            span,
+            at,
+        ),
+        SchemaErrorKind::BadRef(r) => Diagnostic::new(
+            codes::SCHEMA_REF,
+            format!("cannot resolve `$ref` {r:?}"),
+            span,
+            at,
+        )
+        .help("local refs look like \"#/$defs/Name\"; file refs are relative to the schema file"),
+        SchemaErrorKind::Recursive(r) => Diagnostic::new(
+            codes::SCHEMA_RECURSIVE,
+            format!("recursive `$ref` {r:?} is not supported"),
+            span,
+            at,
+        ),
     }
 }
 
 /// A table file that failed to load.
 pub fn from_table(e: &TableError, span: Span) -> Diagnostic {
-    Diagnostic::new(codes::TABLE_INVALID, format!("invalid lookup table: {}", e.message), span, "table loaded from here")
+    Diagnostic::new(
+        codes::TABLE_INVALID,
+        format!("invalid lookup table: {}", e.message),
+        span,
+        "table loaded from here",
+    )
 }
 
 /// A file named by the mapping that could not be read.
 pub fn read_failed(what: &str, why: &str, span: Span) -> Diagnostic {
-    Diagnostic::new(codes::READ_FAILED, format!("cannot read {what}: {why}"), span, "named here")
+    Diagnostic::new(
+        codes::READ_FAILED,
+        format!("cannot read {what}: {why}"),
+        span,
+        "named here",
+    )
 }
 
 /// A header without `source` or `target`.

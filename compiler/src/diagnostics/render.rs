@@ -4,7 +4,9 @@
 use super::Diagnostic;
 use crate::check::Severity;
 use crate::span::line_col;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
+};
 
 fn to_miette(d: &Diagnostic) -> MietteDiagnostic {
     let labels = d.labels.iter().map(|l| {
@@ -31,8 +33,10 @@ fn to_miette(d: &Diagnostic) -> MietteDiagnostic {
 
 /// The rustc-like report: code, file:line:col, the span underlined, help.
 pub fn render(file: &str, text: &str, d: &Diagnostic, width: usize) -> String {
-    let report = Report::new(to_miette(d)).with_source_code(NamedSource::new(file, text.to_owned()));
-    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(width);
+    let report =
+        Report::new(to_miette(d)).with_source_code(NamedSource::new(file, text.to_owned()));
+    let handler =
+        GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(width);
     let mut out = String::new();
     if handler.render_report(&mut out, report.as_ref()).is_err() {
         return render_short(file, text, d);
@@ -47,5 +51,8 @@ pub fn render_short(file: &str, text: &str, d: &Diagnostic) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    format!("{file}:{line}:{column}: {level}[{}]: {}", d.code.code, d.title)
+    format!(
+        "{file}:{line}:{column}: {level}[{}]: {}",
+        d.code.code, d.title
+    )
 }

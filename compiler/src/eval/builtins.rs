@@ -19,8 +19,17 @@ fn str_of<'a>(v: &'a Val<'_>) -> &'a str {
 }
 
 impl<'v> Evaluator<'_, 'v> {
-    pub(super) fn eval_call(&mut self, builtin: Builtin, args: &[Expr], origin: &Origin, e: &Expr) -> Result<Val<'v>> {
-        let values = args.iter().map(|a| self.eval(a)).collect::<Result<Vec<_>>>()?;
+    pub(super) fn eval_call(
+        &mut self,
+        builtin: Builtin,
+        args: &[Expr],
+        origin: &Origin,
+        e: &Expr,
+    ) -> Result<Val<'v>> {
+        let values = args
+            .iter()
+            .map(|a| self.eval(a))
+            .collect::<Result<Vec<_>>>()?;
         let value = call(builtin, values).map_err(|f| self.fail(f, origin, e))?;
         Ok(match (value, &e.ty) {
             // An empty sum of decimals is the decimal zero.
@@ -31,7 +40,11 @@ impl<'v> Evaluator<'_, 'v> {
 }
 
 fn call<'v>(builtin: Builtin, mut args: Vec<Val<'v>>) -> std::result::Result<Val<'v>, Fault> {
-    let first = if args.is_empty() { Val::Absent } else { args.remove(0) };
+    let first = if args.is_empty() {
+        Val::Absent
+    } else {
+        args.remove(0)
+    };
     let arg = |i: usize| args.get(i).cloned().unwrap_or(Val::Absent);
     Ok(match builtin {
         Builtin::Lower => owned(text::lower(str_of(&first))),
@@ -40,8 +53,17 @@ fn call<'v>(builtin: Builtin, mut args: Vec<Val<'v>>) -> std::result::Result<Val
             Val::Str(s) => Val::Str(text::trim(s)),
             other => other,
         },
-        Builtin::Replace => owned(text::replace(str_of(&first), str_of(&arg(0)), str_of(&arg(1)))),
-        Builtin::Split => Val::List(text::split(str_of(&first), str_of(&arg(0))).into_iter().map(owned).collect()),
+        Builtin::Replace => owned(text::replace(
+            str_of(&first),
+            str_of(&arg(0)),
+            str_of(&arg(1)),
+        )),
+        Builtin::Split => Val::List(
+            text::split(str_of(&first), str_of(&arg(0)))
+                .into_iter()
+                .map(owned)
+                .collect(),
+        ),
         Builtin::Join => {
             let parts: Vec<String> = match first {
                 Val::List(items) => items.iter().map(|i| str_of(i).to_owned()).collect(),
@@ -99,7 +121,11 @@ fn call<'v>(builtin: Builtin, mut args: Vec<Val<'v>>) -> std::result::Result<Val
             _ => Val::Absent,
         },
         Builtin::Timestamp => Val::Ts(time::parse_rfc3339(str_of(&first))?),
-        Builtin::ParseTime => Val::Ts(time::parse_format(str_of(&first), str_of(&arg(0)), str_of(&arg(1)))?),
+        Builtin::ParseTime => Val::Ts(time::parse_format(
+            str_of(&first),
+            str_of(&arg(0)),
+            str_of(&arg(1)),
+        )?),
         Builtin::FormatTime => match first {
             Val::Ts(t) => owned(time::format(t, str_of(&arg(0)), str_of(&arg(1)))?),
             _ => Val::Absent,
@@ -134,7 +160,9 @@ fn call<'v>(builtin: Builtin, mut args: Vec<Val<'v>>) -> std::result::Result<Val
 }
 
 fn aggregate_sum(list: Val<'_>) -> std::result::Result<Val<'_>, Fault> {
-    let Val::List(items) = list else { return Ok(Val::Int(0)) };
+    let Val::List(items) = list else {
+        return Ok(Val::Int(0));
+    };
     if items.iter().any(|i| matches!(i, Val::Dec(_))) {
         return Ok(Val::Dec(decimal::sum(items.iter().map(Val::to_decimal))?));
     }

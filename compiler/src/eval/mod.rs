@@ -9,7 +9,10 @@ mod builtins;
 mod shape;
 mod value;
 
-use crate::ir::{Base, Binary, Expr, ExprKind, Field, ForLoop, Mapping, Object, Origin, Seg, Step, Unary, WhenAbsent, Write};
+use crate::ir::{
+    Base, Binary, Expr, ExprKind, Field, ForLoop, Mapping, Object, Origin, Seg, Step, Unary,
+    WhenAbsent, Write,
+};
 use runtime::{decimal, ErrorCode, Fault, JsonWriter, Location, RuntimeError};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -18,7 +21,11 @@ use value::Val;
 /// Transform one record.
 pub fn run(mapping: &Mapping, input: &[u8]) -> std::result::Result<Vec<u8>, RuntimeError> {
     let payload: Value = serde_json::from_slice(input).map_err(|e| {
-        RuntimeError::payload(ErrorCode::InvalidJson, "$", format!("the record is not valid JSON: {e}"))
+        RuntimeError::payload(
+            ErrorCode::InvalidJson,
+            "$",
+            format!("the record is not valid JSON: {e}"),
+        )
     })?;
     let record = shape::record(mapping, &payload)?;
     let mut out = Vec::with_capacity(1024);
@@ -78,7 +85,12 @@ impl<'m, 'v> Evaluator<'m, 'v> {
 
     /// Faults of operators are blamed on the record itself.
     fn fail_here(&self, fault: Fault, e: &Expr) -> RuntimeError {
-        let origin: Origin = self.mapping.at.iter().map(|k| Seg::Key(k.clone())).collect();
+        let origin: Origin = self
+            .mapping
+            .at
+            .iter()
+            .map(|k| Seg::Key(k.clone()))
+            .collect();
         self.fail(fault, &origin, e)
     }
 
@@ -106,7 +118,8 @@ impl<'m, 'v> Evaluator<'m, 'v> {
         }
         if let (Some(allowed), Val::Str(s)) = (&field.allowed, &v) {
             let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
-            Fault::check_allowed(s, &allowed).map_err(|f| self.fail(f, &field.origin, &field.value))?;
+            Fault::check_allowed(s, &allowed)
+                .map_err(|f| self.fail(f, &field.origin, &field.value))?;
         }
         w.key(&field.name);
         write_value(&field.write, v, w);
@@ -136,7 +149,12 @@ impl<'m, 'v> Evaluator<'m, 'v> {
                 (_, Some(b)) => self.eval(b),
                 (_, None) => Ok(Val::Absent),
             },
-            ExprKind::Match { scrutinee, arms, otherwise, origin } => {
+            ExprKind::Match {
+                scrutinee,
+                arms,
+                otherwise,
+                origin,
+            } => {
                 let x = self.eval(scrutinee)?;
                 for (patterns, value) in arms {
                     if patterns.iter().any(|p| Val::from_lit(p) == x) {
@@ -195,10 +213,12 @@ impl<'m, 'v> Evaluator<'m, 'v> {
 
     fn eval_unary(&mut self, op: Unary, x: &Expr, e: &Expr) -> Result<Val<'v>> {
         Ok(match (op, self.eval(x)?) {
-            (Unary::NegInt, Val::Int(i)) => Val::Int(
-                i.checked_neg()
-                    .ok_or_else(|| self.fail_here(Fault::new(ErrorCode::Arithmetic, "integer negation overflowed"), e))?,
-            ),
+            (Unary::NegInt, Val::Int(i)) => Val::Int(i.checked_neg().ok_or_else(|| {
+                self.fail_here(
+                    Fault::new(ErrorCode::Arithmetic, "integer negation overflowed"),
+                    e,
+                )
+            })?),
             (Unary::NegDecimal, Val::Dec(d)) => Val::Dec(-d),
             (Unary::Not, Val::Bool(b)) => Val::Bool(!b),
             _ => Val::Absent,
@@ -211,8 +231,12 @@ impl<'m, 'v> Evaluator<'m, 'v> {
                 Val::Absent => self.eval(b),
                 v => Ok(v),
             },
-            Binary::And => Ok(Val::Bool(self.eval(a)?.is_true() && self.eval(b)?.is_true())),
-            Binary::Or => Ok(Val::Bool(self.eval(a)?.is_true() || self.eval(b)?.is_true())),
+            Binary::And => Ok(Val::Bool(
+                self.eval(a)?.is_true() && self.eval(b)?.is_true(),
+            )),
+            Binary::Or => Ok(Val::Bool(
+                self.eval(a)?.is_true() || self.eval(b)?.is_true(),
+            )),
             _ => {
                 let (x, y) = (self.eval(a)?, self.eval(b)?);
                 self.apply(op, x, y).map_err(|f| self.fail_here(f, e))
@@ -228,7 +252,9 @@ impl<'m, 'v> Evaluator<'m, 'v> {
             (Binary::Le, x, y) => Val::Bool(x.compare(&y).is_le()),
             (Binary::Gt, x, y) => Val::Bool(x.compare(&y).is_gt()),
             (Binary::Ge, x, y) => Val::Bool(x.compare(&y).is_ge()),
-            (Binary::Concat, Val::Str(a), Val::Str(b)) => Val::Str(Cow::Owned(runtime::text::concat(&a, &b))),
+            (Binary::Concat, Val::Str(a), Val::Str(b)) => {
+                Val::Str(Cow::Owned(runtime::text::concat(&a, &b)))
+            }
             (Binary::Int(c), Val::Int(a), Val::Int(b)) => Val::Int(decimal::int_op(a, b, c)?),
             (Binary::Decimal(c), x, y) => {
                 let (a, b) = (x.to_decimal(), y.to_decimal());
@@ -239,15 +265,25 @@ impl<'m, 'v> Evaluator<'m, 'v> {
                     _ => decimal::div(a, b)?,
                 })
             }
-            (Binary::Money('+'), Val::Money(a), Val::Money(b)) => Val::Money(a.add(b)?),
-            (Binary::Money(_), Val::Money(a), Val::Money(b)) => Val::Money(a.sub(b)?),
+            (Binary::Money('+'), Val::Money(a), Val::Money(b)) => Val::Money(a.checked_add(b)?),
+            (Binary::Money(_), Val::Money(a), Val::Money(b)) => Val::Money(a.checked_sub(b)?),
             _ => Val::Absent,
         })
     }
 
-    fn eval_lookup(&mut self, table: usize, key: &Expr, origin: &Origin, e: &Expr) -> Result<Val<'v>> {
-        let Val::Str(k) = self.eval(key)? else { return Ok(Val::Absent) };
-        let Some(table) = self.mapping.tables.get(table) else { return Ok(Val::Absent) };
+    fn eval_lookup(
+        &mut self,
+        table: usize,
+        key: &Expr,
+        origin: &Origin,
+        e: &Expr,
+    ) -> Result<Val<'v>> {
+        let Val::Str(k) = self.eval(key)? else {
+            return Ok(Val::Absent);
+        };
+        let Some(table) = self.mapping.tables.get(table) else {
+            return Ok(Val::Absent);
+        };
         match table.entries.get(k.as_ref()) {
             Some(lit) => Ok(Val::from_lit(lit)),
             None => Err(self.fail(Fault::table_miss(&table.name, &k), origin, e)),
@@ -255,7 +291,9 @@ impl<'m, 'v> Evaluator<'m, 'v> {
     }
 
     fn eval_for(&mut self, f: &ForLoop) -> Result<Val<'v>> {
-        let Val::List(items) = self.eval(&f.source)? else { return Ok(Val::List(Vec::new())) };
+        let Val::List(items) = self.eval(&f.source)? else {
+            return Ok(Val::List(Vec::new()));
+        };
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.into_iter().enumerate() {
             self.set(f.index, Val::Int(i64::try_from(i).unwrap_or(i64::MAX)));

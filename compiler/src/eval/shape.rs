@@ -31,7 +31,10 @@ pub fn record<'v>(mapping: &Mapping, payload: &'v Value) -> Result<&'v Value, Ru
     let mut path = String::from("$");
     for key in &mapping.at {
         if !node.is_object() {
-            return Err(mismatch(&path, format!("invalid type: {}, expected a JSON object", json_kind(node))));
+            return Err(mismatch(
+                &path,
+                format!("invalid type: {}, expected a JSON object", json_kind(node)),
+            ));
         }
         node = match node.get(key) {
             Some(v) if !v.is_null() => v,
@@ -44,11 +47,21 @@ pub fn record<'v>(mapping: &Mapping, payload: &'v Value) -> Result<&'v Value, Ru
     Ok(node)
 }
 
-fn check_object(mapping: &Mapping, shape: ShapeId, v: &Value, path: &str) -> Result<(), RuntimeError> {
+fn check_object(
+    mapping: &Mapping,
+    shape: ShapeId,
+    v: &Value,
+    path: &str,
+) -> Result<(), RuntimeError> {
     let Some(object) = v.as_object() else {
-        return Err(mismatch(path, format!("invalid type: {}, expected a JSON object", json_kind(v))));
+        return Err(mismatch(
+            path,
+            format!("invalid type: {}, expected a JSON object", json_kind(v)),
+        ));
     };
-    let Some(shape) = mapping.shapes.get(shape) else { return Ok(()) };
+    let Some(shape) = mapping.shapes.get(shape) else {
+        return Ok(());
+    };
     for (name, field) in &shape.fields {
         let here = format!("{path}.{name}");
         match object.get(name) {
@@ -62,7 +75,9 @@ fn check_object(mapping: &Mapping, shape: ShapeId, v: &Value, path: &str) -> Res
 
 fn check_value(mapping: &Mapping, ty: &Ty, v: &Value, path: &str) -> Result<(), RuntimeError> {
     let ok = match (ty, v) {
-        (Ty::String, Value::String(_)) | (Ty::Bool, Value::Bool(_)) | (Ty::Null, Value::Null) => true,
+        (Ty::String, Value::String(_)) | (Ty::Bool, Value::Bool(_)) | (Ty::Null, Value::Null) => {
+            true
+        }
         (Ty::Int, Value::Number(n)) => n.as_i64().is_some(),
         (Ty::Decimal, Value::Number(n)) => {
             return runtime::decimal::parse(n.as_str())
@@ -81,6 +96,9 @@ fn check_value(mapping: &Mapping, ty: &Ty, v: &Value, path: &str) -> Result<(), 
     if ok {
         Ok(())
     } else {
-        Err(mismatch(path, format!("invalid type: {}, expected {ty}", json_kind(v))))
+        Err(mismatch(
+            path,
+            format!("invalid type: {}, expected {ty}", json_kind(v)),
+        ))
     }
 }

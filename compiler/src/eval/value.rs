@@ -53,9 +53,12 @@ impl<'v> Val<'v> {
             (Ty::Decimal, Value::Number(n)) => Val::Dec(runtime::decimal::parse(n.as_str()).ok()?),
             (Ty::Bool, Value::Bool(b)) => Val::Bool(*b),
             (Ty::Source(_), Value::Object(_)) => Val::Node(v),
-            (Ty::Array(elem), Value::Array(items)) => {
-                Val::List(items.iter().map(|i| Val::from_json(i, elem)).collect::<Option<_>>()?)
-            }
+            (Ty::Array(elem), Value::Array(items)) => Val::List(
+                items
+                    .iter()
+                    .map(|i| Val::from_json(i, elem))
+                    .collect::<Option<_>>()?,
+            ),
             _ => return None,
         })
     }

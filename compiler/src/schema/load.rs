@@ -93,14 +93,18 @@ impl Loader<'_> {
             format: obj.get("format").and_then(Value::as_str).map(str::to_owned),
             enumeration: enumeration(obj),
             required: strings(obj.get("required")),
-            description: obj.get("description").and_then(Value::as_str).map(str::to_owned),
+            description: obj
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             title: obj.get("title").and_then(Value::as_str).map(str::to_owned),
             ..Node::default()
         };
         if let Some(props) = obj.get("properties").and_then(Value::as_object) {
             for (name, sub) in props {
                 let ptr = format!("{pointer}/properties/{}", escape_pointer(name));
-                node.properties.push((name.clone(), self.node(file, &ptr, sub)?));
+                node.properties
+                    .push((name.clone(), self.node(file, &ptr, sub)?));
             }
         }
         if let Some(items) = obj.get("items") {
@@ -143,7 +147,10 @@ impl Loader<'_> {
                 origin: origin(file, pointer),
                 ..Node::default()
             };
-            if rest.iter().all(|n| !n.kinds.is_empty() && n.properties.is_empty()) {
+            if rest
+                .iter()
+                .all(|n| !n.kinds.is_empty() && n.properties.is_empty())
+            {
                 merged.kinds = rest.iter().flat_map(|n| n.kinds.clone()).collect();
                 if has_null {
                     merged.kinds.push(Kind::Null);
@@ -171,10 +178,13 @@ impl Loader<'_> {
             });
         }
         let document = self.file(&target_file)?;
-        let target = document.pointer(pointer).cloned().ok_or_else(|| SchemaError {
-            kind: SchemaErrorKind::BadRef(reference.to_owned()),
-            origin: here.to_owned(),
-        })?;
+        let target = document
+            .pointer(pointer)
+            .cloned()
+            .ok_or_else(|| SchemaError {
+                kind: SchemaErrorKind::BadRef(reference.to_owned()),
+                origin: here.to_owned(),
+            })?;
         self.stack.push(key);
         let node = self.node(&target_file, pointer, &target);
         self.stack.pop();
@@ -215,7 +225,12 @@ fn enumeration(obj: &Map<String, Value>) -> Option<Vec<Value>> {
 fn strings(value: Option<&Value>) -> Vec<String> {
     value
         .and_then(Value::as_array)
-        .map(|list| list.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|list| {
+            list.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -229,7 +244,12 @@ mod tests {
             .iter()
             .map(|(p, v)| (PathBuf::from(p), v.to_string()))
             .collect();
-        let read = move |p: &Path| files.get(p).cloned().ok_or_else(|| "no such file".to_owned());
+        let read = move |p: &Path| {
+            files
+                .get(p)
+                .cloned()
+                .ok_or_else(|| "no such file".to_owned())
+        };
         load(Path::new("s/root.json"), &read)
     }
 
@@ -252,7 +272,10 @@ mod tests {
         let m = node.property("m").unwrap();
         assert_eq!(m.single_kind(), Some(Kind::Object));
         assert_eq!(m.origin, "s/root.json#/$defs/Money");
-        assert_eq!(node.property("id").unwrap().kinds, vec![Kind::Integer, Kind::Null]);
+        assert_eq!(
+            node.property("id").unwrap().kinds,
+            vec![Kind::Integer, Kind::Null]
+        );
         let c = node.property("c").unwrap();
         assert!(c.nullable());
         assert_eq!(c.string_enum(), Some(vec!["a", "b"]));
@@ -260,7 +283,10 @@ mod tests {
 
     #[test]
     fn reports_bad_and_recursive_refs() {
-        let bad = load_json(&[("s/root.json", json!({"properties": {"x": {"$ref": "#/$defs/Nope"}}}))]);
+        let bad = load_json(&[(
+            "s/root.json",
+            json!({"properties": {"x": {"$ref": "#/$defs/Nope"}}}),
+        )]);
         assert!(matches!(bad.unwrap_err().kind, SchemaErrorKind::BadRef(_)));
         let cyclic = json!({"$defs": {"A": {"properties": {"a": {"$ref": "#/$defs/A"}}}}, "$ref": "#/$defs/A"});
         let err = load_json(&[("s/root.json", cyclic)]).unwrap_err();

@@ -81,7 +81,11 @@ impl Node {
 
     /// The admitted types other than `null`.
     pub fn non_null_kinds(&self) -> Vec<Kind> {
-        self.kinds.iter().copied().filter(|k| *k != Kind::Null).collect()
+        self.kinds
+            .iter()
+            .copied()
+            .filter(|k| *k != Kind::Null)
+            .collect()
     }
 
     /// The single non-null type, if there is exactly one.
@@ -94,7 +98,10 @@ impl Node {
 
     /// A property by name.
     pub fn property(&self, name: &str) -> Option<&Node> {
-        self.properties.iter().find(|(n, _)| n == name).map(|(_, node)| node)
+        self.properties
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, node)| node)
     }
 
     /// Whether `name` is listed in `required`.

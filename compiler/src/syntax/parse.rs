@@ -59,9 +59,11 @@ fn grammar_error(e: &pest::error::Error<Rule>) -> SyntaxError {
         InputLocation::Span((a, b)) => Span::new(a, b),
     };
     let mut expected: Vec<String> = match &e.variant {
-        ErrorVariant::ParsingError { positives, .. } => {
-            positives.iter().filter_map(|r| describe(*r)).map(str::to_owned).collect()
-        }
+        ErrorVariant::ParsingError { positives, .. } => positives
+            .iter()
+            .filter_map(|r| describe(*r))
+            .map(str::to_owned)
+            .collect(),
         ErrorVariant::CustomError { message } => vec![message.clone()],
     };
     expected.sort();
@@ -283,10 +285,18 @@ impl Builder {
             Rule::call => self.call(pair),
             Rule::array => ExprKind::Array(pair.into_inner().map(|p| self.expr(p)).collect()),
             Rule::block => ExprKind::Object(self.block(pair)),
-            Rule::for_expr => self.for_expr(pair).unwrap_or(ExprKind::Literal(Literal::Null)),
-            Rule::with_expr => self.with_expr(pair).unwrap_or(ExprKind::Literal(Literal::Null)),
-            Rule::if_expr => self.if_expr(pair).unwrap_or(ExprKind::Literal(Literal::Null)),
-            Rule::match_expr => self.match_expr(pair).unwrap_or(ExprKind::Literal(Literal::Null)),
+            Rule::for_expr => self
+                .for_expr(pair)
+                .unwrap_or(ExprKind::Literal(Literal::Null)),
+            Rule::with_expr => self
+                .with_expr(pair)
+                .unwrap_or(ExprKind::Literal(Literal::Null)),
+            Rule::if_expr => self
+                .if_expr(pair)
+                .unwrap_or(ExprKind::Literal(Literal::Null)),
+            Rule::match_expr => self
+                .match_expr(pair)
+                .unwrap_or(ExprKind::Literal(Literal::Null)),
             _ => ExprKind::Literal(self.literal(pair)),
         };
         Expr { kind, span }
@@ -298,7 +308,10 @@ impl Builder {
         let (parsed, error) = match pair.as_rule() {
             Rule::string => (Some(Literal::String(self.string(pair).value)), None),
             Rule::number => (literal::number(text), Some(SyntaxErrorKind::InvalidNumber)),
-            Rule::timestamp => (literal::timestamp(text), Some(SyntaxErrorKind::InvalidTimestamp)),
+            Rule::timestamp => (
+                literal::timestamp(text),
+                Some(SyntaxErrorKind::InvalidTimestamp),
+            ),
             Rule::boolean => (Some(Literal::Bool(text == "true")), None),
             _ => (Some(Literal::Null), None),
         };
@@ -327,9 +340,9 @@ impl Builder {
     }
 
     fn for_expr(&self, pair: Pair<'_, Rule>) -> Option<ExprKind> {
-        let mut inner = pair.into_inner().filter(|p| {
-            !matches!(p.as_rule(), Rule::kw_for | Rule::kw_in)
-        });
+        let mut inner = pair
+            .into_inner()
+            .filter(|p| !matches!(p.as_rule(), Rule::kw_for | Rule::kw_in));
         let item = ident(inner.next()?);
         let mut next = inner.next()?;
         let mut index = None;
