@@ -70,7 +70,7 @@ impl Checker<'_> {
                 let optional = lit == Lit::Null;
                 Some(self.mk(ExprKind::Lit(lit), ty, optional, e.span))
             }
-            K::SourceField(name) => self.check_source_field(name),
+            K::SourceField(name) => self.check_source_field(name, e.span),
             K::Variable(name) => self.check_variable(name),
             K::Field(base, name) => {
                 let base = self.check_expr(base)?;
@@ -95,7 +95,7 @@ impl Checker<'_> {
         }
     }
 
-    fn check_source_field(&mut self, name: &ast::Ident) -> Option<Expr> {
+    fn check_source_field(&mut self, name: &ast::Ident, span: Span) -> Option<Expr> {
         let (ty, optional) = self.read_field(0, name)?;
         let kind = ExprKind::Path {
             base: ir::Base::Record,
@@ -105,7 +105,7 @@ impl Checker<'_> {
                 optional,
             }],
         };
-        Some(self.mk(kind, ty, optional, name.span))
+        Some(self.mk(kind, ty, optional, span))
     }
 
     fn table_id(&self, name: &str) -> Option<ir::TableId> {

@@ -1,0 +1,105 @@
+//! `mapc` as users run it: exit codes, diagnostics on stderr, help text.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn mapc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mapc"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("mapc runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn check_passes_on_the_repository_mappings() {
+    let out = mapc(&["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("1 ok, 0 failed"));
+}
+
+#[test]
+fn check_on_a_broken_mapping_exits_1_with_code_location_and_underline() {
+    let out = mapc(&["check", "tests/cases/errors/unknown_source_field/mapping.map"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("E301"), "{err}");
+    assert!(err.contains("tests/cases/errors/unknown_source_field/mapping.map:6:22"), "{err}");
+    assert!(err.contains("─┬─"), "span underlined: {err}");
+    assert!(err.contains("did you mean `id`?"), "{err}");
+}
+
+#[test]
+fn short_format_is_one_machine_parsable_line_per_diagnostic() {
+    let out = mapc(&["check", "--format", "short", "tests/cases/errors/many_errors/mapping.map"]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<String> = text(&out.stderr).lines().map(str::to_owned).collect();
+    let expected = [
+        "tests/cases/errors/many_errors/mapping.map:6:6: error[E304]: `id` is required, but this value may be absent",
+        "tests/cases/errors/many_errors/mapping.map:7:10: error[E311]: \"done\" not allowed by the target schema",
+        "tests/cases/errors/many_errors/mapping.map:8:15: error[E303]: type mismatch: expected int or decimal operands, found string + int",
+        "tests/cases/errors/many_errors/mapping.map:9:25: error[E301]: unknown source field `emial`",
+        "tests/cases/errors/many_errors/mapping.map:10:33: error[E313]: an element of a `for` array may be absent",
+        "checked 1 mapping(s): 0 ok, 1 failed",
+    ];
+    assert_eq!(lines, expected);
+}
+
+#[test]
+fn warnings_do_not_fail_a_check() {
+    let out = mapc(&["check", "--format", "short", "tests/cases/errors/unused_let/mapping.map"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stderr).contains("warning[W301]"));
+}
+
+#[test]
+fn run_prints_canonical_json_and_test_passes() {
+    let out = mapc(&["run", "--compact", "mappings/shopify/order.map", "mappings/shopify/samples/order/order.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("{\"id\":\"shopify:450789469\""));
+    let test = mapc(&["test"]);
+    assert_eq!(test.status.code(), Some(0), "{}", text(&test.stdout));
+    assert!(text(&test.stdout).ends_with("1 passed, 0 failed\n"));
+}
+
+#[test]
+fn run_reports_a_bad_record_in_one_line_and_exits_1() {
+    let dir = std::env::temp_dir().join(format!("mapc-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let payload = dir.join("truncated.json");
+    std::fs::write(&payload, "{\"order\": {\"id\": 1,").expect("write");
+    let out = mapc(&["run", "mappings/shopify/order.map", payload.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "record 1 (line 1): error[R101] at $: the record is not valid JSON: EOF while parsing a value at line 1 column 19\n"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(mapc(&[]).status.code(), Some(2));
+    assert_eq!(mapc(&["emit"]).status.code(), Some(2));
+    assert_eq!(mapc(&["check", "--format", "xml"]).status.code(), Some(2));
+}
+
+#[test]
+fn missing_paths_are_an_error_not_a_panic() {
+    let out = mapc(&["check", "no/such/dir"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stderr), "error: no/such/dir: no such file or directory\n");
+}
+
+#[test]
+fn help_is_snapshotted() {
+    insta::assert_snapshot!("mapc_help", text(&mapc(&["--help"]).stdout));
+    insta::assert_snapshot!("mapc_check_help", text(&mapc(&["check", "--help"]).stdout));
+}
