@@ -4,7 +4,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 fn mapc(args: &[&str]) -> Output {
@@ -28,18 +31,29 @@ fn check_passes_on_the_repository_mappings() {
 
 #[test]
 fn check_on_a_broken_mapping_exits_1_with_code_location_and_underline() {
-    let out = mapc(&["check", "tests/cases/errors/unknown_source_field/mapping.map"]);
+    let out = mapc(&[
+        "check",
+        "tests/cases/errors/unknown_source_field/mapping.map",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(err.contains("E301"), "{err}");
-    assert!(err.contains("tests/cases/errors/unknown_source_field/mapping.map:6:22"), "{err}");
+    assert!(
+        err.contains("tests/cases/errors/unknown_source_field/mapping.map:6:22"),
+        "{err}"
+    );
     assert!(err.contains("─┬─"), "span underlined: {err}");
     assert!(err.contains("did you mean `id`?"), "{err}");
 }
 
 #[test]
 fn short_format_is_one_machine_parsable_line_per_diagnostic() {
-    let out = mapc(&["check", "--format", "short", "tests/cases/errors/many_errors/mapping.map"]);
+    let out = mapc(&[
+        "check",
+        "--format",
+        "short",
+        "tests/cases/errors/many_errors/mapping.map",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let lines: Vec<String> = text(&out.stderr).lines().map(str::to_owned).collect();
     let expected = [
@@ -55,14 +69,24 @@ fn short_format_is_one_machine_parsable_line_per_diagnostic() {
 
 #[test]
 fn warnings_do_not_fail_a_check() {
-    let out = mapc(&["check", "--format", "short", "tests/cases/errors/unused_let/mapping.map"]);
+    let out = mapc(&[
+        "check",
+        "--format",
+        "short",
+        "tests/cases/errors/unused_let/mapping.map",
+    ]);
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out.stderr).contains("warning[W301]"));
 }
 
 #[test]
 fn run_prints_canonical_json_and_test_passes() {
-    let out = mapc(&["run", "--compact", "mappings/shopify/order.map", "mappings/shopify/samples/order/order.json"]);
+    let out = mapc(&[
+        "run",
+        "--compact",
+        "mappings/shopify/order.map",
+        "mappings/shopify/samples/order/order.json",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).starts_with("{\"id\":\"shopify:450789469\""));
     let test = mapc(&["test"]);
@@ -76,7 +100,11 @@ fn run_reports_a_bad_record_in_one_line_and_exits_1() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let payload = dir.join("truncated.json");
     std::fs::write(&payload, "{\"order\": {\"id\": 1,").expect("write");
-    let out = mapc(&["run", "mappings/shopify/order.map", payload.to_str().expect("utf-8")]);
+    let out = mapc(&[
+        "run",
+        "mappings/shopify/order.map",
+        payload.to_str().expect("utf-8"),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stderr),
@@ -95,7 +123,10 @@ fn usage_errors_exit_2() {
 fn missing_paths_are_an_error_not_a_panic() {
     let out = mapc(&["check", "no/such/dir"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(text(&out.stderr), "error: no/such/dir: no such file or directory\n");
+    assert_eq!(
+        text(&out.stderr),
+        "error: no/such/dir: no such file or directory\n"
+    );
 }
 
 #[test]

@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 fn maprt(args: &[&str], stdin: &[u8]) -> Output {
@@ -33,7 +36,10 @@ const SAMPLE: &str = "mappings/shopify/samples/order/order.json";
 #[test]
 fn list_names_every_compiled_mapping() {
     let out = maprt(&["list"], b"");
-    assert_eq!(text(&out.stdout), "shopify.order\tSalesOrder\tmappings/shopify/order.map\n");
+    assert_eq!(
+        text(&out.stdout),
+        "shopify.order\tSalesOrder\tmappings/shopify/order.map\n"
+    );
 }
 
 #[test]
@@ -54,13 +60,33 @@ fn ndjson_on_stdin_keeps_going_and_dead_letters_failures() {
     let input = format!("{good}\n{{\"order\": \n\n{bad_price}\n{good}\n");
     let dead = std::env::temp_dir().join(format!("maprt-dead-{}.ndjson", std::process::id()));
     let dead_arg = dead.to_str().expect("utf-8");
-    let out = maprt(&["transform", "--mapping", "shopify.order", "--dead-letter", dead_arg], input.as_bytes());
-    assert_eq!(out.status.code(), Some(1), "a failed record makes the run exit 1");
-    assert_eq!(text(&out.stdout).lines().count(), 2, "both good records are transformed");
+    let out = maprt(
+        &[
+            "transform",
+            "--mapping",
+            "shopify.order",
+            "--dead-letter",
+            dead_arg,
+        ],
+        input.as_bytes(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a failed record makes the run exit 1"
+    );
+    assert_eq!(
+        text(&out.stdout).lines().count(),
+        2,
+        "both good records are transformed"
+    );
     let stderr = text(&out.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 2, "{stderr}");
-    assert!(lines[0].starts_with("record 2 (line 2): error[R101] at $: the record is not valid JSON"), "{stderr}");
+    assert!(
+        lines[0].starts_with("record 2 (line 2): error[R101] at $: the record is not valid JSON"),
+        "{stderr}"
+    );
     assert_eq!(
         lines[1],
         "record 3 (line 4): error[R104] at $.order.line_items[0].price (mappings/shopify/order.map:92:53): cannot parse \"1 99\" as an exact decimal"
@@ -74,12 +100,19 @@ fn ndjson_on_stdin_keeps_going_and_dead_letters_failures() {
     assert_eq!(letters[1]["code"], "R104");
     assert_eq!(letters[1]["line"], 4);
     assert_eq!(letters[1]["mapping"], "mappings/shopify/order.map:92:53");
-    assert_eq!(letters[1]["input"], bad_price.as_str(), "the input is kept for replay");
+    assert_eq!(
+        letters[1]["input"],
+        bad_price.as_str(),
+        "the input is kept for replay"
+    );
 }
 
 #[test]
 fn non_json_input_is_one_line_and_exit_1() {
-    let out = maprt(&["transform", "--mapping", "shopify.order"], b"not json at all\n");
+    let out = maprt(
+        &["transform", "--mapping", "shopify.order"],
+        b"not json at all\n",
+    );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stderr),
@@ -91,7 +124,10 @@ fn non_json_input_is_one_line_and_exit_1() {
 fn unknown_mapping_and_usage_errors() {
     let out = maprt(&["transform", "--mapping", "nope.order", SAMPLE], b"");
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(text(&out.stderr), "error: no mapping `nope.order` (compiled: shopify.order)\n");
+    assert_eq!(
+        text(&out.stderr),
+        "error: no mapping `nope.order` (compiled: shopify.order)\n"
+    );
     assert_eq!(maprt(&["transform"], b"").status.code(), Some(2));
     assert_eq!(maprt(&["frobnicate"], b"").status.code(), Some(2));
 }
@@ -99,5 +135,8 @@ fn unknown_mapping_and_usage_errors() {
 #[test]
 fn help_is_snapshotted() {
     insta::assert_snapshot!("maprt_help", text(&maprt(&["--help"], b"").stdout));
-    insta::assert_snapshot!("maprt_transform_help", text(&maprt(&["transform", "--help"], b"").stdout));
+    insta::assert_snapshot!(
+        "maprt_transform_help",
+        text(&maprt(&["transform", "--help"], b"").stdout)
+    );
 }

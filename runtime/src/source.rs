@@ -60,7 +60,7 @@ impl<'de> Deserialize<'de> for JsonDecimal {
 }
 
 /// Render a path from `serde_path_to_error` in the runtime's `$.a[0].b` form.
-fn dollar_path(path: &serde_path_to_error::Path) -> String {
+pub fn dollar_path(path: &serde_path_to_error::Path) -> String {
     let text = path.to_string();
     if text == "." {
         "$".to_owned()
@@ -69,29 +69,40 @@ fn dollar_path(path: &serde_path_to_error::Path) -> String {
     }
 }
 
+/// Whether a payload error is about JSON syntax (R101) rather than shape.
+pub fn is_syntax(e: &serde_json::Error) -> bool {
+    e.is_syntax() || e.is_eof()
+}
+
+/// R101 for a record that is not JSON.
+pub fn invalid_json(e: &serde_json::Error) -> RuntimeError {
+    RuntimeError::payload(
+        ErrorCode::InvalidJson,
+        "$",
+        format!("the record is not valid JSON: {e}"),
+    )
+}
+
+/// R102 for a record whose shape breaks the source schema, at `path`.
+pub fn schema_mismatch(path: String, e: &serde_json::Error) -> RuntimeError {
+    RuntimeError::payload(
+        ErrorCode::SchemaMismatch,
+        path,
+        format!("the record does not match the source schema: {e}"),
+    )
+}
+
 /// Deserialize a record into the generated source type. The fast path has no
 /// path tracking; on failure the record is read again to find the JSON path.
 pub fn parse_record<'a, T: Deserialize<'a>>(input: &'a [u8]) -> Result<T, RuntimeError> {
     match serde_json::from_slice(input) {
         Ok(value) => Ok(value),
-        Err(first) if first.is_syntax() || first.is_eof() => Err(RuntimeError::payload(
-            ErrorCode::InvalidJson,
-            "$",
-            format!("the record is not valid JSON: {first}"),
-        )),
+        Err(first) if is_syntax(&first) => Err(invalid_json(&first)),
         Err(first) => {
             let mut de = serde_json::Deserializer::from_slice(input);
             match serde_path_to_error::deserialize::<_, T>(&mut de) {
-                Err(e) => Err(RuntimeError::payload(
-                    ErrorCode::SchemaMismatch,
-                    dollar_path(e.path()),
-                    format!("the record does not match the source schema: {}", e.inner()),
-                )),
-                Ok(_) => Err(RuntimeError::payload(
-                    ErrorCode::SchemaMismatch,
-                    "$",
-                    format!("the record does not match the source schema: {first}"),
-                )),
+                Err(e) => Err(schema_mismatch(dollar_path(e.path()), e.inner())),
+                Ok(_) => Err(schema_mismatch("$".to_owned(), &first)),
             }
         }
     }

@@ -29,6 +29,7 @@ codes! {
     INVALID_NUMBER = "E102": "invalid number literal",
     INVALID_TIMESTAMP = "E103": "invalid timestamp literal",
     INVALID_ESCAPE = "E104": "invalid string escape",
+    TOO_DEEP = "E105": "expression nested too deeply",
     READ_FAILED = "E201": "cannot read a file named by the mapping",
     SCHEMA_JSON = "E202": "schema file is not JSON",
     SCHEMA_INVALID = "E203": "schema is not a valid JSON Schema",

@@ -134,6 +134,13 @@ pub fn from_syntax(e: &SyntaxError) -> Diagnostic {
             "bad escape in this string",
         )
         .help("escapes are \\\" \\\\ \\n \\t \\r and \\u{hex}"),
+        SyntaxErrorKind::TooDeep => Diagnostic::new(
+            codes::TOO_DEEP,
+            "expression nested too deeply",
+            e.span,
+            format!("more than {} levels deep here", crate::syntax::MAX_DEPTH),
+        )
+        .help("split the expression with `let` bindings"),
     }
 }
 

@@ -6,6 +6,7 @@
 //! exactly the shapes the generated code deserializes.
 
 mod builtins;
+mod read;
 mod shape;
 mod value;
 
@@ -20,13 +21,7 @@ use value::Val;
 
 /// Transform one record.
 pub fn run(mapping: &Mapping, input: &[u8]) -> std::result::Result<Vec<u8>, RuntimeError> {
-    let payload: Value = serde_json::from_slice(input).map_err(|e| {
-        RuntimeError::payload(
-            ErrorCode::InvalidJson,
-            "$",
-            format!("the record is not valid JSON: {e}"),
-        )
-    })?;
+    let payload: Value = read::payload(mapping, input)?;
     let record = shape::record(mapping, &payload)?;
     let mut out = Vec::with_capacity(1024);
     let mut eval = Evaluator {

@@ -4,10 +4,12 @@
 //! lives in `diagnostics`.
 
 pub mod ast;
+mod depth;
 mod literal;
 mod parse;
 mod precedence;
 
+pub use depth::MAX_DEPTH;
 pub use parse::{parse, SyntaxError, SyntaxErrorKind};
 
 /// The pest parser generated from `grammar.pest`.

@@ -25,6 +25,8 @@ pub enum SyntaxErrorKind {
     InvalidTimestamp,
     /// A string escape is not valid.
     InvalidEscape,
+    /// Nesting deeper than [`super::MAX_DEPTH`].
+    TooDeep,
 }
 
 /// A syntax error at a span.
@@ -39,7 +41,30 @@ pub struct SyntaxError {
 /// Parse a mapping file. All literal errors are reported; a grammar error
 /// stops parsing at the first place the grammar cannot continue.
 pub fn parse(text: &str) -> Result<MappingFile, Vec<SyntaxError>> {
+    super::depth::prescan(text).map_err(|e| vec![e])?;
+    // pest recurses once per nested rule: give it a stack that does not
+    // depend on the caller's thread (test threads have 2 MiB).
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(PARSER_STACK)
+            .spawn_scoped(scope, || parse_here(text))
+            .map_or_else(
+                |_| parse_here(text),
+                |h| h.join().unwrap_or_else(|_| parse_here(text)),
+            )
+    })
+}
+
+/// Stack for the parser thread.
+const PARSER_STACK: usize = 64 << 20;
+
+/// Deepest pest pair nesting accepted before building the AST (several
+/// grammar rules nest per expression level).
+const MAX_PAIR_DEPTH: usize = super::MAX_DEPTH * 8;
+
+fn parse_here(text: &str) -> Result<MappingFile, Vec<SyntaxError>> {
     let mut pairs = Grammar::parse(Rule::file, text).map_err(|e| vec![grammar_error(&e)])?;
+    super::depth::check_pairs(pairs.clone(), MAX_PAIR_DEPTH).map_err(|e| vec![e])?;
     let file = pairs.next().map(|p| p.into_inner());
     let builder = Builder {
         pratt: pratt(),
@@ -48,7 +73,10 @@ pub fn parse(text: &str) -> Result<MappingFile, Vec<SyntaxError>> {
     let mapping = file.and_then(|inner| builder.file(inner));
     let errors = builder.errors.into_inner();
     match mapping {
-        Some(mapping) if errors.is_empty() => Ok(mapping),
+        Some(mapping) if errors.is_empty() => {
+            super::depth::check_ast(&mapping).map_err(|e| vec![e])?;
+            Ok(mapping)
+        }
         _ => Err(errors),
     }
 }

@@ -1,0 +1,130 @@
+//! Hostile input never panics: mapping text (deep nesting, mutations of
+//! every real mapping) through parse + check + codegen, and mutated payloads
+//! through the evaluator and the compiled code, which must also agree.
+
+use contract_tests::{compile, differential, root};
+use mapc::diagnostics::codes;
+use std::path::Path;
+
+fn compile_text(file: &str, text: &str) -> mapc::Compiled {
+    let root = root();
+    let read = |p: &Path| std::fs::read_to_string(root.join(p)).map_err(|e| e.to_string());
+    let compiled = mapc::compile(file, text, &read);
+    if let Some(ir) = &compiled.mapping {
+        let _ = mapc::codegen::generate(ir);
+    }
+    compiled
+}
+
+const HEADER: &str = "mapping t.deep -> TestRecord\n  source \"../../schemas/source.json\"\n  target \"../../schemas/target.json\"\n";
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let n = 10_000;
+    let bodies = [
+        format!("id = {}\"x\"{}", "(".repeat(n), ")".repeat(n)),
+        format!("count = {}1", "- ".repeat(n)),
+        format!("count = {}1", "not ".repeat(n)),
+        format!(
+            "id = {}\"x\"{}",
+            "if true then ".repeat(n),
+            " else \"y\"".repeat(n)
+        ),
+        format!(
+            "labels = {}[\"a\"]{}",
+            "for x in ".repeat(n),
+            " => x".repeat(n)
+        ),
+        format!("email = {}x", "with x = .note => ".repeat(n)),
+        format!("id = \"a\"{}", " ++ \"a\"".repeat(n)),
+        format!(
+            "id = {}\"x\"{}",
+            "match 1 { _ => ".repeat(n),
+            " }".repeat(n)
+        ),
+        format!("id = {}", "[".repeat(n)),
+    ];
+    for body in bodies {
+        let text = format!("{HEADER}{body}\n");
+        let compiled = compile_text("tests/cases/errors/deep/mapping.map", &text);
+        let codes: Vec<&str> = compiled.diagnostics.iter().map(|d| d.code.code).collect();
+        assert!(
+            codes == [codes::TOO_DEEP.code] || codes == [codes::SYNTAX.code],
+            "{}...: {codes:?}",
+            body.get(..40).unwrap_or(&body)
+        );
+    }
+}
+
+fn mapping_files() -> Vec<String> {
+    let mut dirs = vec![root().join("mappings"), root().join("tests/cases")];
+    let files = mapc::project::find_mappings(&std::mem::take(&mut dirs)).expect("mappings");
+    files
+        .iter()
+        .map(|f| {
+            f.strip_prefix(root())
+                .unwrap_or(f)
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect()
+}
+
+#[test]
+fn mutated_mappings_never_panic() {
+    let inserts = [
+        "(", "{", "}", "\"", ".", "??", " for ", "!", "[", "0.5", "@", "#", "=>", "\u{e9}", "\n",
+    ];
+    let mut runs = 0;
+    for file in mapping_files() {
+        let text = std::fs::read_to_string(root().join(&file)).expect("mapping");
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|i| text.is_char_boundary(*i))
+            .collect();
+        for (k, &at) in boundaries.iter().enumerate().step_by(23) {
+            let truncated = &text[..at];
+            let next = boundaries.get(k + 1).copied().unwrap_or(at);
+            let deleted = format!("{}{}", &text[..at], &text[next..]);
+            let inserted = format!(
+                "{}{}{}",
+                &text[..at],
+                inserts[k % inserts.len()],
+                &text[at..]
+            );
+            for variant in [truncated.to_owned(), deleted, inserted] {
+                let result = std::panic::catch_unwind(|| compile_text(&file, &variant));
+                assert!(
+                    result.is_ok(),
+                    "compiling a mutation of {file} at byte {at} panicked"
+                );
+                runs += 1;
+            }
+        }
+    }
+    assert!(runs > 300, "{runs}");
+}
+
+#[test]
+fn mutated_payloads_never_panic_and_both_back_ends_agree() {
+    let (compiled, _) = compile("mappings/shopify/order.map");
+    let ir = compiled.mapping.expect("compiles");
+    let code = maprt::find("shopify.order").expect("compiled in");
+    let sample =
+        std::fs::read(root().join("mappings/shopify/samples/order/order.json")).expect("sample");
+    let flips = [
+        b'"', b'0', b'x', b'{', b']', b'-', b'.', b'e', b'\\', b' ', 0xff,
+    ];
+    let mut outcomes = [0usize; 2];
+    for at in (0..sample.len()).step_by(7) {
+        let mut flipped = sample.clone();
+        flipped[at] = flips[at % flips.len()];
+        for input in [&sample[..at], &flipped[..]] {
+            let result = differential(&ir, code, input);
+            outcomes[usize::from(result.is_ok())] += 1;
+        }
+    }
+    assert!(
+        outcomes[0] > 100 && outcomes[1] > 10,
+        "errors/successes: {outcomes:?}"
+    );
+}
