@@ -1,4 +1,5 @@
 //! `mapc` as users run it: exit codes, diagnostics on stderr, help text.
+#![allow(clippy::expect_used)] // a panic in a test helper is a failed test
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

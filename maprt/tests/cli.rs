@@ -1,5 +1,6 @@
 //! `maprt` as operators run it: compiled mappings over documents and NDJSON,
 //! dead letters, exit codes.
+#![allow(clippy::expect_used)] // a panic in a test helper is a failed test
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

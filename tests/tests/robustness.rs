@@ -1,6 +1,7 @@
 //! Hostile input never panics: mapping text (deep nesting, mutations of
 //! every real mapping) through parse + check + codegen, and mutated payloads
 //! through the evaluator and the compiled code, which must also agree.
+#![allow(clippy::expect_used)] // a panic in a test helper is a failed test
 
 use contract_tests::{compile, differential, root};
 use mapc::diagnostics::codes;
