@@ -37,6 +37,23 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every runtime code, in number order.
+    pub const ALL: [ErrorCode; 13] = [
+        Self::InvalidJson,
+        Self::SchemaMismatch,
+        Self::MissingValue,
+        Self::InvalidDecimal,
+        Self::InvalidTimestamp,
+        Self::TableMiss,
+        Self::CurrencyMismatch,
+        Self::InvalidCurrency,
+        Self::Arithmetic,
+        Self::InexactMinorUnits,
+        Self::NotInTargetEnum,
+        Self::InvalidInteger,
+        Self::InvalidArgument,
+    ];
+
     /// The stable code, e.g. `R104`.
     pub fn as_str(self) -> &'static str {
         match self {

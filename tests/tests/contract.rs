@@ -74,3 +74,45 @@ fn generated_code_is_snapshotted() {
         settings.bind(|| insta::assert_snapshot!(mapc::codegen::module_name(&ir.id), rust));
     }
 }
+
+/// Every snapshot belongs to something that still exists, so a deleted
+/// sample or case cannot leave a stale snapshot behind.
+#[test]
+fn every_snapshot_has_an_owner() {
+    let mut owners = std::collections::BTreeSet::new();
+    for file in mappings() {
+        for sample in project::samples_for(&file) {
+            owners.insert(project::snapshot_for(&file, &sample).expect("path"));
+        }
+        let (compiled, _) = contract_tests::compile(&relative(&file));
+        let module = mapc::codegen::module_name(&compiled.mapping.expect("compiles").id);
+        owners.insert(root().join(format!("tests/snapshots/generated/{module}.snap")));
+    }
+    for kind in ["errors", "ok"] {
+        for case in std::fs::read_dir(root().join("tests/cases").join(kind)).expect("cases") {
+            let name = case
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
+            owners.insert(root().join(format!("tests/snapshots/{kind}/{name}.snap")));
+        }
+    }
+    let mut dirs: Vec<std::path::PathBuf> = ["errors", "ok", "generated"]
+        .iter()
+        .map(|k| root().join("tests/snapshots").join(k))
+        .collect();
+    dirs.extend(
+        mappings()
+            .iter()
+            .filter_map(|f| Some(f.parent()?.join("snapshots"))),
+    );
+    for dir in dirs {
+        for entry in std::fs::read_dir(&dir).expect("snapshot dir") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "snap") {
+                assert!(owners.contains(&path), "orphan snapshot {}", path.display());
+            }
+        }
+    }
+}

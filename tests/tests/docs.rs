@@ -1,0 +1,82 @@
+//! The docs cannot drift: every `map` example in docs/dsl.md parses, every
+//! error code has an entry in docs/diagnostics.md, and every error kind has
+//! a test case.
+
+#![allow(clippy::expect_used)] // a panic in a test helper is a failed test
+
+use contract_tests::root;
+use mapc::diagnostics::codes;
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(root().join(path)).expect("doc exists")
+}
+
+/// The fenced blocks of `text` tagged `lang`.
+fn blocks<'t>(text: &'t str, lang: &str) -> Vec<&'t str> {
+    let fence = format!("```{lang}\n");
+    text.split(fence.as_str())
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .collect()
+}
+
+#[test]
+fn every_dsl_example_parses() {
+    let dsl = read("docs/dsl.md");
+    let examples = blocks(&dsl, "map");
+    assert!(examples.len() >= 12, "{} examples", examples.len());
+    for example in examples {
+        let text = if example.contains("mapping ") {
+            example.to_owned()
+        } else {
+            format!("mapping doc.example -> Example\n{example}")
+        };
+        if let Err(errors) = mapc::syntax::parse(&text) {
+            panic!("docs/dsl.md example does not parse: {errors:?}\n{text}");
+        }
+    }
+}
+
+#[test]
+fn every_code_is_documented() {
+    let doc = read("docs/diagnostics.md");
+    let compile_time = codes::ALL.iter().map(|c| c.code.to_owned());
+    let run_time = runtime::ErrorCode::ALL
+        .iter()
+        .map(|c| c.as_str().to_owned());
+    for code in compile_time.chain(run_time) {
+        assert!(
+            doc.contains(&format!("### {code} ")),
+            "docs/diagnostics.md has no entry for {code}"
+        );
+    }
+}
+
+#[test]
+fn every_case_named_in_the_docs_exists() {
+    let doc = read("docs/diagnostics.md");
+    let mut named = 0;
+    for line in doc.lines() {
+        let Some((_, listed)) = line
+            .split_once("Case:")
+            .or_else(|| line.split_once("Cases:"))
+        else {
+            continue;
+        };
+        for case in listed.split('`').skip(1).step_by(2) {
+            let dir = root().join("tests/cases/errors").join(case);
+            assert!(
+                dir.join("mapping.map").exists(),
+                "docs/diagnostics.md names a missing case `{case}`"
+            );
+            named += 1;
+        }
+    }
+    let cases = std::fs::read_dir(root().join("tests/cases/errors"))
+        .expect("cases")
+        .count();
+    assert!(
+        cases >= 12 && named >= 20,
+        "{cases} cases, {named} named in docs"
+    );
+}
