@@ -46,6 +46,14 @@ impl<'de: 'a, 'a> Deserialize<'de> for JsonStr<'a> {
     }
 }
 
+/// For a field read by `has(..)`: `None` when the key is missing,
+/// `Some(None)` when it is `null` (use with `#[serde(default)]`).
+pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
 /// A JSON number read exactly from its token (never through `f64`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JsonDecimal(pub Decimal);

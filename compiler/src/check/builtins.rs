@@ -25,6 +25,7 @@ pub fn usage(name: &str) -> Option<&'static str> {
         "format_time" => "format_time(timestamp, strftime format, IANA zone)",
         "sum" | "count" | "min" | "max" => "f(array)",
         "is_present" => "is_present(value)",
+        "has" => "has(.path.to.field): the key is present, even if null",
         _ => return None,
     })
 }
@@ -57,6 +58,7 @@ pub const BUILTINS: &[(&str, Builtin, usize, usize)] = &[
     ("min", Builtin::Min, 1, 1),
     ("max", Builtin::Max, 1, 1),
     ("is_present", Builtin::IsPresent, 1, 1),
+    ("has", Builtin::Has, 1, 1),
 ];
 
 fn arity_text(min: usize, max: usize) -> String {
@@ -135,6 +137,9 @@ impl Checker<'_> {
 
     fn type_call(&mut self, builtin: Builtin, fname: &str, args: &[Expr]) -> Option<(Ty, bool)> {
         use Ty::{Bool, Decimal, Int, Money, String as Str, Timestamp};
+        if builtin == Builtin::Has {
+            return self.type_has(args);
+        }
         if builtin == Builtin::IsPresent {
             if let Some(arg) = args.first().filter(|a| !a.optional) {
                 let construct = "`is_present`".to_owned();
@@ -166,7 +171,12 @@ impl Checker<'_> {
             Builtin::Timestamp => (strings(1), Timestamp),
             Builtin::ParseTime => (strings(3), Timestamp),
             Builtin::FormatTime => (vec![vec![Timestamp], vec![Str], vec![Str]], Str),
-            Builtin::Sum | Builtin::Count | Builtin::Min | Builtin::Max | Builtin::IsPresent => {
+            Builtin::Sum
+            | Builtin::Count
+            | Builtin::Min
+            | Builtin::Max
+            | Builtin::IsPresent
+            | Builtin::Has => {
                 return self
                     .type_aggregate(builtin, fname, args)
                     .filter(|_| present);
@@ -178,6 +188,26 @@ impl Checker<'_> {
         }
         ok &= self.check_constant_args(builtin, args);
         ok.then_some((result, false))
+    }
+
+    /// `has(.a.b)`: the argument must be a source path ending in a field;
+    /// that field is then read keeping missing and null apart.
+    fn type_has(&mut self, args: &[Expr]) -> Option<(Ty, bool)> {
+        let arg = args.first()?;
+        let Some((shape, name)) = self.parent_shape(arg) else {
+            let reason = "`has` takes a source path ending in a field, e.g. `has(.customer.email)`"
+                .to_owned();
+            self.error(CheckErrorKind::InvalidArgument { reason }, arg.span);
+            return None;
+        };
+        let field = self.shapes.get_mut(shape)?.fields.get_mut(&name)?;
+        if field.optional {
+            field.presence = true;
+        } else {
+            let construct = "`has`".to_owned();
+            self.error(CheckErrorKind::NeverAbsent { construct }, arg.span);
+        }
+        Some((Ty::Bool, false))
     }
 
     /// Aggregates over arrays.

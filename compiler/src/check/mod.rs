@@ -71,6 +71,7 @@ pub(crate) struct Checker<'a> {
     /// Per local: payload origin and (for source values) schema node.
     local_origins: Vec<Origin>,
     local_nodes: Vec<Option<Node>>,
+    local_types: Vec<ir::Ty>,
     errors: Vec<CheckError>,
 }
 
@@ -86,6 +87,7 @@ impl<'a> Checker<'a> {
             locals: 0,
             local_origins: Vec::new(),
             local_nodes: Vec::new(),
+            local_types: Vec::new(),
             errors: Vec::new(),
         }
     }
@@ -108,6 +110,7 @@ impl<'a> Checker<'a> {
     pub(crate) fn new_local(&mut self, origin: Origin, node: Option<Node>) -> ir::LocalId {
         self.local_origins.push(origin);
         self.local_nodes.push(node);
+        self.local_types.push(ir::Ty::Unknown);
         self.locals += 1;
         self.locals - 1
     }
@@ -125,6 +128,9 @@ impl<'a> Checker<'a> {
         kind: scope::BindingKind,
     ) -> ir::LocalId {
         let local = self.new_local(value.origin, value.node);
+        if let Some(slot) = self.local_types.get_mut(local) {
+            *slot = value.ty.clone();
+        }
         self.scopes.bind(scope::Binding {
             name: name.name.clone(),
             local,

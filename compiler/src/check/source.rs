@@ -78,11 +78,13 @@ impl Checker<'_> {
         };
         let optional = !node.requires(&name.name) || prop.nullable();
         let ty = self.source_ty(prop, name)?;
-        let field = ShapeField {
-            ty: ty.clone(),
-            optional,
-        };
         if let Some(shape) = self.shapes.get_mut(shape) {
+            let presence = shape.fields.get(&name.name).is_some_and(|f| f.presence);
+            let field = ShapeField {
+                ty: ty.clone(),
+                optional,
+                presence,
+            };
             shape.fields.insert(name.name.clone(), field);
         }
         Some((ty, optional))
@@ -169,6 +171,34 @@ impl Checker<'_> {
             },
             _ => self.record_origin(),
         }
+    }
+
+    /// The shape holding the last field of a source path.
+    pub(crate) fn parent_shape(&self, expr: &Expr) -> Option<(ShapeId, String)> {
+        let ExprKind::Path { base, steps, .. } = &expr.kind else {
+            return None;
+        };
+        let (last, parents) = steps.split_last()?;
+        let Step::Field { name, .. } = last else {
+            return None;
+        };
+        let mut shape = match base {
+            Base::Record => 0,
+            Base::Local(local) => match self.local_types.get(*local)? {
+                Ty::Source(s) => *s,
+                _ => return None,
+            },
+        };
+        for step in parents {
+            let Step::Field { name, .. } = step else {
+                return None;
+            };
+            shape = match &self.shapes.get(shape)?.fields.get(name)?.ty {
+                Ty::Source(s) => *s,
+                _ => return None,
+            };
+        }
+        Some((shape, name.clone()))
     }
 
     /// The schema node a source path leads to (for enums).

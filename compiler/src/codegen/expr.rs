@@ -143,7 +143,21 @@ impl Generator<'_> {
         }
     }
 
-    fn path(&mut self, base: Base, base_optional: bool, steps: &[Step], ty: &Ty) -> String {
+    /// Whether a field of a shape is read with `has(..)` (`Option<Option<_>>`).
+    fn presence(&self, shape: Option<usize>, name: &str) -> bool {
+        shape
+            .and_then(|s| self.mapping.shapes.get(s)?.fields.get(name))
+            .is_some_and(|f| f.presence && f.optional)
+    }
+
+    /// Walk a source path: the code reaching it, whether it may be absent,
+    /// and the shape it ends in (for objects and arrays of objects).
+    fn walk(
+        &self,
+        base: Base,
+        base_optional: bool,
+        steps: &[Step],
+    ) -> (String, bool, Option<usize>) {
         let (mut code, mut optional, mut shape) = match base {
             Base::Record => ("l_record".to_owned(), false, Some(0)),
             Base::Local(local) => (format!("l{local}"), base_optional, self.local_shape(local)),
@@ -158,11 +172,16 @@ impl Generator<'_> {
                         Some(s) => shapes::field_name(self.mapping, s, name),
                         None => ident::field(name),
                     };
+                    let read = if self.presence(shape, name) {
+                        format!("{field}.as_ref().and_then(|o| o.as_ref())")
+                    } else {
+                        format!("{field}.as_ref()")
+                    };
                     code = match (optional, field_optional) {
                         (false, false) => format!("(&{code}.{field})"),
-                        (false, true) => format!("{code}.{field}.as_ref()"),
+                        (false, true) => format!("{code}.{read}"),
                         (true, false) => format!("{code}.map(|v| &v.{field})"),
-                        (true, true) => format!("{code}.and_then(|v| v.{field}.as_ref())"),
+                        (true, true) => format!("{code}.and_then(|v| v.{read})"),
                     };
                     optional |= *field_optional;
                     let next = shape.and_then(|s| self.mapping.shapes.get(s)?.fields.get(name));
@@ -185,6 +204,43 @@ impl Generator<'_> {
                 }
             }
         }
+        (code, optional, shape)
+    }
+
+    /// `has(.a.b)`: walk to `.a`, then ask whether `b` was in the payload.
+    fn has(&self, path: Option<&Expr>) -> String {
+        let Some(ExprKind::Path {
+            base,
+            base_optional,
+            steps,
+        }) = path.map(|p| &p.kind)
+        else {
+            return "false".to_owned();
+        };
+        let Some((Step::Field { name, optional }, parents)) = steps.split_last() else {
+            return "false".to_owned();
+        };
+        let (parent, parent_optional, shape) = self.walk(*base, *base_optional, parents);
+        if !optional {
+            return if parent_optional {
+                format!("{parent}.is_some()")
+            } else {
+                "true".to_owned()
+            };
+        }
+        let field = match shape {
+            Some(s) => shapes::field_name(self.mapping, s, name),
+            None => ident::field(name),
+        };
+        if parent_optional {
+            format!("{parent}.is_some_and(|p| p.{field}.is_some())")
+        } else {
+            format!("{parent}.{field}.is_some()")
+        }
+    }
+
+    fn path(&mut self, base: Base, base_optional: bool, steps: &[Step], ty: &Ty) -> String {
+        let (code, optional, _) = self.walk(base, base_optional, steps);
         let convert = |x: &str| match ty {
             Ty::String => format!("Str::Borrowed(&**{x})"),
             Ty::Int | Ty::Bool => format!("*{x}"),
@@ -502,6 +558,7 @@ impl Generator<'_> {
                 format!("{a}.is_some()")
             }
             Builtin::IsPresent => "true".to_owned(),
+            Builtin::Has => self.has(args.first()),
         }
     }
 }

@@ -61,12 +61,21 @@ fn new_struct(name: &str, lifetime: bool) -> Struct {
     s
 }
 
-fn push_field(s: &mut Struct, json_name: &str, rust_name: &str, ty: String, optional: bool) {
+/// How a source field is read.
+#[derive(Clone, Copy)]
+struct Reading {
+    /// May be missing or null.
+    optional: bool,
+    /// Keep missing and null apart (`has(..)`).
+    presence: bool,
+}
+
+fn push_field(s: &mut Struct, json_name: &str, rust_name: &str, ty: String, reading: Reading) {
     let borrows = ty.contains("'a");
-    let ty = if optional {
-        format!("Option<{ty}>")
-    } else {
-        ty
+    let ty = match (reading.optional, reading.presence) {
+        (true, true) => format!("Option<Option<{ty}>>"),
+        (true, false) => format!("Option<{ty}>"),
+        _ => ty,
     };
     let mut field = Field::new(rust_name, ty);
     let mut attrs = Vec::new();
@@ -76,8 +85,11 @@ fn push_field(s: &mut Struct, json_name: &str, rust_name: &str, ty: String, opti
     if borrows {
         attrs.push("borrow".to_owned());
     }
-    if optional {
+    if reading.optional {
         attrs.push("default".to_owned());
+    }
+    if reading.optional && reading.presence {
+        attrs.push("deserialize_with = \"runtime::source::present\"".to_owned());
     }
     if !attrs.is_empty() {
         field.annotation(format!("#[serde({})]", attrs.join(", ")));
@@ -144,7 +156,10 @@ pub fn emit(mapping: &Mapping, module: &mut Module) {
             key,
             &ident::field(key),
             with_lifetime(inner, lifetime),
-            false,
+            Reading {
+                optional: false,
+                presence: false,
+            },
         );
         module.push_struct(s);
     }
@@ -158,7 +173,10 @@ pub fn emit(mapping: &Mapping, module: &mut Module) {
                     &json,
                     &rust,
                     field_type(mapping, &field.ty),
-                    field.optional,
+                    Reading {
+                        optional: field.optional,
+                        presence: field.presence,
+                    },
                 );
             }
         }

@@ -26,6 +26,9 @@ impl<'v> Evaluator<'_, 'v> {
         origin: &Origin,
         e: &Expr,
     ) -> Result<Val<'v>> {
+        if builtin == Builtin::Has {
+            return Ok(Val::Bool(args.first().is_some_and(|path| self.has(path))));
+        }
         let values = args
             .iter()
             .map(|a| self.eval(a))
@@ -156,6 +159,8 @@ fn call<'v>(builtin: Builtin, mut args: Vec<Val<'v>>) -> std::result::Result<Val
             _ => Val::Absent,
         },
         Builtin::IsPresent => Val::Bool(!matches!(first, Val::Absent)),
+        // Handled in `eval_call`: it needs the path, not the value.
+        Builtin::Has => Val::Absent,
     })
 }
 

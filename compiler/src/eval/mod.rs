@@ -206,6 +206,34 @@ impl<'m, 'v> Evaluator<'m, 'v> {
         })
     }
 
+    /// `has(.a.b)`: the key `b` is in object `.a`, even with a null value.
+    fn has(&self, path: &Expr) -> bool {
+        let ExprKind::Path { base, steps, .. } = &path.kind else {
+            return false;
+        };
+        let Some((Step::Field { name, .. }, parents)) = steps.split_last() else {
+            return false;
+        };
+        let mut node: &Value = match base {
+            Base::Record => self.record,
+            Base::Local(local) => match self.locals.get(*local) {
+                Some(Val::Node(v)) => v,
+                _ => return false,
+            },
+        };
+        for step in parents {
+            let next = match step {
+                Step::Field { name, .. } => node.get(name),
+                Step::Index(i) => usize::try_from(*i).ok().and_then(|i| node.get(i)),
+            };
+            match next {
+                Some(v) if !v.is_null() => node = v,
+                _ => return false,
+            }
+        }
+        node.as_object().is_some_and(|o| o.contains_key(name))
+    }
+
     fn eval_unary(&mut self, op: Unary, x: &Expr, e: &Expr) -> Result<Val<'v>> {
         Ok(match (op, self.eval(x)?) {
             (Unary::NegInt, Val::Int(i)) => Val::Int(i.checked_neg().ok_or_else(|| {

@@ -57,6 +57,9 @@ pub struct ShapeField {
     pub ty: Ty,
     /// May be missing or null.
     pub optional: bool,
+    /// `has(..)` asks whether the key is present (even when null): the
+    /// generated struct keeps missing and null apart.
+    pub presence: bool,
 }
 
 /// A lookup table loaded from YAML.
@@ -247,6 +250,8 @@ pub enum Builtin {
     Max,
     /// `is_present(x)`: whether an optional value is there
     IsPresent,
+    /// `has(.path)`: whether the key is in the payload, even if null
+    Has,
 }
 
 /// Expression forms.

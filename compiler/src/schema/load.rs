@@ -107,6 +107,11 @@ impl Loader<'_> {
                     .push((name.clone(), self.node(file, &ptr, sub)?));
             }
         }
+        if let Some(extra) = obj.get("additionalProperties").filter(|v| v.is_object()) {
+            let ptr = format!("{pointer}/additionalProperties");
+            let extra = self.node(file, &ptr, extra)?;
+            node.additional = (!extra.kinds.is_empty()).then(|| Box::new(extra));
+        }
         if let Some(items) = obj.get("items") {
             let ptr = format!("{pointer}/items");
             node.items = Some(Box::new(self.node(file, &ptr, items)?));
@@ -257,6 +262,7 @@ mod tests {
     fn resolves_refs_type_arrays_and_nullable_unions() {
         let root = json!({
             "$defs": {"Money": {"type": "object", "properties": {"amount": {"type": "string"}}}},
+            "additionalProperties": {"type": "number"},
             "definitions": {"Id": {"type": ["integer", "null"]}},
             "type": "object",
             "required": ["m"],
@@ -279,6 +285,8 @@ mod tests {
         let c = node.property("c").unwrap();
         assert!(c.nullable());
         assert_eq!(c.string_enum(), Some(vec!["a", "b"]));
+        let extra = node.property("anything").unwrap();
+        assert_eq!(extra.kinds, vec![Kind::Number]);
     }
 
     #[test]

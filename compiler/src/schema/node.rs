@@ -67,6 +67,9 @@ pub struct Node {
     pub required: Vec<String>,
     /// `items`.
     pub items: Option<Box<Node>>,
+    /// `additionalProperties` when it is a schema with a type: the type of
+    /// any property not listed in `properties` (a map of values).
+    pub additional: Option<Box<Node>>,
     /// `description`.
     pub description: Option<String>,
     /// `title`.
@@ -96,12 +99,14 @@ impl Node {
         }
     }
 
-    /// A property by name.
+    /// A property by name: a declared one, or one allowed by a typed
+    /// `additionalProperties`.
     pub fn property(&self, name: &str) -> Option<&Node> {
         self.properties
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, node)| node)
+            .or(self.additional.as_deref())
     }
 
     /// Whether `name` is listed in `required`.
