@@ -37,6 +37,9 @@ enum Command {
         /// Write failed records (with code, path, mapping line and the input) here as NDJSON
         #[arg(long)]
         dead_letter: Option<PathBuf>,
+        /// Worker threads for NDJSON input (default: one per core); output order is kept
+        #[arg(long)]
+        threads: Option<usize>,
     },
 }
 
@@ -59,7 +62,12 @@ fn main() -> ExitCode {
             file,
             format,
             dead_letter,
-        } => transform(&mapping, file, format, dead_letter),
+            threads,
+        } => {
+            let threads = threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            transform(&mapping, file, format, dead_letter, threads)
+        }
     };
     match result {
         Ok(code) => code,
@@ -83,6 +91,7 @@ fn transform(
     file: Option<PathBuf>,
     format: Framing,
     dead_letter: Option<PathBuf>,
+    threads: usize,
 ) -> Result<ExitCode, String> {
     let Some(mapping) = maprt::find(id) else {
         let known: Vec<&str> = maprt::MAPPINGS.iter().map(|m| m.id).collect();
@@ -91,11 +100,12 @@ fn transform(
             known.join(", ")
         ));
     };
-    let input: Box<dyn io::BufRead> = match &file {
-        Some(path) => Box::new(BufReader::new(
+    let input: Box<dyn io::BufRead + Send> = match &file {
+        Some(path) => Box::new(BufReader::with_capacity(
+            1 << 16,
             File::open(path).map_err(|e| format!("{}: {e}", path.display()))?,
         )),
-        None => Box::new(io::stdin().lock()),
+        None => Box::new(BufReader::with_capacity(1 << 16, io::stdin())),
     };
     let mut dead = match &dead_letter {
         Some(path) => Some(BufWriter::new(
@@ -108,15 +118,20 @@ fn transform(
         Framing::Json => InputFormat::Json,
         Framing::Ndjson => InputFormat::Ndjson,
     };
-    let mut output = BufWriter::new(io::stdout().lock());
+    let mut output = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let mut errors = io::stderr().lock();
     let sinks = Sinks {
         output: &mut output,
         dead_letters: dead.as_mut().map(|d| d as &mut dyn Write),
         errors: &mut errors,
     };
-    let outcome =
-        stream::run(mapping.transform, input, format, sinks).map_err(|e| e.to_string())?;
+    let (format, input) = stream::detect(input, format).map_err(|e| e.to_string())?;
+    let outcome = if format == InputFormat::Ndjson && threads > 1 {
+        runtime::parallel::run_ndjson(mapping.transform, input, threads, sinks)
+    } else {
+        stream::run(mapping.transform, input, format, sinks)
+    }
+    .map_err(|e| e.to_string())?;
     if let Some(d) = dead.as_mut() {
         d.flush().map_err(|e| e.to_string())?;
     }

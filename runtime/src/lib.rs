@@ -9,7 +9,8 @@
 //! - [`source`]: zero-copy deserialization helpers for source payloads;
 //! - [`json_out`]: the canonical JSON writer;
 //! - [`stream`]: splitting input into records (one JSON document or NDJSON)
-//!   and writing results and dead letters.
+//!   and writing results and dead letters;
+//! - [`parallel`]: the same for NDJSON on several cores, order preserved.
 #![warn(missing_docs)]
 #![deny(clippy::indexing_slicing)] // hostile payloads must never panic
 
@@ -17,6 +18,7 @@ pub mod decimal;
 pub mod error;
 pub mod json_out;
 pub mod money;
+pub mod parallel;
 pub mod source;
 pub mod stream;
 pub mod text;

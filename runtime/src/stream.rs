@@ -3,7 +3,7 @@
 
 use crate::error::RuntimeError;
 use crate::TransformFn;
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 
 /// How the input is framed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +87,34 @@ pub fn for_each_record(
             bytes: &buf,
         })?;
     }
+}
+
+/// Decide the framing of `input` (for [`InputFormat::Auto`], from its first
+/// non-blank line) without losing anything: the peeked bytes are chained back.
+pub fn detect<R: BufRead>(
+    mut input: R,
+    format: InputFormat,
+) -> io::Result<(InputFormat, io::Chain<io::Cursor<Vec<u8>>, R>)> {
+    let mut peeked = Vec::new();
+    let mut resolved = format;
+    if format == InputFormat::Auto {
+        let mut line = Vec::new();
+        resolved = InputFormat::Json;
+        loop {
+            line.clear();
+            if input.read_until(b'\n', &mut line)? == 0 {
+                break;
+            }
+            peeked.extend_from_slice(&line);
+            if !is_blank(&line) {
+                if is_whole_value(&line) {
+                    resolved = InputFormat::Ndjson;
+                }
+                break;
+            }
+        }
+    }
+    Ok((resolved, io::Cursor::new(peeked).chain(input)))
 }
 
 /// A dead letter: everything needed to fix and replay a failed record.
