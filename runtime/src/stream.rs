@@ -89,12 +89,15 @@ pub fn for_each_record(
     }
 }
 
+/// An input whose first bytes were read to detect its framing, then put back.
+pub type Peeked<R> = io::Chain<io::Cursor<Vec<u8>>, R>;
+
 /// Decide the framing of `input` (for [`InputFormat::Auto`], from its first
 /// non-blank line) without losing anything: the peeked bytes are chained back.
 pub fn detect<R: BufRead>(
     mut input: R,
     format: InputFormat,
-) -> io::Result<(InputFormat, io::Chain<io::Cursor<Vec<u8>>, R>)> {
+) -> io::Result<(InputFormat, Peeked<R>)> {
     let mut peeked = Vec::new();
     let mut resolved = format;
     if format == InputFormat::Auto {
