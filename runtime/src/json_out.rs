@@ -91,9 +91,24 @@ impl<'o> JsonWriter<'o> {
         self.out.push(b':');
     }
 
+    /// A key already encoded as `"key":` (generated code encodes its keys
+    /// once, at compile time, with [`encode_key`]).
+    pub fn key_encoded(&mut self, encoded: &[u8]) {
+        self.separate();
+        self.out.extend_from_slice(encoded);
+    }
+
     fn raw_string(&mut self, s: &str) {
-        // Writing into a Vec<u8> cannot fail.
-        let _ = serde_json::to_writer(&mut *self.out, s);
+        // Most strings need no escaping: copy them as they are. Anything else
+        // goes through serde_json's escaper (writing into a Vec cannot fail).
+        if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+            self.out.reserve(s.len() + 2);
+            self.out.push(b'"');
+            self.out.extend_from_slice(s.as_bytes());
+            self.out.push(b'"');
+        } else {
+            let _ = serde_json::to_writer(&mut *self.out, s);
+        }
     }
 
     /// A string value.
@@ -148,12 +163,20 @@ impl<'o> JsonWriter<'o> {
     /// Money as `{"amount":"19.99","currency":"USD"}`.
     pub fn money(&mut self, m: &Money) {
         self.begin_object();
-        self.key("amount");
+        self.key_encoded(b"\"amount\":");
         self.decimal_string(m.amount);
-        self.key("currency");
+        self.key_encoded(b"\"currency\":");
         self.string(m.currency.as_str());
         self.end_object();
     }
+}
+
+/// `"key":` as JSON text, escaped exactly as [`JsonWriter::key`] would.
+pub fn encode_key(key: &str) -> String {
+    let mut out = Vec::new();
+    JsonWriter::new(&mut out).raw_string(key);
+    out.push(b':');
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -181,5 +204,24 @@ mod tests {
             String::from_utf8_lossy(&out),
             r#"{"a":[1,{"x\"y":null},true],"m":{"amount":"19.99","currency":"USD"}}"#
         );
+    }
+
+    #[test]
+    fn fast_string_path_matches_serde_escaping() {
+        for s in [
+            "plain",
+            "quote\"",
+            "back\\slash",
+            "tab\t",
+            "nl\n",
+            "\u{1}",
+            "Zoë Ångström €",
+            "\u{7f}",
+        ] {
+            let mut out = Vec::new();
+            JsonWriter::new(&mut out).string(s);
+            assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
+        }
+        assert_eq!(encode_key("a\"b"), "\"a\\\"b\":");
     }
 }

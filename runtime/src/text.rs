@@ -59,7 +59,11 @@ pub fn concat(a: &str, b: &str) -> String {
 /// `sha256(s)`: lower-case hex digest, for deterministic idempotency keys.
 pub fn sha256(s: &str) -> String {
     let digest = Sha256::digest(s.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    let mut out = String::with_capacity(64);
+    for nibble in digest.iter().flat_map(|b| [b >> 4, b & 0xf]) {
+        out.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+    }
+    out
 }
 
 /// `string(x)` for integers.

@@ -483,7 +483,57 @@ impl Generator<'_> {
         )
     }
 
+    /// `sum(for ...)` / `count(for ...)` as one loop, without collecting
+    /// the array first.
+    fn fused_aggregate(
+        &mut self,
+        builtin: Builtin,
+        f: &ForLoop,
+        origin: &Origin,
+        e: &Expr,
+    ) -> Option<String> {
+        let (init, step) = match builtin {
+            Builtin::Sum if e.ty == Ty::Decimal => {
+                let body = as_decimal(self.expr(&f.body), &f.body.ty);
+                let blame = self.blame(origin, e.loc);
+                (
+                    "Decimal::ZERO",
+                    format!("acc = runtime::decimal::add(acc, {body}){blame};"),
+                )
+            }
+            Builtin::Sum => {
+                let body = self.expr(&f.body);
+                let blame = self.blame(origin, e.loc);
+                (
+                    "0i64",
+                    format!("acc = runtime::decimal::int_op(acc, {body}, '+'){blame};"),
+                )
+            }
+            Builtin::Count => {
+                let body = self.expr(&f.body);
+                ("0i64", format!("let _ = {body}; acc += 1;"))
+            }
+            _ => return None,
+        };
+        let source = self.expr(&f.source);
+        let i = self.temp();
+        let filter = match &f.filter {
+            Some(cond) => format!("if !({}) {{ continue; }} ", self.expr(cond)),
+            None => String::new(),
+        };
+        Some(format!(
+            "{{ let mut acc = {init}; for ({i}, l{item}) in ({source}).into_iter().enumerate() {{ let l{index} = {i} as i64; {filter}{step} }} acc }}",
+            item = f.item,
+            index = f.index,
+        ))
+    }
+
     fn call(&mut self, builtin: Builtin, args: &[Expr], origin: &Origin, e: &Expr) -> String {
+        if let Some(ExprKind::For(f)) = args.first().map(|a| &a.kind) {
+            if let Some(fused) = self.fused_aggregate(builtin, f, origin, e) {
+                return fused;
+            }
+        }
         let codes: Vec<String> = args.iter().map(|a| self.expr(a)).collect();
         let arg = |i: usize| codes.get(i).cloned().unwrap_or_default();
         let ty = |i: usize| args.get(i).map_or(Ty::Unknown, |a| a.ty.clone());

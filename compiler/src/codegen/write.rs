@@ -37,7 +37,11 @@ impl Generator<'_> {
     }
 
     fn key(field: &Field) -> Stmt {
-        line(format!("w.key({});", ident::string_literal(&field.name)))
+        let encoded = runtime::json_out::encode_key(&field.name);
+        line(format!(
+            "w.key_encoded({}.as_bytes());",
+            ident::string_literal(&encoded)
+        ))
     }
 
     fn absent(field: &Field) -> Vec<Stmt> {
