@@ -17,12 +17,15 @@ struct Args {
     /// Corpus seed (same seed, same bytes)
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Timed repetitions per variant (the fastest counts)
+    /// Rounds; each times every variant once (the fastest round counts)
     #[arg(long, default_value_t = 5)]
     repeat: u32,
-    /// Run only the compiled variant on one thread, for a profiler
+    /// Run one variant only (`compiled` or `evaluator`), for a profiler
     #[arg(long)]
-    profile: bool,
+    profile: Option<String>,
+    /// Write the corpus to this file (NDJSON) instead of benchmarking
+    #[arg(long)]
+    write_corpus: Option<std::path::PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -35,39 +38,81 @@ fn main() -> ExitCode {
     }
 }
 
-fn time(
-    variant: Variant,
+/// Time every variant `repeat` times, round-robin (each round runs every
+/// variant once), keeping each variant's best: load drifting on the machine
+/// then affects all variants alike instead of skewing the ratios.
+fn time_all(
+    variants: &[Variant],
     subject: &benches::Subject,
     corpus: &[u8],
     repeat: u32,
-) -> Result<Duration, String> {
-    let mut best = Duration::MAX;
+) -> Result<Vec<Duration>, String> {
+    let mut best = vec![Duration::MAX; variants.len()];
     let mut out = Vec::with_capacity(corpus.len());
     for _ in 0..repeat.max(1) {
-        out.clear();
-        let start = Instant::now();
-        let failed = run(variant, subject, corpus, &mut out).map_err(|e| e.to_string())?;
-        best = best.min(start.elapsed());
-        if failed > 0 {
-            return Err(format!("{}: {failed} records failed", variant.label()));
+        for (variant, best) in variants.iter().zip(best.iter_mut()) {
+            out.clear();
+            let start = Instant::now();
+            let failed = run(*variant, subject, corpus, &mut out).map_err(|e| e.to_string())?;
+            *best = (*best).min(start.elapsed());
+            if failed > 0 {
+                return Err(format!("{}: {failed} records failed", variant.label()));
+            }
         }
     }
     Ok(best)
 }
 
+/// Write `records` orders in chunks (constant memory), for memory tests.
+fn write_corpus(path: &std::path::Path, args: &Args) -> Result<(), String> {
+    use std::io::Write;
+    let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    let mut rng = fastrand::Rng::with_seed(args.seed);
+    for n in 0..args.records {
+        let line = corpus::order(&mut rng, n).to_string();
+        writeln!(out, "{line}").map_err(|e| e.to_string())?;
+    }
+    out.flush().map_err(|e| e.to_string())
+}
+
 fn bench(args: &Args) -> Result<(), String> {
+    if let Some(path) = &args.write_corpus {
+        return write_corpus(path, args);
+    }
     let subject = subject()?;
     let corpus = corpus::ndjson(args.seed, args.records);
-    if args.profile {
-        let t = time(
-            Variant::Compiled { threads: 1 },
-            &subject,
-            &corpus,
-            args.repeat,
-        )?;
+    if let Some(which) = &args.profile {
+        let variant = match which.as_str() {
+            "evaluator" => Variant::Evaluator,
+            _ => Variant::Compiled { threads: 1 },
+        };
+        let t = time_all(&[variant], &subject, &corpus, args.repeat)?
+            .first()
+            .copied()
+            .unwrap_or_default();
         println!(
-            "compiled, 1 thread: {:.0} records/s",
+            "{}: {:.0} records/s",
+            variant.label(),
             args.records as f64 / t.as_secs_f64()
+        );
+        let start = Instant::now();
+        let mut parsed = 0;
+        for _ in 0..args.repeat {
+            runtime::stream::for_each_record(
+                &corpus[..],
+                runtime::stream::InputFormat::Ndjson,
+                |r| {
+                    parsed += usize::from(benches::handwritten::parse_only(r.bytes));
+                    Ok(())
+                },
+            )
+            .map_err(|e| e.to_string())?;
+        }
+        let per = start.elapsed().as_secs_f64() / f64::from(args.repeat.max(1));
+        println!(
+            "typed parse only (hand-written structs): {:.0} records/s ({parsed} parsed)",
+            args.records as f64 / per
         );
         return Ok(());
     }
@@ -104,20 +149,22 @@ fn bench(args: &Args) -> Result<(), String> {
         Variant::ParserCeiling,
         Variant::UntypedRoundTrip,
     ];
-    let mut times = Vec::new();
+    let times: Vec<f64> = time_all(&variants, &subject, &corpus, args.repeat)?
+        .iter()
+        .map(Duration::as_secs_f64)
+        .collect();
     println!("| variant | records/s | MB/s |\n|---|---:|---:|");
-    for variant in variants {
-        let t = time(variant, &subject, &corpus, args.repeat)?;
-        let secs = t.as_secs_f64();
+    for (variant, secs) in variants.iter().zip(&times) {
         println!(
             "| {} | {:.0} | {:.1} |",
             variant.label(),
             args.records as f64 / secs,
             mb / secs
         );
-        times.push(secs);
     }
-    let (a, a_n, b, c, d, e) = (times[0], times[1], times[2], times[3], times[4], times[5]);
+    let [a, a_n, b, c, d, e] = times[..] else {
+        return Err("missing timings".to_owned());
+    };
     println!("\n| ratio (throughput) | value |\n|---|---:|");
     println!("| a/b compiled vs hand-written | {:.2}x |", b / a);
     println!("| a/c compiled vs evaluator | {:.2}x |", c / a);

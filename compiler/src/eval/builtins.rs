@@ -18,13 +18,13 @@ fn str_of<'a>(v: &'a Val<'_>) -> &'a str {
     }
 }
 
-impl<'v> Evaluator<'_, 'v> {
+impl<'m: 'v, 'v> Evaluator<'m, 'v> {
     pub(super) fn eval_call(
         &mut self,
         builtin: Builtin,
-        args: &[Expr],
+        args: &'m [Expr],
         origin: &Origin,
-        e: &Expr,
+        e: &'m Expr,
     ) -> Result<Val<'v>> {
         if builtin == Builtin::Has {
             return Ok(Val::Bool(args.first().is_some_and(|path| self.has(path))));

@@ -42,8 +42,8 @@ struct Evaluator<'m, 'v> {
 
 type Result<T> = std::result::Result<T, RuntimeError>;
 
-impl<'m, 'v> Evaluator<'m, 'v> {
-    fn location(&self, e: &Expr) -> Location {
+impl<'m: 'v, 'v> Evaluator<'m, 'v> {
+    fn location(&self, e: &'m Expr) -> Location {
         Location {
             file: Cow::Owned(self.mapping.file.clone()),
             line: e.loc.line,
@@ -74,12 +74,12 @@ impl<'m, 'v> Evaluator<'m, 'v> {
     }
 
     /// Attach path and location to a builtin's fault.
-    fn fail(&self, fault: Fault, origin: &Origin, e: &Expr) -> RuntimeError {
+    fn fail(&self, fault: Fault, origin: &Origin, e: &'m Expr) -> RuntimeError {
         fault.at(|| self.path(origin), &self.location(e))
     }
 
     /// Faults of operators are blamed on the record itself.
-    fn fail_here(&self, fault: Fault, e: &Expr) -> RuntimeError {
+    fn fail_here(&self, fault: Fault, e: &'m Expr) -> RuntimeError {
         let origin: Origin = self
             .mapping
             .at
@@ -89,7 +89,7 @@ impl<'m, 'v> Evaluator<'m, 'v> {
         self.fail(fault, &origin, e)
     }
 
-    fn write_object(&mut self, object: &Object, w: &mut JsonWriter<'_>) -> Result<()> {
+    fn write_object(&mut self, object: &'m Object, w: &mut JsonWriter<'_>) -> Result<()> {
         for (local, value) in &object.lets {
             let v = self.eval(value)?;
             self.set(*local, v);
@@ -102,7 +102,70 @@ impl<'m, 'v> Evaluator<'m, 'v> {
         Ok(())
     }
 
-    fn write_field(&mut self, field: &Field, w: &mut JsonWriter<'_>) -> Result<()> {
+    /// Write a field whose value builds objects straight into `w` (no
+    /// temporary buffer); `false` when the field is an ordinary value.
+    fn write_built(&mut self, field: &'m Field, w: &mut JsonWriter<'_>) -> Result<bool> {
+        match (&field.value.kind, &field.write) {
+            (ExprKind::Object(object), _) => {
+                w.key(&field.name);
+                self.write_object(object, w)?;
+            }
+            (ExprKind::For(f), Write::Array(inner))
+                if matches!(f.body.kind, ExprKind::Object(_)) =>
+            {
+                w.key(&field.name);
+                self.write_for(f, inner, w)?;
+            }
+            (ExprKind::With { local, value, body }, _) => {
+                let ExprKind::Object(object) = &body.kind else {
+                    return Ok(false);
+                };
+                match self.eval(value)? {
+                    Val::Absent if field.absent == WhenAbsent::Omit => {}
+                    Val::Absent => {
+                        w.key(&field.name);
+                        w.null();
+                    }
+                    v => {
+                        self.set(*local, v);
+                        w.key(&field.name);
+                        self.write_object(object, w)?;
+                    }
+                }
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// `for ... { object }` written element by element.
+    fn write_for(&mut self, f: &'m ForLoop, inner: &Write, w: &mut JsonWriter<'_>) -> Result<()> {
+        let items = match self.eval(&f.source)? {
+            Val::List(items) => items,
+            _ => Vec::new(),
+        };
+        w.begin_array();
+        for (i, item) in items.into_iter().enumerate() {
+            self.set(f.index, Val::Int(i64::try_from(i).unwrap_or(i64::MAX)));
+            self.set(f.item, item);
+            if let Some(filter) = &f.filter {
+                if !self.eval(filter)?.is_true() {
+                    continue;
+                }
+            }
+            match &f.body.kind {
+                ExprKind::Object(object) => self.write_object(object, w)?,
+                _ => write_value(inner, self.eval(&f.body)?, w),
+            }
+        }
+        w.end_array();
+        Ok(())
+    }
+
+    fn write_field(&mut self, field: &'m Field, w: &mut JsonWriter<'_>) -> Result<()> {
+        if self.write_built(field, w)? {
+            return Ok(());
+        }
         let v = self.eval(&field.value)?;
         if let Val::Absent = v {
             if field.absent != WhenAbsent::Omit {
@@ -127,7 +190,7 @@ impl<'m, 'v> Evaluator<'m, 'v> {
         }
     }
 
-    fn eval(&mut self, e: &Expr) -> Result<Val<'v>> {
+    fn eval(&mut self, e: &'m Expr) -> Result<Val<'v>> {
         match &e.kind {
             ExprKind::Lit(lit) => Ok(Val::from_lit(lit)),
             ExprKind::Path { base, steps, .. } => self.eval_path(*base, steps, e),
@@ -182,7 +245,7 @@ impl<'m, 'v> Evaluator<'m, 'v> {
         }
     }
 
-    fn eval_path(&mut self, base: Base, steps: &[Step], e: &Expr) -> Result<Val<'v>> {
+    fn eval_path(&mut self, base: Base, steps: &'m [Step], e: &'m Expr) -> Result<Val<'v>> {
         let mut node: &'v Value = match base {
             Base::Record => self.record,
             Base::Local(local) => match self.locals.get(local) {
@@ -207,7 +270,7 @@ impl<'m, 'v> Evaluator<'m, 'v> {
     }
 
     /// `has(.a.b)`: the key `b` is in object `.a`, even with a null value.
-    fn has(&self, path: &Expr) -> bool {
+    fn has(&self, path: &'m Expr) -> bool {
         let ExprKind::Path { base, steps, .. } = &path.kind else {
             return false;
         };
@@ -234,7 +297,7 @@ impl<'m, 'v> Evaluator<'m, 'v> {
         node.as_object().is_some_and(|o| o.contains_key(name))
     }
 
-    fn eval_unary(&mut self, op: Unary, x: &Expr, e: &Expr) -> Result<Val<'v>> {
+    fn eval_unary(&mut self, op: Unary, x: &'m Expr, e: &'m Expr) -> Result<Val<'v>> {
         Ok(match (op, self.eval(x)?) {
             (Unary::NegInt, Val::Int(i)) => Val::Int(i.checked_neg().ok_or_else(|| {
                 self.fail_here(
@@ -248,7 +311,13 @@ impl<'m, 'v> Evaluator<'m, 'v> {
         })
     }
 
-    fn eval_binary(&mut self, op: Binary, a: &Expr, b: &Expr, e: &Expr) -> Result<Val<'v>> {
+    fn eval_binary(
+        &mut self,
+        op: Binary,
+        a: &'m Expr,
+        b: &'m Expr,
+        e: &'m Expr,
+    ) -> Result<Val<'v>> {
         match op {
             Binary::Default => match self.eval(a)? {
                 Val::Absent => self.eval(b),
@@ -297,9 +366,9 @@ impl<'m, 'v> Evaluator<'m, 'v> {
     fn eval_lookup(
         &mut self,
         table: usize,
-        key: &Expr,
+        key: &'m Expr,
         origin: &Origin,
-        e: &Expr,
+        e: &'m Expr,
     ) -> Result<Val<'v>> {
         let Val::Str(k) = self.eval(key)? else {
             return Ok(Val::Absent);
@@ -313,7 +382,7 @@ impl<'m, 'v> Evaluator<'m, 'v> {
         }
     }
 
-    fn eval_for(&mut self, f: &ForLoop) -> Result<Val<'v>> {
+    fn eval_for(&mut self, f: &'m ForLoop) -> Result<Val<'v>> {
         let Val::List(items) = self.eval(&f.source)? else {
             return Ok(Val::List(Vec::new()));
         };

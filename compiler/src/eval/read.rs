@@ -145,11 +145,11 @@ impl<'de> Visitor<'de> for Seed<'_> {
             ));
         }
         let mut out = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(key) = map.next_key::<JsonStr>()? {
             match self.child(&key) {
                 Some(seed) => {
                     let value = map.next_value_seed(seed)?;
-                    out.insert(key, value);
+                    out.insert(key.0.into_owned(), value);
                 }
                 None => {
                     map.next_value::<IgnoredAny>()?;
@@ -186,16 +186,22 @@ pub fn payload(mapping: &Mapping, input: &[u8]) -> Result<Value, RuntimeError> {
         want,
         optional: false,
     };
+    // Fast path without path tracking; on failure, read again to find the
+    // JSON path (the generated code does the same).
+    let mut de = serde_json::Deserializer::from_slice(input);
+    let fast = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    let Err(first) = fast else {
+        return fast.map_err(|e| source::invalid_json(&e));
+    };
+    if source::is_syntax(&first) {
+        return Err(source::invalid_json(&first));
+    }
     let mut de = serde_json::Deserializer::from_slice(input);
     let mut track = serde_path_to_error::Track::new();
-    let result = seed
-        .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
-        .and_then(|v| de.end().map(|()| v));
-    result.map_err(|e| {
-        if source::is_syntax(&e) {
-            source::invalid_json(&e)
-        } else {
-            source::schema_mismatch(source::dollar_path(&track.path()), &e)
-        }
-    })
+    let tracked = seed.deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track));
+    let e = tracked.err().unwrap_or(first);
+    Err(source::schema_mismatch(
+        source::dollar_path(&track.path()),
+        &e,
+    ))
 }

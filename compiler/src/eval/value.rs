@@ -33,9 +33,9 @@ pub enum Val<'v> {
 
 impl<'v> Val<'v> {
     /// A literal's value.
-    pub fn from_lit(lit: &Lit) -> Self {
+    pub fn from_lit(lit: &'v Lit) -> Self {
         match lit {
-            Lit::String(s) => Val::Str(Cow::Owned(s.clone())),
+            Lit::String(s) => Val::Str(Cow::Borrowed(s)),
             Lit::Int(i) => Val::Int(*i),
             Lit::Decimal(d) => Val::Dec(*d),
             Lit::Bool(b) => Val::Bool(*b),
