@@ -138,6 +138,16 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
         Ok(true)
     }
 
+    /// Bind a loop's index and element; `false` when its filter skips it.
+    fn enter(&mut self, f: &'m ForLoop, index: usize, item: Val<'v>) -> Result<bool> {
+        self.set(f.index, Val::Int(i64::try_from(index).unwrap_or(i64::MAX)));
+        self.set(f.item, item);
+        match &f.filter {
+            Some(filter) => Ok(self.eval(filter)?.is_true()),
+            None => Ok(true),
+        }
+    }
+
     /// `for ... { object }` written element by element.
     fn write_for(&mut self, f: &'m ForLoop, inner: &Write, w: &mut JsonWriter<'_>) -> Result<()> {
         let items = match self.eval(&f.source)? {
@@ -146,12 +156,8 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
         };
         w.begin_array();
         for (i, item) in items.into_iter().enumerate() {
-            self.set(f.index, Val::Int(i64::try_from(i).unwrap_or(i64::MAX)));
-            self.set(f.item, item);
-            if let Some(filter) = &f.filter {
-                if !self.eval(filter)?.is_true() {
-                    continue;
-                }
+            if !self.enter(f, i, item)? {
+                continue;
             }
             match &f.body.kind {
                 ExprKind::Object(object) => self.write_object(object, w)?,
@@ -388,14 +394,9 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
         };
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.into_iter().enumerate() {
-            self.set(f.index, Val::Int(i64::try_from(i).unwrap_or(i64::MAX)));
-            self.set(f.item, item);
-            if let Some(filter) = &f.filter {
-                if !self.eval(filter)?.is_true() {
-                    continue;
-                }
+            if self.enter(f, i, item)? {
+                out.push(self.eval(&f.body)?);
             }
-            out.push(self.eval(&f.body)?);
         }
         Ok(Val::List(out))
     }
