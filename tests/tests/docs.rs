@@ -80,3 +80,41 @@ fn every_case_named_in_the_docs_exists() {
         "{cases} cases, {named} named in docs"
     );
 }
+
+#[test]
+fn mappings_doc_lists_every_mapping() {
+    let doc = read("docs/mappings.md");
+    let mut listed: Vec<(String, String, String)> = doc
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let unquote = |s: &str| s.trim_matches('`').to_owned();
+            let samples: Vec<String> = cells
+                .get(6)
+                .unwrap_or(&"")
+                .split(',')
+                .map(|s| unquote(s.trim()))
+                .collect();
+            (unquote(cells[1]), unquote(cells[5]), samples.join(","))
+        })
+        .collect();
+    listed.sort();
+    let mut actual = Vec::new();
+    for file in mapc::project::find_mappings(&[root().join("mappings")]).expect("mappings") {
+        let name = file
+            .strip_prefix(root())
+            .unwrap_or(&file)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let (compiled, _) = contract_tests::compile(&name);
+        let ir = compiled.mapping.expect("compiles");
+        let samples: Vec<String> = mapc::project::samples_for(&file)
+            .iter()
+            .filter_map(|s| Some(s.file_name()?.to_string_lossy().into_owned()))
+            .collect();
+        actual.push((ir.id, ir.target, samples.join(",")));
+    }
+    actual.sort();
+    assert_eq!(listed, actual, "docs/mappings.md is out of date");
+}
