@@ -45,6 +45,7 @@ pub mod codegen;
 pub mod contract;
 pub mod diagnostics;
 pub mod eval;
+pub mod infer;
 pub mod ir;
 pub mod project;
 pub mod schema;

@@ -50,6 +50,28 @@ enum Command {
         /// Mapping files or folders (default: mappings)
         paths: Vec<PathBuf>,
     },
+    /// Work with source schemas
+    #[command(subcommand)]
+    Schema(SchemaCommand),
+}
+
+#[derive(Subcommand)]
+enum SchemaCommand {
+    /// Infer a draft JSON Schema from sample payloads (JSON documents or NDJSON)
+    Infer {
+        /// Sample files
+        #[arg(required = true)]
+        samples: Vec<PathBuf>,
+        /// Emit `enum` for strings with few distinct values
+        #[arg(long)]
+        enums: bool,
+        /// Most distinct values an inferred enum may have
+        #[arg(long, default_value_t = 8)]
+        max_enum: usize,
+        /// The schema's title
+        #[arg(long, default_value = "InferredPayload")]
+        title: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -71,6 +93,12 @@ fn main() -> ExitCode {
         } => run(&mapping, &payload, compact),
         Command::Emit { mapping } => emit(&mapping),
         Command::Test { paths } => test(&default_paths(paths)),
+        Command::Schema(SchemaCommand::Infer {
+            samples,
+            enums,
+            max_enum,
+            title,
+        }) => infer(&samples, &title, mapc::infer::Options { enums, max_enum }),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -158,6 +186,40 @@ fn run(mapping: &Path, payload: &Path, compact: bool) -> Result<bool, String> {
 fn emit(mapping: &Path) -> Result<bool, String> {
     let ir = checked(mapping)?;
     print!("{}", mapc::codegen::generate(&ir));
+    Ok(true)
+}
+
+fn infer(files: &[PathBuf], title: &str, options: mapc::infer::Options) -> Result<bool, String> {
+    let mut samples = Vec::new();
+    for file in files {
+        let reader = std::io::BufReader::new(
+            std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?,
+        );
+        let mut bad = None;
+        runtime::stream::for_each_record(reader, runtime::stream::InputFormat::Auto, |record| {
+            match serde_json::from_slice(record.bytes) {
+                Ok(value) => samples.push(value),
+                Err(e) => {
+                    bad = bad.take().or(Some(format!(
+                        "{}: record {} (line {}): {e}",
+                        file.display(),
+                        record.number,
+                        record.line
+                    )))
+                }
+            }
+            Ok(())
+        })
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+        if let Some(message) = bad {
+            return Err(message);
+        }
+    }
+    let schema = mapc::infer::infer(&samples, title, options);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?
+    );
     Ok(true)
 }
 

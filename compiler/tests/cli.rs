@@ -135,3 +135,31 @@ fn help_is_snapshotted() {
     insta::assert_snapshot!("mapc_help", text(&mapc(&["--help"]).stdout));
     insta::assert_snapshot!("mapc_check_help", text(&mapc(&["check", "--help"]).stdout));
 }
+
+#[test]
+fn schema_infer_prints_a_draft_schema() {
+    let out = mapc(&[
+        "schema",
+        "infer",
+        "--enums",
+        "--title",
+        "ShopifyOrder",
+        "mappings/shopify/samples/order/order.json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let schema: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("JSON schema on stdout");
+    assert_eq!(schema["title"], "ShopifyOrder");
+    assert_eq!(
+        schema["properties"]["order"]["properties"]["total_price"]["format"],
+        "decimal"
+    );
+    assert_eq!(
+        schema["properties"]["order"]["properties"]["created_at"]["format"],
+        "date-time"
+    );
+    assert_eq!(mapc(&["schema", "infer"]).status.code(), Some(2));
+    let missing = mapc(&["schema", "infer", "no/such.json"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(text(&missing.stderr).starts_with("error: no/such.json: "));
+}

@@ -1,0 +1,58 @@
+//! `mapc schema infer`: an inferred schema accepts every sample it was
+//! inferred from, and its output is snapshotted for review.
+
+#![allow(clippy::expect_used)] // a panic in a test helper is a failed test
+
+use contract_tests::root;
+use mapc::infer::{infer, Options};
+
+fn samples(folder: &str) -> Vec<serde_json::Value> {
+    let mut files: Vec<_> = std::fs::read_dir(root().join(folder))
+        .expect("samples")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| serde_json::from_slice(&std::fs::read(f).expect("read")).expect("JSON"))
+        .collect()
+}
+
+#[test]
+fn inferred_schemas_accept_their_samples() {
+    let folders = [
+        "mappings/shopify/samples/order",
+        "mappings/shopify/samples/refund",
+        "mappings/square/samples/order",
+    ];
+    for folder in folders {
+        let samples = samples(folder);
+        for enums in [false, true] {
+            let schema = infer(&samples, "T", Options { enums, max_enum: 8 });
+            let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+            for sample in &samples {
+                let errors: Vec<String> = validator
+                    .iter_errors(sample)
+                    .map(|e| e.to_string())
+                    .collect();
+                assert!(errors.is_empty(), "{folder}: {errors:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn inferred_square_order_schema() {
+    let schema = infer(
+        &samples("mappings/square/samples/order"),
+        "SquareRetrieveOrderResponse",
+        Options::default(),
+    );
+    let text = serde_json::to_string_pretty(&schema).expect("JSON");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(root().join("tests/snapshots/infer"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!("square_order", text));
+}
