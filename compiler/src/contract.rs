@@ -2,6 +2,35 @@
 //! output for snapshots and validation against the target schema.
 
 use serde_json::Value;
+use std::io;
+
+/// The records of a sample file, framed as the mapping reads them: one JSON
+/// document, NDJSON lines, or CSV/TSV rows (as JSON objects).
+pub fn sample_records(format: runtime::SourceFormat, bytes: &[u8]) -> io::Result<Vec<Vec<u8>>> {
+    let mut records = Vec::new();
+    runtime::stream::for_each_record(
+        bytes,
+        runtime::stream::InputFormat::for_source(format),
+        |r| {
+            records.push(r.bytes.to_vec());
+            Ok(())
+        },
+    )?;
+    Ok(records)
+}
+
+/// Snapshot text of a sample's outputs: pretty JSON for one record, one
+/// compact line per record for several.
+pub fn snapshot_text(outputs: &[Vec<u8>]) -> Result<String, String> {
+    match outputs {
+        [one] => pretty(one),
+        many => Ok(many
+            .iter()
+            .map(|o| String::from_utf8_lossy(o).into_owned())
+            .collect::<Vec<_>>()
+            .join("\n")),
+    }
+}
 
 /// Canonical output, pretty-printed with keys in the order written.
 pub fn pretty(output: &[u8]) -> Result<String, String> {

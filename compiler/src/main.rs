@@ -162,7 +162,8 @@ fn run(mapping: &Path, payload: &Path, compact: bool) -> Result<bool, String> {
     let mut ok = true;
     let mut stdout = std::io::stdout().lock();
     let reader = std::io::BufReader::new(file);
-    runtime::stream::for_each_record(reader, runtime::stream::InputFormat::Auto, |record| {
+    let framing = runtime::stream::InputFormat::for_source(ir.format);
+    runtime::stream::for_each_record(reader, framing, |record| {
         match mapc::eval::run(&ir, record.bytes) {
             Ok(out) => {
                 let text = if compact {
@@ -275,16 +276,27 @@ fn test_sample(
     sample: &Path,
 ) -> Result<(), String> {
     let input = std::fs::read(sample).map_err(|e| e.to_string())?;
-    let out = mapc::eval::run(ir, &input).map_err(|e| e.to_string())?;
-    let problems = contract::validate(schema, &out)?;
-    if let Some(first) = problems.first() {
-        return Err(format!("output breaks the target schema: {first}"));
+    let mut outputs = Vec::new();
+    for (i, record) in contract::sample_records(ir.format, &input)
+        .map_err(|e| e.to_string())?
+        .iter()
+        .enumerate()
+    {
+        let out = mapc::eval::run(ir, record).map_err(|e| format!("record {}: {e}", i + 1))?;
+        let problems = contract::validate(schema, &out)?;
+        if let Some(first) = problems.first() {
+            return Err(format!(
+                "record {}: output breaks the target schema: {first}",
+                i + 1
+            ));
+        }
+        outputs.push(out);
     }
     let snap_path = project::snapshot_for(file, sample).ok_or("no snapshot path")?;
     let snap = project::read_file(&snap_path)
         .map_err(|_| format!("no snapshot {}", snap_path.display()))?;
     let expected = project::snapshot_body(&snap).ok_or("malformed snapshot")?;
-    let actual = contract::pretty(&out)?;
+    let actual = contract::snapshot_text(&outputs)?;
     if expected.trim_end() != actual.trim_end() {
         return Err(format!(
             "output differs from {} (review with `cargo insta review`)",

@@ -52,7 +52,10 @@ pub fn samples_for(mapping: &Path) -> Vec<PathBuf> {
     let mut samples: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "ndjson"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| ["json", "ndjson", "csv", "tsv"].iter().any(|x| e == *x))
+        })
         .collect();
     samples.sort();
     samples

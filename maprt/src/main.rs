@@ -45,12 +45,16 @@ enum Command {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Framing {
-    /// NDJSON when the first line is a whole JSON value, else one document
+    /// The mapping's source format; for JSON, NDJSON when the first line is a whole value, else one document
     Auto,
     /// One JSON document
     Json,
-    /// One JSON value per line
+    /// One JSON value per line (also replays dead letters of CSV/TSV mappings)
     Ndjson,
+    /// Comma-separated values with a header line
+    Csv,
+    /// Tab-separated values with a header line
+    Tsv,
 }
 
 fn main() -> ExitCode {
@@ -114,9 +118,11 @@ fn transform(
         None => None,
     };
     let format = match format {
-        Framing::Auto => InputFormat::Auto,
+        Framing::Auto => InputFormat::for_source(mapping.format),
         Framing::Json => InputFormat::Json,
         Framing::Ndjson => InputFormat::Ndjson,
+        Framing::Csv => InputFormat::Csv,
+        Framing::Tsv => InputFormat::Tsv,
     };
     let mut output = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let mut errors = io::stderr().lock();

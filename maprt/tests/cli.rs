@@ -39,7 +39,7 @@ fn list_names_every_compiled_mapping() {
     let out = maprt(&["list"], b"");
     assert_eq!(
         text(&out.stdout),
-        "shopify.order\tSalesOrder\tmappings/shopify/order.map\nshopify.refund\tRefund\tmappings/shopify/refund.map\nsquare.order\tStoreTransaction\tmappings/square/order.map\n"
+        "amazon.listings_report\tInventoryPosition\tmappings/amazon/listings_report.map\nshopify.order\tSalesOrder\tmappings/shopify/order.map\nshopify.refund\tRefund\tmappings/shopify/refund.map\nsquare.order\tStoreTransaction\tmappings/square/order.map\n"
     );
 }
 
@@ -127,7 +127,7 @@ fn unknown_mapping_and_usage_errors() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stderr),
-        "error: no mapping `nope.order` (compiled: shopify.order, shopify.refund, square.order)\n"
+        "error: no mapping `nope.order` (compiled: amazon.listings_report, shopify.order, shopify.refund, square.order)\n"
     );
     assert_eq!(maprt(&["transform"], b"").status.code(), Some(2));
     assert_eq!(maprt(&["frobnicate"], b"").status.code(), Some(2));
@@ -140,4 +140,56 @@ fn help_is_snapshotted() {
         "maprt_transform_help",
         text(&maprt(&["transform", "--help"], b"").stdout)
     );
+}
+
+#[test]
+fn tsv_rows_transform_and_bad_rows_are_dead_lettered_for_replay() {
+    let tsv = b"sku\tasin\tprice\tquantity\nA\tB1\t1.00\t3\nBAD\tB2\tnope\t1\nC\tB3\t2.50\t\n";
+    let dead = std::env::temp_dir().join(format!("maprt-tsv-dead-{}.ndjson", std::process::id()));
+    let dead_arg = dead.to_str().expect("utf-8");
+    let out = maprt(
+        &[
+            "transform",
+            "--mapping",
+            "amazon.listings_report",
+            "--dead-letter",
+            dead_arg,
+        ],
+        tsv,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    let ids: Vec<&str> = stdout
+        .lines()
+        .map(|l| &l[7..l.find("\",").unwrap_or(7)])
+        .collect();
+    assert_eq!(ids, ["amazon:MFN:A", "amazon:AFN:C"]);
+    assert_eq!(
+        text(&out.stderr),
+        "record 2 (line 3): error[R104] at $.price (mappings/amazon/listings_report.map:23:25): cannot parse \"nope\" as an exact decimal\n"
+    );
+    let letter: serde_json::Value =
+        serde_json::from_str(std::fs::read_to_string(&dead).expect("dead letters").trim())
+            .expect("JSON");
+    assert_eq!(letter["line"], 3);
+    assert_eq!(
+        letter["input"],
+        r#"{"sku":"BAD","asin":"B2","price":"nope","quantity":"1"}"#
+    );
+    let fixed = letter["input"]
+        .as_str()
+        .expect("text")
+        .replace("nope", "4.00");
+    let replay = maprt(
+        &[
+            "transform",
+            "--mapping",
+            "amazon.listings_report",
+            "--format",
+            "ndjson",
+        ],
+        fixed.as_bytes(),
+    );
+    assert_eq!(replay.status.code(), Some(0), "{}", text(&replay.stderr));
+    assert!(text(&replay.stdout).starts_with(r#"{"id":"amazon:MFN:BAD""#));
 }

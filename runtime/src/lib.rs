@@ -39,6 +39,18 @@ pub type Str<'a> = std::borrow::Cow<'a, str>;
 /// JSON record appended to `out`.
 pub type TransformFn = fn(&[u8], &mut Vec<u8>) -> Result<(), RuntimeError>;
 
+/// What a mapping reads: JSON (a document or NDJSON), or delimited rows,
+/// each row becoming a JSON object keyed by the header line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// JSON documents or NDJSON.
+    Json,
+    /// Comma-separated values with a header line (RFC 4180 quoting).
+    Csv,
+    /// Tab-separated values with a header line (no quoting).
+    Tsv,
+}
+
 /// A mapping compiled into the binary.
 #[derive(Debug, Clone, Copy)]
 pub struct CompiledMapping {
@@ -48,6 +60,8 @@ pub struct CompiledMapping {
     pub target: &'static str,
     /// Mapping file the code was generated from, relative to the repository.
     pub file: &'static str,
+    /// What the mapping reads.
+    pub format: SourceFormat,
     /// The generated transform.
     pub transform: TransformFn,
 }

@@ -44,17 +44,28 @@ fn samples_match_snapshots_schema_and_compiled_code() {
         assert!(!samples.is_empty(), "{name} has no samples");
         for sample in samples {
             let input = std::fs::read(&sample).expect("sample");
-            let out = differential(ir, code, &input)
-                .unwrap_or_else(|e| panic!("{}: {e}", sample.display()));
-            let problems = mapc::contract::validate(&schema, &out).expect("schema");
-            assert!(problems.is_empty(), "{}: {problems:?}", sample.display());
+            let records = mapc::contract::sample_records(ir.format, &input).expect("framing");
+            assert!(!records.is_empty(), "{} has no records", sample.display());
+            let mut outputs = Vec::new();
+            for (i, record) in records.iter().enumerate() {
+                let out = differential(ir, code, record)
+                    .unwrap_or_else(|e| panic!("{} record {}: {e}", sample.display(), i + 1));
+                let problems = mapc::contract::validate(&schema, &out).expect("schema");
+                assert!(
+                    problems.is_empty(),
+                    "{} record {}: {problems:?}",
+                    sample.display(),
+                    i + 1
+                );
+                outputs.push(out);
+            }
             let snapshot = project::snapshot_name(&file, &sample).expect("name");
             let mut settings = insta::Settings::clone_current();
             settings.set_snapshot_path(file.parent().expect("dir").join("snapshots"));
             settings.set_prepend_module_to_snapshot(false);
             settings.set_input_file(&sample);
-            let pretty = mapc::contract::pretty(&out).expect("JSON");
-            settings.bind(|| insta::assert_snapshot!(snapshot, pretty));
+            let text = mapc::contract::snapshot_text(&outputs).expect("JSON");
+            settings.bind(|| insta::assert_snapshot!(snapshot, text));
             checked += 1;
         }
     }

@@ -158,6 +158,16 @@ impl<'a> Checker<'a> {
                 .as_ref()
                 .map(|s| s.at.iter().map(|i| i.name.clone()).collect())
                 .unwrap_or_default(),
+            format: match header
+                .source
+                .as_ref()
+                .and_then(|s| s.format.as_ref())
+                .map(|f| f.name.as_str())
+            {
+                Some("csv") => runtime::SourceFormat::Csv,
+                Some("tsv") => runtime::SourceFormat::Tsv,
+                _ => runtime::SourceFormat::Json,
+            },
             shapes: std::mem::take(&mut self.shapes),
             tables: self.tables.clone(),
             locals: self.locals,

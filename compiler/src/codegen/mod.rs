@@ -238,6 +238,10 @@ impl Generator<'_> {
             "/// Mapping file.\npub const FILE: &str = {};",
             ident::string_literal(&m.file)
         ));
+        scope.raw(format!(
+            "/// What the mapping reads.\npub const FORMAT: runtime::SourceFormat = runtime::SourceFormat::{:?};",
+            m.format
+        ));
     }
 
     fn locations_static(&self, module: &mut Module) {

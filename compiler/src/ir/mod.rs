@@ -31,6 +31,8 @@ pub struct Mapping {
     pub file: String,
     /// Path from the payload root to the record (`at .order`).
     pub at: Vec<String>,
+    /// What the mapping reads (JSON, or delimited rows as JSON objects).
+    pub format: runtime::SourceFormat,
     /// Source object shapes; `shapes[0]` is the record.
     pub shapes: Vec<Shape>,
     /// Lookup tables.

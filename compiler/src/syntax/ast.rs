@@ -53,6 +53,8 @@ pub struct SourceDecl {
     pub schema: StringLit,
     /// Path from the payload root to the record the mapping reads.
     pub at: Vec<Ident>,
+    /// `format json|csv|tsv` (JSON when absent).
+    pub format: Option<Ident>,
     /// The whole directive.
     pub span: Span,
 }

@@ -114,6 +114,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::let_item | Rule::kw_let => "`let`",
         Rule::assign | Rule::target_path => "a target field assignment",
         Rule::source_decl => "`source \"<schema>\"`",
+        Rule::source_format => "`json`, `csv` or `tsv`",
         Rule::target_decl => "`target \"<schema>\"`",
         Rule::table_decl => "`table <name> = \"<file>\"`",
         Rule::kw_in => "`in`",
@@ -204,11 +205,20 @@ impl Builder {
         let span = span_of(&pair);
         let mut inner = pair.into_inner();
         let schema = self.string(inner.next()?);
-        let at = inner
-            .next()
-            .map(|root| root.into_inner().map(ident).collect())
-            .unwrap_or_default();
-        Some(SourceDecl { schema, at, span })
+        let mut at = Vec::new();
+        let mut format = None;
+        for part in inner {
+            match part.as_rule() {
+                Rule::root_path => at = part.into_inner().map(ident).collect(),
+                _ => format = Some(ident(part)),
+            }
+        }
+        Some(SourceDecl {
+            schema,
+            at,
+            format,
+            span,
+        })
     }
 
     fn table_decl(&self, pair: Pair<'_, Rule>) -> Option<TableDecl> {
