@@ -89,8 +89,9 @@ pub fn generate(mapping: &Mapping) -> String {
 /// Code generation state.
 pub(crate) struct Generator<'m> {
     pub(crate) mapping: &'m Mapping,
-    /// Fault locations, deduplicated: (line, column) -> static name.
-    locations: BTreeMap<(u32, u32), String>,
+    /// Fault locations, deduplicated: (line, column) -> number of its
+    /// `LOC_<n>` static, numbered in order of first use.
+    locations: BTreeMap<(u32, u32), usize>,
     temps: usize,
     /// The type of every local.
     pub(crate) local_types: Vec<Ty>,
@@ -173,10 +174,8 @@ impl Generator<'_> {
     /// The static `Location` for a mapping position.
     pub(crate) fn location(&mut self, loc: Loc) -> String {
         let next = self.locations.len();
-        self.locations
-            .entry((loc.line, loc.column))
-            .or_insert_with(|| format!("LOC_{next}"))
-            .clone()
+        let n = *self.locations.entry((loc.line, loc.column)).or_insert(next);
+        format!("LOC_{n}")
     }
 
     /// A closure building the JSON path of an origin (only on error).
@@ -245,11 +244,11 @@ impl Generator<'_> {
     }
 
     fn locations_static(&self, module: &mut Module) {
-        let mut sorted: Vec<(&(u32, u32), &String)> = self.locations.iter().collect();
-        sorted.sort_by_key(|(_, name)| name[4..].parse::<usize>().unwrap_or(0));
-        for ((line, column), name) in sorted {
+        let mut sorted: Vec<(&(u32, u32), &usize)> = self.locations.iter().collect();
+        sorted.sort_by_key(|(_, n)| **n);
+        for ((line, column), n) in sorted {
             module.scope().raw(format!(
-                "static {name}: Location = Location::fixed(FILE, {line}, {column});"
+                "static LOC_{n}: Location = Location::fixed(FILE, {line}, {column});"
             ));
         }
     }
