@@ -27,7 +27,7 @@ fn text(bytes: &[u8]) -> String {
 fn check_passes_on_the_repository_mappings() {
     let out = mapc(&["check"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("4 ok, 0 failed"));
+    assert!(text(&out.stderr).contains("5 ok, 0 failed"));
 }
 
 #[test]
@@ -92,7 +92,7 @@ fn run_prints_canonical_json_and_test_passes() {
     assert!(text(&out.stdout).starts_with("{\"id\":\"shopify:450789469\""));
     let test = mapc(&["test"]);
     assert_eq!(test.status.code(), Some(0), "{}", text(&test.stdout));
-    assert!(text(&test.stdout).ends_with("4 passed, 0 failed\n"));
+    assert!(text(&test.stdout).ends_with("6 passed, 0 failed\n"));
 }
 
 #[test]

@@ -39,7 +39,7 @@ fn list_names_every_compiled_mapping() {
     let out = maprt(&["list"], b"");
     assert_eq!(
         text(&out.stdout),
-        "amazon.listings_report\tInventoryPosition\tmappings/amazon/listings_report.map\nshopify.order\tSalesOrder\tmappings/shopify/order.map\nshopify.refund\tRefund\tmappings/shopify/refund.map\nsquare.order\tStoreTransaction\tmappings/square/order.map\n"
+        "amazon.listings_report\tInventoryPosition\tmappings/amazon/listings_report.map\nshopify.order\tSalesOrder\tmappings/shopify/order.map\nshopify.refund\tRefund\tmappings/shopify/refund.map\nsquare.order\tStoreTransaction\tmappings/square/order.map\nwalmart.order\tSalesOrder\tmappings/walmart/order.map\n"
     );
 }
 
@@ -127,7 +127,7 @@ fn unknown_mapping_and_usage_errors() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stderr),
-        "error: no mapping `nope.order` (compiled: amazon.listings_report, shopify.order, shopify.refund, square.order)\n"
+        "error: no mapping `nope.order` (compiled: amazon.listings_report, shopify.order, shopify.refund, square.order, walmart.order)\n"
     );
     assert_eq!(maprt(&["transform"], b"").status.code(), Some(2));
     assert_eq!(maprt(&["frobnicate"], b"").status.code(), Some(2));

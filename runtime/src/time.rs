@@ -52,6 +52,17 @@ pub fn format(ts: Timestamp, format: &str, zone_name: &str) -> Result<String, Fa
     })
 }
 
+/// `from_unix_millis(1623796407000)`: milliseconds since the Unix epoch
+/// (as Walmart sends dates).
+pub fn from_unix_millis(millis: i64) -> Result<Timestamp, Fault> {
+    Timestamp::from_millisecond(millis).map_err(|e| {
+        Fault::new(
+            ErrorCode::InvalidTimestamp,
+            format!("{millis} ms since the Unix epoch is not a valid instant: {e}"),
+        )
+    })
+}
+
 /// A timestamp literal in a mapping, resolved at compile time to seconds and
 /// nanoseconds since the Unix epoch.
 pub fn from_parts(seconds: i64, nanos: i32) -> Timestamp {
@@ -83,6 +94,16 @@ mod tests {
         );
         assert_eq!(
             parse_format("x", "%Y", "Mars/Base").map_err(|f| f.code),
+            Err(ErrorCode::InvalidTimestamp)
+        );
+    }
+
+    #[test]
+    fn unix_millis() {
+        let ts = from_unix_millis(1_623_796_407_000).map(|t| t.to_string());
+        assert_eq!(ts.as_deref(), Ok("2021-06-15T22:33:27Z"));
+        assert_eq!(
+            from_unix_millis(i64::MAX).map_err(|f| f.code),
             Err(ErrorCode::InvalidTimestamp)
         );
     }

@@ -22,6 +22,7 @@ pub fn usage(name: &str) -> Option<&'static str> {
         "to_minor" | "amount" | "currency" => "f(money)",
         "timestamp" => "timestamp(rfc3339 string)",
         "parse_time" => "parse_time(string, strftime format, IANA zone)",
+        "from_unix_millis" => "from_unix_millis(int milliseconds since 1970-01-01T00:00:00Z)",
         "format_time" => "format_time(timestamp, strftime format, IANA zone)",
         "sum" | "count" | "min" | "max" => "f(array)",
         "is_present" => "is_present(value)",
@@ -52,6 +53,7 @@ pub const BUILTINS: &[(&str, Builtin, usize, usize)] = &[
     ("currency", Builtin::Currency, 1, 1),
     ("timestamp", Builtin::Timestamp, 1, 1),
     ("parse_time", Builtin::ParseTime, 3, 3),
+    ("from_unix_millis", Builtin::FromUnixMillis, 1, 1),
     ("format_time", Builtin::FormatTime, 3, 3),
     ("sum", Builtin::Sum, 1, 1),
     ("count", Builtin::Count, 1, 1),
@@ -170,6 +172,7 @@ impl Checker<'_> {
             Builtin::Currency => (vec![vec![Money]], Str),
             Builtin::Timestamp => (strings(1), Timestamp),
             Builtin::ParseTime => (strings(3), Timestamp),
+            Builtin::FromUnixMillis => (vec![vec![Int]], Timestamp),
             Builtin::FormatTime => (vec![vec![Timestamp], vec![Str], vec![Str]], Str),
             Builtin::Sum
             | Builtin::Count

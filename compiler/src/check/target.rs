@@ -294,7 +294,8 @@ impl Checker<'_> {
 
     /// How a value of type `ty` is written to `node`, or a mismatch.
     fn write_for(&mut self, ty: &Ty, node: &Node, span: Span) -> Option<Write> {
-        if *ty == Ty::Null {
+        // `null`, and the elements of `[]`, are never written as values.
+        if *ty == Ty::Null || *ty == Ty::Unknown {
             return Some(Write::Null);
         }
         let kinds = node.non_null_kinds();

@@ -120,6 +120,12 @@ impl Generator<'_> {
                 let body_code = wrap(self.expr(body), body.optional, true);
                 format!("match {value} {{ Some(l{local}) => {body_code}, None => None }}")
             }
+            // A bare `[]` has no element type: give Rust one (nothing is in it).
+            ExprKind::Array(items)
+                if items.is_empty() && e.ty == Ty::Array(Box::new(Ty::Unknown)) =>
+            {
+                "Vec::<()>::new()".to_owned()
+            }
             ExprKind::Array(items) if items.is_empty() => "Vec::new()".to_owned(),
             ExprKind::Array(items) => {
                 let items: Vec<String> = items.iter().map(|i| self.expr(i)).collect();
@@ -338,8 +344,8 @@ impl Generator<'_> {
         if !a.optional {
             return x;
         }
-        let empty_slice = matches!(&b.kind, ExprKind::Array(items) if items.is_empty())
-            && matches!(&a.ty, Ty::Array(elem) if matches!(**elem, Ty::Source(_)));
+        // `?? []` takes its type from the other arm (a `Vec` or a slice).
+        let empty_slice = matches!(&b.kind, ExprKind::Array(items) if items.is_empty());
         let y = if empty_slice {
             "Default::default()".to_owned()
         } else {
@@ -548,6 +554,7 @@ impl Generator<'_> {
                 | Builtin::ToMinor
                 | Builtin::Timestamp
                 | Builtin::ParseTime
+                | Builtin::FromUnixMillis
                 | Builtin::FormatTime
                 | Builtin::Sum
         );
@@ -596,6 +603,7 @@ impl Generator<'_> {
             Builtin::Currency => format!("Str::Owned({a}.currency.as_str().to_owned())"),
             Builtin::Timestamp => format!("runtime::time::parse_rfc3339(&{a}){blame}"),
             Builtin::ParseTime => format!("runtime::time::parse_format(&{a}, &{b}, &{c}){blame}"),
+            Builtin::FromUnixMillis => format!("runtime::time::from_unix_millis({a}){blame}"),
             Builtin::FormatTime => {
                 format!("Str::Owned(runtime::time::format({a}, &{b}, &{c}){blame})")
             }

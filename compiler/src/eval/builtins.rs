@@ -129,6 +129,10 @@ fn call<'v>(builtin: Builtin, mut args: Vec<Val<'v>>) -> std::result::Result<Val
             str_of(&arg(0)),
             str_of(&arg(1)),
         )?),
+        Builtin::FromUnixMillis => match first {
+            Val::Int(ms) => Val::Ts(time::from_unix_millis(ms)?),
+            _ => Val::Absent,
+        },
         Builtin::FormatTime => match first {
             Val::Ts(t) => owned(time::format(t, str_of(&arg(0)), str_of(&arg(1)))?),
             _ => Val::Absent,

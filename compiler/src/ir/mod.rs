@@ -240,6 +240,8 @@ pub enum Builtin {
     Timestamp,
     /// `parse_time(s, format, zone)`
     ParseTime,
+    /// `from_unix_millis(ms)`
+    FromUnixMillis,
     /// `format_time(ts, format, zone)`
     FormatTime,
     /// `sum(xs)`
