@@ -7,7 +7,6 @@
 
 mod builtins;
 mod read;
-mod shape;
 mod value;
 
 use crate::ir::{
@@ -22,7 +21,8 @@ use value::Val;
 /// Transform one record.
 pub fn run(mapping: &Mapping, input: &[u8]) -> std::result::Result<Vec<u8>, RuntimeError> {
     let payload: Value = read::payload(mapping, input)?;
-    let record = shape::record(mapping, &payload)?;
+    // `read` guarantees every key of `at` is there.
+    let record = mapping.at.iter().fold(&payload, |node, key| &node[key.as_str()]);
     let mut out = Vec::with_capacity(1024);
     let mut eval = Evaluator {
         mapping,

@@ -2,7 +2,8 @@
 //! mapping reads (its shapes) are decoded, each with the same `Deserialize`
 //! impl the generated struct field uses (so type errors surface at the same
 //! place in the stream); everything else is skipped undecoded, as serde skips
-//! unknown struct fields. Errors get the same codes and JSON paths.
+//! unknown struct fields; required fields are checked at the end of each
+//! object, as serde does. Errors get the same codes and JSON paths.
 
 use crate::ir::{Mapping, ShapeId, Ty};
 use runtime::source::{self, JsonDecimal, JsonStr};
@@ -43,6 +44,23 @@ impl<'m> Seed<'m> {
             mapping,
             want,
             optional,
+        }
+    }
+
+    /// The first required field `object` lacks (the generated struct's field
+    /// order: sorted by name), or the next key on the way down `at`.
+    fn missing<'o>(&'o self, object: &Map<String, Value>) -> Option<&'o str> {
+        match self.want {
+            Want::Shape(shape) => self
+                .mapping
+                .shapes
+                .get(shape)?
+                .fields
+                .iter()
+                .find(|(name, f)| !f.optional && !object.contains_key(name.as_str()))
+                .map(|(name, _)| name.as_str()),
+            Want::Key(key, _) => (!object.contains_key(key)).then_some(key),
+            _ => None,
         }
     }
 
@@ -155,6 +173,11 @@ impl<'de> Visitor<'de> for Seed<'_> {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
+        }
+        // Like serde's derived structs: required fields are checked at the
+        // end of each object, so both back ends report the same first error.
+        if let Some(name) = self.missing(&out) {
+            return Err(serde::de::Error::custom(format!("missing field `{name}`")));
         }
         Ok(Value::Object(out))
     }
