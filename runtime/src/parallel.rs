@@ -4,7 +4,7 @@
 //! at most a few batches per worker are in flight.
 
 use crate::error::RuntimeError;
-use crate::stream::{dead_letter, Outcome, Record, Sinks};
+use crate::stream::{report_failure, Outcome, Record, Sinks};
 use crate::TransformFn;
 use std::collections::BTreeMap;
 use std::io::{self, BufRead};
@@ -27,6 +27,7 @@ struct Batch {
 struct Done {
     seq: u64,
     output: Vec<u8>,
+    transformed: u64,
     failures: Vec<(u64, u64, Vec<u8>, RuntimeError)>,
 }
 
@@ -73,6 +74,7 @@ fn transform_batches(
         let mut result = Done {
             seq: batch.seq,
             output: Vec::with_capacity(batch.bytes.len()),
+            transformed: 0,
             failures: Vec::new(),
         };
         for (number, line, range) in batch.records {
@@ -82,6 +84,7 @@ fn transform_batches(
                 Ok(()) => {
                     result.output.extend_from_slice(&out);
                     result.output.push(b'\n');
+                    result.transformed += 1;
                 }
                 Err(e) => result.failures.push((number, line, bytes.to_vec(), e)),
             }
@@ -95,20 +98,21 @@ fn transform_batches(
 fn write_done(done: Done, sinks: &mut Sinks<'_>, outcome: &mut Outcome) -> io::Result<()> {
     // Failures and successes of one batch are reported in record order
     // relative to other batches; within a batch, outputs come first.
-    let lines = done.output.iter().filter(|b| **b == b'\n').count();
     sinks.output.write_all(&done.output)?;
-    outcome.transformed += lines as u64;
+    outcome.transformed += done.transformed;
     for (number, line, bytes, error) in done.failures {
         outcome.failed += 1;
-        writeln!(sinks.errors, "record {number} (line {line}): {error}")?;
-        if let Some(dead) = sinks.dead_letters.as_deref_mut() {
-            let record = Record {
-                number,
-                line,
-                bytes: &bytes,
-            };
-            writeln!(dead, "{}", dead_letter(&record, &error))?;
-        }
+        let record = Record {
+            number,
+            line,
+            bytes: &bytes,
+        };
+        report_failure(
+            sinks.errors,
+            sinks.dead_letters.as_deref_mut(),
+            &record,
+            &error,
+        )?;
     }
     Ok(())
 }

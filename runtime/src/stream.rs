@@ -211,6 +211,25 @@ pub fn dead_letter(record: &Record<'_>, error: &RuntimeError) -> serde_json::Val
     })
 }
 
+/// Report a failed record: one line on `errors`, and a dead letter when
+/// dead letters are written.
+pub fn report_failure(
+    errors: &mut (dyn Write + '_),
+    dead_letters: Option<&mut (dyn Write + '_)>,
+    record: &Record<'_>,
+    error: &RuntimeError,
+) -> io::Result<()> {
+    writeln!(
+        errors,
+        "record {} (line {}): {error}",
+        record.number, record.line
+    )?;
+    if let Some(dead) = dead_letters {
+        writeln!(dead, "{}", dead_letter(record, error))?;
+    }
+    Ok(())
+}
+
 /// Where a run writes.
 pub struct Sinks<'w> {
     /// Canonical records, one per line.
@@ -246,14 +265,7 @@ pub fn run(
             }
             Err(error) => {
                 outcome.failed += 1;
-                writeln!(
-                    errors,
-                    "record {} (line {}): {error}",
-                    record.number, record.line
-                )?;
-                if let Some(dead) = dead_letters.as_deref_mut() {
-                    writeln!(dead, "{}", dead_letter(&record, &error))?;
-                }
+                report_failure(errors, dead_letters.as_deref_mut(), &record, &error)?;
             }
         }
         Ok(())

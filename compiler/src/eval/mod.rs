@@ -22,7 +22,10 @@ use value::Val;
 pub fn run(mapping: &Mapping, input: &[u8]) -> std::result::Result<Vec<u8>, RuntimeError> {
     let payload: Value = read::payload(mapping, input)?;
     // `read` guarantees every key of `at` is there.
-    let record = mapping.at.iter().fold(&payload, |node, key| &node[key.as_str()]);
+    let record = mapping
+        .at
+        .iter()
+        .fold(&payload, |node, key| &node[key.as_str()]);
     let mut out = Vec::with_capacity(1024);
     let mut eval = Evaluator {
         mapping,
