@@ -28,10 +28,10 @@
 //! // Check against the schemas and lower to the typed IR.
 //! let compiled = mapc::compile("m/demo.map", mapping, &read);
 //! assert!(compiled.diagnostics.is_empty());
-//! let ir = compiled.mapping.unwrap();
+//! let ir = compiled.mapping.unwrap(); // ok: doctest on fixed inputs that check cleanly
 //!
 //! // Run it with the evaluator...
-//! let out = mapc::eval::run(&ir, br#"{"id": 7, "total": "19.990"}"#).unwrap();
+//! let out = mapc::eval::run(&ir, br#"{"id": 7, "total": "19.990"}"#).unwrap(); // ok: doctest, fixed valid payload
 //! assert_eq!(out, br#"{"id":"demo:7","total":{"amount":"19.990","currency":"EUR"}}"#);
 //!
 //! // ...or generate the Rust module that `maprt` compiles in.

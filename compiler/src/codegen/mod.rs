@@ -27,22 +27,23 @@ pub(crate) enum Stmt {
     Block(String, Vec<Stmt>, String),
 }
 
-fn push_stmts(block: &mut Block, stmts: Vec<Stmt>) {
-    for stmt in stmts {
+/// A statement block as a `codegen::Block`.
+fn block_of(head: String, body: Vec<Stmt>, tail: String) -> Block {
+    let mut block = Block::new(head);
+    for stmt in body {
         match stmt {
             Stmt::Line(line) => {
                 block.line(line);
             }
             Stmt::Block(head, body, tail) => {
-                let mut inner = Block::new(head);
-                push_stmts(&mut inner, body);
-                if !tail.is_empty() {
-                    inner.after(tail);
-                }
-                block.push_block(inner);
+                block.push_block(block_of(head, body, tail));
             }
         }
     }
+    if !tail.is_empty() {
+        block.after(tail);
+    }
+    block
 }
 
 /// Generate the Rust module for a checked mapping.
@@ -309,12 +310,7 @@ impl Generator<'_> {
                     inner.line(line);
                 }
                 Stmt::Block(head, body, tail) => {
-                    let mut block = Block::new(head);
-                    push_stmts(&mut block, body);
-                    if !tail.is_empty() {
-                        block.after(tail);
-                    }
-                    inner.push_block(block);
+                    inner.push_block(block_of(head, body, tail));
                 }
             }
         }
