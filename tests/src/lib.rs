@@ -20,7 +20,7 @@ pub fn root() -> PathBuf {
 /// Compile a mapping given by its path relative to the workspace root.
 pub fn compile(relative: &str) -> (Compiled, String) {
     let root = root();
-    let text = std::fs::read_to_string(root.join(relative)).unwrap_or_default();
+    let text = std::fs::read_to_string(root.join(relative)).expect("the mapping file exists");
     // Errors name the path as the mapping resolved it (relative), so
     // snapshots do not depend on where the repository is checked out.
     let read = |p: &Path| {

@@ -142,6 +142,10 @@ impl Generator<'_> {
                     line("w.end_array();"),
                 ]
             }
+            // Writing a string only borrows it: no clone of a `let`.
+            (ExprKind::Local(local), Write::String) => {
+                self.write_scalar(&format!("l{local}"), write, &value.ty)
+            }
             _ => {
                 let code = self.expr(value);
                 self.write_scalar(&code, write, &value.ty)
