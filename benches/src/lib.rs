@@ -89,10 +89,17 @@ pub fn run(
             errors: &mut errors,
         };
         let outcome = if threads > 1 {
-            runtime::parallel::run_ndjson(subject.compiled.transform, corpus, threads, sinks)?
+            runtime::parallel::run_ndjson(
+                subject.compiled.transform,
+                subject.compiled.routes,
+                corpus,
+                threads,
+                sinks,
+            )?
         } else {
             runtime::stream::run(
                 subject.compiled.transform,
+                subject.compiled.routes,
                 corpus,
                 runtime::stream::InputFormat::Ndjson,
                 sinks,

@@ -1,21 +1,30 @@
 //! Contract checks shared by `mapc test` and the cargo test suite: pretty
 //! output for snapshots and validation against the target schema.
 
+use crate::ir::Mapping;
 use serde_json::Value;
-use std::io;
 
-/// The records of a sample file, framed as the mapping reads them: one JSON
-/// document, NDJSON lines, or CSV/TSV rows (as JSON objects).
-pub fn sample_records(format: runtime::SourceFormat, bytes: &[u8]) -> io::Result<Vec<Vec<u8>>> {
-    let mut records = Vec::new();
+/// The records of a sample file, framed as the mapping reads them (one JSON
+/// document, NDJSON lines, or CSV/TSV rows as JSON objects) and cut along
+/// the mapping's routes.
+pub fn sample_records(mapping: &Mapping, bytes: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    let mut payloads = Vec::new();
     runtime::stream::for_each_record(
         bytes,
-        runtime::stream::InputFormat::for_source(format),
+        runtime::stream::InputFormat::for_source(mapping.format),
         |r| {
-            records.push(r.bytes.to_vec());
+            payloads.push(r.bytes.to_vec());
             Ok(())
         },
-    )?;
+    )
+    .map_err(|e| e.to_string())?;
+    let mut records = Vec::new();
+    for (i, payload) in payloads.iter().enumerate() {
+        let parts = mapping
+            .with_routes(|routes| runtime::envelope::split(payload, routes))
+            .map_err(|e| format!("record {}: {e}", i + 1))?;
+        records.extend(parts.into_iter().map(|p| p.bytes.to_vec()));
+    }
     Ok(records)
 }
 

@@ -163,20 +163,32 @@ fn run(mapping: &Path, payload: &Path, compact: bool) -> Result<bool, String> {
     let mut stdout = std::io::stdout().lock();
     let reader = std::io::BufReader::new(file);
     let framing = runtime::stream::InputFormat::for_source(ir.format);
+    let evaluate = |input: &[u8], out: &mut Vec<u8>| {
+        out.extend(mapc::eval::run(&ir, input)?);
+        Ok(())
+    };
+    let mut out = Vec::new();
     runtime::stream::for_each_record(reader, framing, |record| {
-        match mapc::eval::run(&ir, record.bytes) {
-            Ok(out) => {
-                let text = if compact {
-                    String::from_utf8_lossy(&out).into_owned()
-                } else {
-                    contract::pretty(&out).unwrap_or_else(|e| e)
-                };
-                writeln!(stdout, "{text}")?;
-            }
-            Err(e) => {
-                ok = false;
-                eprintln!("record {} (line {}): {e}", record.number, record.line);
-            }
+        out.clear();
+        ir.with_routes(|routes| {
+            runtime::envelope::transform_payload(
+                evaluate,
+                routes,
+                record.bytes,
+                &mut out,
+                |_, e| {
+                    ok = false;
+                    eprintln!("record {} (line {}): {e}", record.number, record.line);
+                },
+            )
+        });
+        for line in out.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+            let text = if compact {
+                String::from_utf8_lossy(line).into_owned()
+            } else {
+                contract::pretty(line).unwrap_or_else(|e| e)
+            };
+            writeln!(stdout, "{text}")?;
         }
         Ok(())
     })
@@ -277,11 +289,7 @@ fn test_sample(
 ) -> Result<(), String> {
     let input = std::fs::read(sample).map_err(|e| e.to_string())?;
     let mut outputs = Vec::new();
-    for (i, record) in contract::sample_records(ir.format, &input)
-        .map_err(|e| e.to_string())?
-        .iter()
-        .enumerate()
-    {
+    for (i, record) in contract::sample_records(ir, &input)?.iter().enumerate() {
         let out = mapc::eval::run(ir, record).map_err(|e| format!("record {}: {e}", i + 1))?;
         let problems = contract::validate(schema, &out)?;
         if let Some(first) = problems.first() {

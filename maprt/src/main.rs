@@ -40,6 +40,9 @@ enum Command {
         /// Worker threads for NDJSON input (default: one per core); output order is kept
         #[arg(long)]
         threads: Option<usize>,
+        /// Records are bare, as in dead letters: skip the mapping's envelope routes (`at .x[]`)
+        #[arg(long)]
+        bare: bool,
     },
 }
 
@@ -67,10 +70,11 @@ fn main() -> ExitCode {
             format,
             dead_letter,
             threads,
+            bare,
         } => {
             let threads = threads
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            transform(&mapping, file, format, dead_letter, threads)
+            transform(&mapping, file, format, dead_letter, threads, bare)
         }
     };
     match result {
@@ -96,6 +100,7 @@ fn transform(
     format: Framing,
     dead_letter: Option<PathBuf>,
     threads: usize,
+    bare: bool,
 ) -> Result<ExitCode, String> {
     let Some(mapping) = maprt::find(id) else {
         let known: Vec<&str> = maprt::MAPPINGS.iter().map(|m| m.id).collect();
@@ -132,10 +137,11 @@ fn transform(
         errors: &mut errors,
     };
     let (format, input) = stream::detect(input, format).map_err(|e| e.to_string())?;
+    let routes = if bare { &[] } else { mapping.routes };
     let outcome = if format == InputFormat::Ndjson && threads > 1 {
-        runtime::parallel::run_ndjson(mapping.transform, input, threads, sinks)
+        runtime::parallel::run_ndjson(mapping.transform, routes, input, threads, sinks)
     } else {
-        stream::run(mapping.transform, input, format, sinks)
+        stream::run(mapping.transform, routes, input, format, sinks)
     }
     .map_err(|e| e.to_string())?;
     if let Some(d) = dead.as_mut() {

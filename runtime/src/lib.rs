@@ -8,6 +8,7 @@
 //! - [`decimal`], [`money`], [`time`], [`text`]: the builtin functions;
 //! - [`source`]: zero-copy deserialization helpers for source payloads;
 //! - [`json_out`]: the canonical JSON writer;
+//! - [`envelope`]: where the records sit inside a payload;
 //! - [`stream`]: splitting input into records (one JSON document or NDJSON)
 //!   and writing results and dead letters;
 //! - [`parallel`]: the same for NDJSON on several cores, order preserved.
@@ -15,6 +16,7 @@
 #![deny(clippy::indexing_slicing)] // hostile payloads must never panic
 
 pub mod decimal;
+pub mod envelope;
 pub mod error;
 pub mod json_out;
 pub mod money;
@@ -62,6 +64,9 @@ pub struct CompiledMapping {
     pub file: &'static str,
     /// What the mapping reads.
     pub format: SourceFormat,
+    /// Where the records sit in a payload (empty: the payload is the
+    /// record, or the generated code unwraps it itself).
+    pub routes: &'static [envelope::Route<'static>],
     /// The generated transform.
     pub transform: TransformFn,
 }

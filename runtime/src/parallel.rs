@@ -3,6 +3,7 @@
 //! calling thread writes results back in input order. Memory stays bounded:
 //! at most a few batches per worker are in flight.
 
+use crate::envelope::{transform_payload, Route};
 use crate::error::RuntimeError;
 use crate::stream::{report_failure, Outcome, Record, Sinks};
 use crate::TransformFn;
@@ -64,6 +65,7 @@ fn read_batches(mut input: impl BufRead, work: SyncSender<Batch>) -> io::Result<
 
 fn transform_batches(
     transform: TransformFn,
+    routes: &[Route<'_>],
     work: &Mutex<Receiver<Batch>>,
     done: &SyncSender<Done>,
 ) {
@@ -80,14 +82,10 @@ fn transform_batches(
         for (number, line, range) in batch.records {
             let bytes = batch.bytes.get(range).unwrap_or_default();
             out.clear();
-            match transform(bytes, &mut out) {
-                Ok(()) => {
-                    result.output.extend_from_slice(&out);
-                    result.output.push(b'\n');
-                    result.transformed += 1;
-                }
-                Err(e) => result.failures.push((number, line, bytes.to_vec(), e)),
-            }
+            result.transformed += transform_payload(transform, routes, bytes, &mut out, |b, e| {
+                result.failures.push((number, line, b.to_vec(), e))
+            });
+            result.output.extend_from_slice(&out);
         }
         if done.send(result).is_err() {
             return;
@@ -120,6 +118,7 @@ fn write_done(done: Done, sinks: &mut Sinks<'_>, outcome: &mut Outcome) -> io::R
 /// Transform NDJSON with `threads` workers, writing results in input order.
 pub fn run_ndjson(
     transform: TransformFn,
+    routes: &[Route<'_>],
     input: impl BufRead + Send,
     threads: usize,
     mut sinks: Sinks<'_>,
@@ -133,7 +132,7 @@ pub fn run_ndjson(
         let reader = scope.spawn(move || read_batches(input, work_tx));
         for _ in 0..threads {
             let (work, done) = (Arc::clone(&work_rx), done_tx.clone());
-            scope.spawn(move || transform_batches(transform, &work, &done));
+            scope.spawn(move || transform_batches(transform, routes, &work, &done));
         }
         drop(done_tx);
         let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
@@ -188,7 +187,7 @@ mod tests {
             dead_letters: Some(&mut dead),
             errors: &mut errors,
         };
-        let outcome = run_ndjson(upper, input.as_bytes(), 3, sinks).unwrap();
+        let outcome = run_ndjson(upper, &[], input.as_bytes(), 3, sinks).unwrap();
         assert_eq!(
             outcome,
             Outcome {

@@ -1,6 +1,7 @@
 //! Splitting input into records (one JSON document or NDJSON) and running a
 //! transform over them: canonical records out, dead letters for the rest.
 
+use crate::envelope::{transform_payload, Route};
 use crate::error::RuntimeError;
 use crate::TransformFn;
 use std::io::{self, BufRead, Read, Write};
@@ -244,6 +245,7 @@ pub struct Sinks<'w> {
 /// A failing record never stops the run: it is reported and dead-lettered.
 pub fn run(
     transform: TransformFn,
+    routes: &[Route<'_>],
     input: impl BufRead,
     format: InputFormat,
     sinks: Sinks<'_>,
@@ -257,16 +259,19 @@ pub fn run(
     let mut out = Vec::with_capacity(4096);
     for_each_record(input, format, |record| {
         out.clear();
-        match transform(record.bytes, &mut out) {
-            Ok(()) => {
-                out.push(b'\n');
-                output.write_all(&out)?;
-                outcome.transformed += 1;
-            }
-            Err(error) => {
-                outcome.failed += 1;
-                report_failure(errors, dead_letters.as_deref_mut(), &record, &error)?;
-            }
+        let mut failures = Vec::new();
+        outcome.transformed +=
+            transform_payload(transform, routes, record.bytes, &mut out, |bytes, e| {
+                failures.push((bytes.to_vec(), e))
+            });
+        output.write_all(&out)?;
+        for (bytes, error) in failures {
+            outcome.failed += 1;
+            let part = Record {
+                bytes: &bytes,
+                ..record
+            };
+            report_failure(errors, dead_letters.as_deref_mut(), &part, &error)?;
         }
         Ok(())
     })?;

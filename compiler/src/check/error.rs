@@ -142,8 +142,10 @@ pub enum CheckErrorKind {
     },
     /// `source ... at .x` names a path the source schema does not have.
     BadRecordPath {
-        /// The path written.
+        /// The route written.
         path: String,
+        /// What is wrong with it.
+        why: &'static str,
     },
 }
 

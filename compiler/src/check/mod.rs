@@ -146,18 +146,15 @@ impl<'a> Checker<'a> {
     fn check_file(&mut self, file: &ast::MappingFile, inputs: &Inputs<'_>) -> Option<ir::Mapping> {
         let header = &file.header;
         self.check_title(header, inputs.target);
-        let record = self.check_record_path(header, inputs.source)?;
+        let (record, at, routes) = self.check_routes(header, inputs.source)?;
         self.shape_for(&record);
         let body = self.check_block(&file.items, inputs.target, header.target_name.span);
         Some(ir::Mapping {
             id: header.id.name.clone(),
             target: header.target_name.name.clone(),
             file: inputs.file_name.to_owned(),
-            at: header
-                .source
-                .as_ref()
-                .map(|s| s.at.iter().map(|i| i.name.clone()).collect())
-                .unwrap_or_default(),
+            at,
+            routes,
             format: match header
                 .source
                 .as_ref()
@@ -189,27 +186,94 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Resolve `source ... at .a.b` to the record's schema node.
-    fn check_record_path(&mut self, header: &ast::Header, source: &Node) -> Option<Node> {
-        let mut node = source;
-        let Some(decl) = &header.source else {
-            return Some(node.clone());
-        };
-        for step in &decl.at {
-            match node.property(&step.name) {
-                Some(next) => node = next,
-                None => {
-                    let path: Vec<&str> = decl.at.iter().map(|i| i.name.as_str()).collect();
+    /// Resolve `source ... at` to the record's schema node. One plain route
+    /// (`at .order`) is unwrapped by the generated code, so record paths
+    /// start at the payload root; any other envelope is cut by the runtime,
+    /// which reports paths from the root itself.
+    fn check_routes(
+        &mut self,
+        header: &ast::Header,
+        source: &Node,
+    ) -> Option<(Node, Vec<String>, Vec<ir::Route>)> {
+        let decls = header
+            .source
+            .as_ref()
+            .map(|s| s.at.as_slice())
+            .unwrap_or_default();
+        let mut record: Option<Node> = None;
+        let mut failed = false;
+        for decl in decls {
+            let Some(node) = self.route_node(decl, source) else {
+                failed = true;
+                continue;
+            };
+            match &record {
+                None => record = Some(node),
+                Some(first) if *first != node => {
+                    failed = true;
                     self.error(
                         CheckErrorKind::BadRecordPath {
-                            path: format!(".{}", path.join(".")),
+                            path: route_text(decl),
+                            why: "leads to another record schema than the first route",
                         },
-                        step.span,
+                        decl.span,
                     );
-                    return None;
                 }
+                Some(_) => {}
             }
-            self.record_origin.push(Seg::Key(step.name.clone()));
+        }
+        if failed {
+            return None;
+        }
+        let keys = |d: &ast::RouteDecl| d.keys.iter().map(|k| k.name.clone()).collect::<Vec<_>>();
+        match decls {
+            [] => Some((source.clone(), Vec::new(), Vec::new())),
+            [one] if !one.each => {
+                let at = keys(one);
+                self.record_origin = at.iter().cloned().map(Seg::Key).collect();
+                Some((record?, at, Vec::new()))
+            }
+            many => {
+                let routes = many
+                    .iter()
+                    .map(|d| ir::Route {
+                        keys: keys(d),
+                        each: d.each,
+                    })
+                    .collect();
+                Some((record?, Vec::new(), routes))
+            }
+        }
+    }
+
+    /// The schema node a route leads to.
+    fn route_node(&mut self, decl: &ast::RouteDecl, source: &Node) -> Option<Node> {
+        let mut node = source;
+        for step in &decl.keys {
+            let Some(next) = node.property(&step.name) else {
+                self.error(
+                    CheckErrorKind::BadRecordPath {
+                        path: route_text(decl),
+                        why: "not a property here",
+                    },
+                    step.span,
+                );
+                return None;
+            };
+            node = next;
+        }
+        if decl.each {
+            let Some(items) = node.items.as_deref() else {
+                self.error(
+                    CheckErrorKind::BadRecordPath {
+                        path: route_text(decl),
+                        why: "not an array of records in the source schema",
+                    },
+                    decl.span,
+                );
+                return None;
+            };
+            node = items;
         }
         Some(node.clone())
     }
@@ -218,4 +282,16 @@ impl<'a> Checker<'a> {
     pub(crate) fn record_origin(&self) -> Origin {
         self.record_origin.clone()
     }
+}
+
+/// A route as written: `.list.orders[]`.
+fn route_text(decl: &ast::RouteDecl) -> String {
+    let mut text: String = decl.keys.iter().map(|k| format!(".{}", k.name)).collect();
+    if text.is_empty() {
+        text.push('.');
+    }
+    if decl.each {
+        text.push_str("[]");
+    }
+    text
 }

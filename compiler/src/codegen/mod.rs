@@ -242,6 +242,22 @@ impl Generator<'_> {
             "/// What the mapping reads.\npub const FORMAT: runtime::SourceFormat = runtime::SourceFormat::{:?};",
             m.format
         ));
+        let routes: Vec<String> = m
+            .routes
+            .iter()
+            .map(|r| {
+                let keys: Vec<String> = r.keys.iter().map(|k| ident::string_literal(k)).collect();
+                format!(
+                    "runtime::envelope::Route {{ keys: &[{}], each: {} }}",
+                    keys.join(", "),
+                    r.each
+                )
+            })
+            .collect();
+        scope.raw(format!(
+            "/// Where the records sit in a payload (cut by the runtime).\npub const ROUTES: &[runtime::envelope::Route<'static>] = &[{}];",
+            routes.join(", ")
+        ));
     }
 
     fn locations_static(&self, module: &mut Module) {

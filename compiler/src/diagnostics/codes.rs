@@ -36,7 +36,7 @@ codes! {
     SCHEMA_REF = "E204": "unresolvable `$ref`",
     SCHEMA_RECURSIVE = "E205": "recursive `$ref`",
     TABLE_INVALID = "E206": "invalid lookup table",
-    RECORD_PATH = "E207": "`source ... at` path not in the source schema",
+    RECORD_PATH = "E207": "`source ... at` route not in the source schema",
     MISSING_DIRECTIVE = "E208": "mapping has no `source` or `target` schema",
     TARGET_TITLE = "E209": "target name differs from the target schema's title",
     UNKNOWN_SOURCE_FIELD = "E301": "unknown source field",

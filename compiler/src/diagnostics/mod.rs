@@ -361,11 +361,11 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
             "named here",
         )
         .help(format!("write `-> {title}`")),
-        K::BadRecordPath { path } => Diagnostic::new(
+        K::BadRecordPath { path, why } => Diagnostic::new(
             codes::RECORD_PATH,
-            format!("the source schema has no `{path}`"),
+            format!("the source schema has no record at `{path}`"),
             span,
-            "not a property here",
+            *why,
         ),
     }
 }

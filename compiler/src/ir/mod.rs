@@ -20,6 +20,36 @@ pub type LocalId = usize;
 /// Index of a [`Table`] in [`Mapping::tables`].
 pub type TableId = usize;
 
+/// One route into a payload (see `runtime::envelope::Route`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// Object keys from the payload root.
+    pub keys: Vec<String>,
+    /// Every element of the array at `keys` is a record.
+    pub each: bool,
+}
+
+impl Mapping {
+    /// Call `f` with the routes as the runtime takes them.
+    pub fn with_routes<R>(&self, f: impl FnOnce(&[runtime::envelope::Route<'_>]) -> R) -> R {
+        let keys: Vec<Vec<&str>> = self
+            .routes
+            .iter()
+            .map(|r| r.keys.iter().map(String::as_str).collect())
+            .collect();
+        let routes: Vec<runtime::envelope::Route<'_>> = self
+            .routes
+            .iter()
+            .zip(&keys)
+            .map(|(r, k)| runtime::envelope::Route {
+                keys: k,
+                each: r.each,
+            })
+            .collect();
+        f(&routes)
+    }
+}
+
 /// A checked mapping.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mapping {
@@ -29,8 +59,12 @@ pub struct Mapping {
     pub target: String,
     /// The mapping file, as named in runtime error locations.
     pub file: String,
-    /// Path from the payload root to the record (`at .order`).
+    /// Path from the payload root to the record when the mapping has one
+    /// plain route (`at .order`): the generated code unwraps it itself.
     pub at: Vec<String>,
+    /// Otherwise, the routes the runtime cuts payloads along
+    /// (`at .level | .levels[]`; see `runtime::envelope`).
+    pub routes: Vec<Route>,
     /// What the mapping reads (JSON, or delimited rows as JSON objects).
     pub format: runtime::SourceFormat,
     /// Source object shapes; `shapes[0]` is the record.

@@ -51,11 +51,23 @@ pub struct StringLit {
 pub struct SourceDecl {
     /// Path of the source JSON Schema, relative to the mapping file.
     pub schema: StringLit,
-    /// Path from the payload root to the record the mapping reads.
-    pub at: Vec<Ident>,
+    /// Where the records sit in a payload: alternatives, the first one
+    /// the payload has is taken (empty: the payload is the record).
+    pub at: Vec<RouteDecl>,
     /// `format json|csv|tsv` (JSON when absent).
     pub format: Option<Ident>,
     /// The whole directive.
+    pub span: Span,
+}
+
+/// One route of `source ... at`: `.order`, or `.list.orders[]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RouteDecl {
+    /// Object keys from the payload root.
+    pub keys: Vec<Ident>,
+    /// `[]`: every element of the array there is a record.
+    pub each: bool,
+    /// The route as written.
     pub span: Span,
 }
 

@@ -115,6 +115,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::assign | Rule::target_path => "a target field assignment",
         Rule::source_decl => "`source \"<schema>\"`",
         Rule::source_format => "`json`, `csv` or `tsv`",
+        Rule::route | Rule::root_path => "a route such as `.order` or `.orders[]`",
+        Rule::each_marker => "`[]`",
         Rule::target_decl => "`target \"<schema>\"`",
         Rule::table_decl => "`table <name> = \"<file>\"`",
         Rule::kw_in => "`in`",
@@ -142,6 +144,19 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::number | Rule::timestamp | Rule::boolean | Rule::null => "a literal",
         _ => return None,
     })
+}
+
+fn route(pair: Pair<'_, Rule>) -> RouteDecl {
+    let span = span_of(&pair);
+    let mut keys = Vec::new();
+    let mut each = false;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::root_path => keys = part.into_inner().map(ident).collect(),
+            _ => each = true,
+        }
+    }
+    RouteDecl { keys, each, span }
 }
 
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
@@ -209,7 +224,7 @@ impl Builder {
         let mut format = None;
         for part in inner {
             match part.as_rule() {
-                Rule::root_path => at = part.into_inner().map(ident).collect(),
+                Rule::route => at.push(route(part)),
                 _ => format = Some(ident(part)),
             }
         }

@@ -1,0 +1,284 @@
+//! Envelopes: where the records sit inside a payload.
+//!
+//! Channels wrap their records: `{"inventory_level": {...}}` from one
+//! endpoint, `{"inventory_levels": [...]}` from the list endpoint. A mapping
+//! names the routes (`at .inventory_level | .inventory_levels[]`); this
+//! module picks the route the payload takes and cuts it into records, each
+//! borrowed from the payload, so the transform only ever sees one record.
+//! A failing record's JSON path is reported from the payload root.
+
+use crate::error::{ErrorCode, RuntimeError};
+use serde_json::value::RawValue;
+use std::collections::HashMap;
+
+/// One way into a payload: object keys from the root, then, when `each`,
+/// every element of the array found there is a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route<'a> {
+    /// Object keys from the payload root.
+    pub keys: &'a [&'a str],
+    /// The value at `keys` is an array of records.
+    pub each: bool,
+}
+
+impl Route<'_> {
+    /// The route as written in a mapping: `.inventory_levels[]`.
+    pub fn describe(&self) -> String {
+        let mut text: String = self.keys.iter().map(|k| format!(".{k}")).collect();
+        if text.is_empty() {
+            text.push('.');
+        }
+        if self.each {
+            text.push_str("[]");
+        }
+        text
+    }
+}
+
+/// One record cut out of a payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part<'a> {
+    /// JSON path of the record in the payload, e.g. `$.inventory_levels[2]`.
+    pub path: String,
+    /// The record's bytes.
+    pub bytes: &'a [u8],
+}
+
+/// Cut `payload` into records along the first route whose first key the
+/// payload has (a route with no keys always applies). No routes: the
+/// payload is the record.
+pub fn split<'a>(payload: &'a [u8], routes: &[Route<'_>]) -> Result<Vec<Part<'a>>, RuntimeError> {
+    if routes.is_empty() {
+        return Ok(vec![Part {
+            path: "$".to_owned(),
+            bytes: payload,
+        }]);
+    }
+    let root: &RawValue = serde_json::from_slice(payload).map_err(|e| invalid(&e))?;
+    let top = members(root, "$").ok();
+    let route = routes
+        .iter()
+        .find(|r| match r.keys.first() {
+            None => true,
+            Some(k) => top.as_ref().is_some_and(|t| t.contains_key(*k)),
+        })
+        .ok_or_else(|| {
+            let names: Vec<String> = routes
+                .iter()
+                .map(|r| format!("`{}`", r.describe()))
+                .collect();
+            RuntimeError::payload(
+                ErrorCode::SchemaMismatch,
+                "$",
+                format!("the payload has none of {}", names.join(", ")),
+            )
+        })?;
+    let mut node = root;
+    let mut path = String::from("$");
+    for key in route.keys {
+        let fields = members(node, &path)?;
+        path.push('.');
+        path.push_str(key);
+        node = *fields.get(*key).ok_or_else(|| {
+            RuntimeError::payload(
+                ErrorCode::SchemaMismatch,
+                path.clone(),
+                format!("the payload has no `{key}` on the way to the records"),
+            )
+        })?;
+    }
+    if !route.each {
+        return Ok(vec![Part {
+            path,
+            bytes: node.get().as_bytes(),
+        }]);
+    }
+    let elements: Vec<&RawValue> = serde_json::from_str(node.get()).map_err(|_| {
+        RuntimeError::payload(
+            ErrorCode::SchemaMismatch,
+            path.clone(),
+            "expected an array of records",
+        )
+    })?;
+    Ok(elements
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| Part {
+            path: format!("{path}[{i}]"),
+            bytes: e.get().as_bytes(),
+        })
+        .collect())
+}
+
+/// The members of an object, values left unparsed.
+fn members<'a>(
+    node: &'a RawValue,
+    path: &str,
+) -> Result<HashMap<String, &'a RawValue>, RuntimeError> {
+    serde_json::from_str(node.get()).map_err(|_| {
+        RuntimeError::payload(
+            ErrorCode::SchemaMismatch,
+            path,
+            "expected an object on the way to the records",
+        )
+    })
+}
+
+fn invalid(e: &serde_json::Error) -> RuntimeError {
+    RuntimeError::payload(
+        ErrorCode::InvalidJson,
+        "$",
+        format!("the record is not valid JSON: {e}"),
+    )
+}
+
+/// Report a record's failure from the payload root: `$.x` inside the record
+/// at `$.items[2]` becomes `$.items[2].x`.
+pub fn rebase(mut error: RuntimeError, part: &str) -> RuntimeError {
+    if part != "$" {
+        if let Some(rest) = error.path.strip_prefix('$') {
+            error.path = format!("{part}{rest}");
+        }
+    }
+    error
+}
+
+/// Transform every record of `payload`: outputs are appended to `out`, one
+/// per line; each failure is handed to `failed` with the bytes it concerns
+/// (the record, or the whole payload when it has no route) and never stops
+/// the others.
+pub fn transform_payload<F>(
+    transform: F,
+    routes: &[Route<'_>],
+    payload: &[u8],
+    out: &mut Vec<u8>,
+    mut failed: impl FnMut(&[u8], RuntimeError),
+) -> u64
+where
+    F: Fn(&[u8], &mut Vec<u8>) -> Result<(), RuntimeError>,
+{
+    let parts = match split(payload, routes) {
+        Ok(parts) => parts,
+        Err(e) => {
+            failed(payload, e);
+            return 0;
+        }
+    };
+    let mut transformed = 0;
+    for part in parts {
+        let start = out.len();
+        match transform(part.bytes, out) {
+            Ok(()) => {
+                out.push(b'\n');
+                transformed += 1;
+            }
+            Err(e) => {
+                out.truncate(start);
+                failed(part.bytes, rebase(e, &part.path));
+            }
+        }
+    }
+    transformed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ONE: Route<'static> = Route {
+        keys: &["level"],
+        each: false,
+    };
+    const MANY: Route<'static> = Route {
+        keys: &["list", "levels"],
+        each: true,
+    };
+
+    fn texts(payload: &str, routes: &[Route<'_>]) -> Result<Vec<(String, String)>, String> {
+        split(payload.as_bytes(), routes)
+            .map(|parts| {
+                parts
+                    .into_iter()
+                    .map(|p| (p.path, String::from_utf8_lossy(p.bytes).into_owned()))
+                    .collect()
+            })
+            .map_err(|e| format!("{} at {}: {}", e.code.as_str(), e.path, e.message))
+    }
+
+    #[test]
+    fn takes_the_route_the_payload_has() {
+        let routes = [ONE, MANY];
+        assert_eq!(
+            texts(r#"{"level": {"a": 1}}"#, &routes),
+            Ok(vec![("$.level".into(), r#"{"a": 1}"#.into())])
+        );
+        assert_eq!(
+            texts(r#"{"x": 0, "list": {"levels": [{"a": 1}, 2]}}"#, &routes),
+            Ok(vec![
+                ("$.list.levels[0]".into(), r#"{"a": 1}"#.into()),
+                ("$.list.levels[1]".into(), "2".into()),
+            ])
+        );
+        assert_eq!(texts(r#"{"list": {"levels": []}}"#, &routes), Ok(vec![]));
+        let root = Route {
+            keys: &[],
+            each: true,
+        };
+        assert_eq!(texts("[1]", &[root]), Ok(vec![("$[0]".into(), "1".into())]));
+    }
+
+    #[test]
+    fn a_payload_off_every_route_is_one_clear_error() {
+        let routes = [ONE, MANY];
+        assert_eq!(
+            texts(r#"{"other": 1}"#, &routes),
+            Err("R102 at $: the payload has none of `.level`, `.list.levels[]`".into())
+        );
+        assert_eq!(
+            texts(r#"{"list": {"levels": {"a": 1}}}"#, &routes),
+            Err("R102 at $.list.levels: expected an array of records".into())
+        );
+        assert_eq!(
+            texts(r#"{"list": []}"#, &routes),
+            Err("R102 at $.list: expected an object on the way to the records".into())
+        );
+        assert_eq!(
+            texts(r#"{"list": {}}"#, &routes),
+            Err(
+                "R102 at $.list.levels: the payload has no `levels` on the way to the records"
+                    .into()
+            )
+        );
+        assert!(texts(r#"{"level": "#, &routes).is_err_and(|e| e.starts_with("R101 at $")));
+    }
+
+    #[test]
+    fn failures_are_reported_from_the_payload_root_and_do_not_stop_the_rest() {
+        let upper = |input: &[u8], out: &mut Vec<u8>| {
+            if input == b"0" {
+                return Err(RuntimeError::payload(
+                    ErrorCode::MissingValue,
+                    "$.x",
+                    "zero",
+                ));
+            }
+            out.extend_from_slice(input);
+            Ok(())
+        };
+        let mut out = Vec::new();
+        let mut failures = Vec::new();
+        let n = transform_payload(
+            upper,
+            &[MANY],
+            br#"{"list": {"levels": [1, 0, 2]}}"#,
+            &mut out,
+            |b, e| failures.push((String::from_utf8_lossy(b).into_owned(), e.path)),
+        );
+        assert_eq!(n, 2);
+        assert_eq!(out, b"1\n2\n");
+        assert_eq!(
+            failures,
+            vec![("0".to_owned(), "$.list.levels[1].x".to_owned())]
+        );
+    }
+}
