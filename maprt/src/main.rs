@@ -122,10 +122,16 @@ fn transform(
         )),
         None => None,
     };
+    let table = matches!(
+        mapping.format,
+        runtime::SourceFormat::CsvTable | runtime::SourceFormat::TsvTable
+    );
     let format = match format {
         Framing::Auto => InputFormat::for_source(mapping.format),
         Framing::Json => InputFormat::Json,
         Framing::Ndjson => InputFormat::Ndjson,
+        // A mapping that reads a file whole (`format tsv table`) keeps doing so.
+        Framing::Csv | Framing::Tsv if table => InputFormat::for_source(mapping.format),
         Framing::Csv => InputFormat::Csv,
         Framing::Tsv => InputFormat::Tsv,
     };

@@ -51,6 +51,10 @@ pub enum SourceFormat {
     Csv,
     /// Tab-separated values with a header line (no quoting).
     Tsv,
+    /// CSV read whole, one record `{"rows": [...]}` (`format csv table`).
+    CsvTable,
+    /// TSV read whole, one record `{"rows": [...]}` (`format tsv table`).
+    TsvTable,
 }
 
 /// A mapping compiled into the binary.

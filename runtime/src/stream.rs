@@ -20,6 +20,10 @@ pub enum InputFormat {
     Csv,
     /// TSV with a header line: each row is the JSON object `{header: cell}`.
     Tsv,
+    /// CSV read whole: one record `{"rows": [row, ...]}`.
+    CsvTable,
+    /// TSV read whole: one record `{"rows": [row, ...]}`.
+    TsvTable,
 }
 
 impl InputFormat {
@@ -29,6 +33,8 @@ impl InputFormat {
             crate::SourceFormat::Json => Self::Auto,
             crate::SourceFormat::Csv => Self::Csv,
             crate::SourceFormat::Tsv => Self::Tsv,
+            crate::SourceFormat::CsvTable => Self::CsvTable,
+            crate::SourceFormat::TsvTable => Self::TsvTable,
         }
     }
 }
@@ -70,6 +76,47 @@ pub fn for_each_row(
         })?;
     }
     Ok(())
+}
+
+/// Call `each` once with the whole delimited input as the record
+/// `{"rows": [{"<header>": "<cell>"}, ...]}` (rows as in [`for_each_row`]),
+/// for mappings that read a file as a whole (a settlement report's header row
+/// and its transactions). A row that is not valid UTF-8 makes the record the
+/// raw input, so the transform rejects it (R101) and nothing is lost.
+pub fn for_each_table(
+    mut input: impl io::Read,
+    delimiter: u8,
+    each: impl FnOnce(Record<'_>) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut raw = Vec::new();
+    input.read_to_end(&mut raw)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .quoting(delimiter != b'\t')
+        .flexible(true)
+        .from_reader(raw.as_slice());
+    let headers = reader.byte_headers().map_err(io::Error::other)?.clone();
+    let mut row = csv::ByteRecord::new();
+    let mut json = Vec::with_capacity(raw.len() * 2);
+    json.extend_from_slice(b"{\"rows\":[");
+    let mut first = true;
+    let mut valid = true;
+    while reader
+        .read_byte_record(&mut row)
+        .map_err(io::Error::other)?
+    {
+        if !first {
+            json.push(b',');
+        }
+        first = false;
+        valid &= row_to_json(&headers, &row, &mut json);
+    }
+    json.extend_from_slice(b"]}");
+    each(Record {
+        number: 1,
+        line: 1,
+        bytes: if valid { &json } else { &raw },
+    })
 }
 
 /// Write a row as a JSON object; `false` when a cell is not UTF-8.
@@ -128,6 +175,8 @@ pub fn for_each_record(
     match format {
         InputFormat::Csv => return for_each_row(input, b',', each),
         InputFormat::Tsv => return for_each_row(input, b'\t', each),
+        InputFormat::CsvTable => return for_each_table(input, b',', each),
+        InputFormat::TsvTable => return for_each_table(input, b'\t', each),
         _ => {}
     }
     let mut buf = Vec::new();

@@ -155,16 +155,7 @@ impl<'a> Checker<'a> {
             file: inputs.file_name.to_owned(),
             at,
             routes,
-            format: match header
-                .source
-                .as_ref()
-                .and_then(|s| s.format.as_ref())
-                .map(|f| f.name.as_str())
-            {
-                Some("csv") => runtime::SourceFormat::Csv,
-                Some("tsv") => runtime::SourceFormat::Tsv,
-                _ => runtime::SourceFormat::Json,
-            },
+            format: source_format(header.source.as_ref()),
             shapes: std::mem::take(&mut self.shapes),
             tables: self.tables.clone(),
             locals: self.locals,
@@ -294,4 +285,17 @@ fn route_text(decl: &ast::RouteDecl) -> String {
         text.push_str("[]");
     }
     text
+}
+
+/// `format csv|tsv [table]`; JSON when absent.
+fn source_format(decl: Option<&ast::SourceDecl>) -> runtime::SourceFormat {
+    use runtime::SourceFormat as F;
+    let table = decl.is_some_and(|d| d.table);
+    match decl.and_then(|d| d.format.as_ref()).map(|f| f.name.as_str()) {
+        Some("csv") if table => F::CsvTable,
+        Some("tsv") if table => F::TsvTable,
+        Some("csv") => F::Csv,
+        Some("tsv") => F::Tsv,
+        _ => F::Json,
+    }
 }

@@ -56,6 +56,8 @@ pub struct SourceDecl {
     pub at: Vec<RouteDecl>,
     /// `format json|csv|tsv` (JSON when absent).
     pub format: Option<Ident>,
+    /// `format tsv table`: the whole file is one record `{"rows": [...]}`.
+    pub table: bool,
     /// The whole directive.
     pub span: Span,
 }

@@ -164,9 +164,15 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
     Span::new(s.start(), s.end())
 }
 
+/// A name; a quoted field name (`"settlement-id"`) loses its quotes.
 fn ident(pair: Pair<'_, Rule>) -> Ident {
+    let text = pair.as_str();
+    let name = text
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(text);
     Ident {
-        name: pair.as_str().to_owned(),
+        name: name.to_owned(),
         span: span_of(&pair),
     }
 }
@@ -222,9 +228,11 @@ impl Builder {
         let schema = self.string(inner.next()?);
         let mut at = Vec::new();
         let mut format = None;
+        let mut table = false;
         for part in inner {
             match part.as_rule() {
                 Rule::route => at.push(route(part)),
+                Rule::table_kw => table = true,
                 _ => format = Some(ident(part)),
             }
         }
@@ -232,6 +240,7 @@ impl Builder {
             schema,
             at,
             format,
+            table,
             span,
         })
     }
