@@ -204,7 +204,11 @@ impl Checker<'_> {
     /// The schema node a source path leads to (for enums).
     pub(crate) fn path_node(&self, expr: &Expr) -> Option<Node> {
         let ExprKind::Path { base, steps, .. } = &expr.kind else {
-            return None;
+            // `.status!` is still `.status`.
+            return match &expr.kind {
+                ExprKind::Assert(inner, _) => self.path_node(inner),
+                _ => None,
+            };
         };
         let mut node = match base {
             Base::Record => self.shape_nodes.first()?,
