@@ -1,7 +1,7 @@
 //! Builtin functions: names, arities and typing rules.
 
 use super::{CheckErrorKind, Checker};
-use crate::ir::{Builtin, Expr, ExprKind, Lit, Ty};
+use crate::ir::{self, Builtin, Expr, ExprKind, Lit, Ty};
 use crate::span::Span;
 use crate::syntax::ast;
 
@@ -72,12 +72,39 @@ fn arity_text(min: usize, max: usize) -> String {
 }
 
 impl Checker<'_> {
+    /// `lookup(table, key)`: the table its first argument names.
+    fn lookup_table(&self, name: &ast::Ident, args: &[ast::Expr]) -> Option<ir::TableId> {
+        let (true, [first, _]) = (name.name == "lookup", args) else {
+            return None;
+        };
+        let ast::ExprKind::Variable(table) = &first.kind else {
+            return None;
+        };
+        if self.scopes.names().contains(&table.name) {
+            return None;
+        }
+        self.table_id(&table.name)
+    }
+
     pub(crate) fn check_call(
         &mut self,
         name: &ast::Ident,
         args: &[ast::Expr],
         span: Span,
     ) -> Option<Expr> {
+        if name.name == "lookup" {
+            if let (Some(table), [_, key]) = (self.lookup_table(name, args), args) {
+                return self.check_lookup(table, key, span, ir::OnMiss::Absent);
+            }
+            let reason = "`lookup(table, key)` takes a table declared with `table <name> = \"<file>\"` and a key";
+            self.error(
+                CheckErrorKind::InvalidArgument {
+                    reason: reason.into(),
+                },
+                span,
+            );
+            return None;
+        }
         let checked: Vec<Option<Expr>> = args.iter().map(|a| self.check_expr(a)).collect();
         let Some(&(_, builtin, min, max)) = BUILTINS.iter().find(|b| b.0 == name.name) else {
             let names = BUILTINS.iter().map(|b| b.0);

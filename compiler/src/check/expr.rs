@@ -108,7 +108,7 @@ impl Checker<'_> {
         Some(self.mk(kind, ty, optional, span))
     }
 
-    fn table_id(&self, name: &str) -> Option<ir::TableId> {
+    pub(crate) fn table_id(&self, name: &str) -> Option<ir::TableId> {
         self.tables.iter().position(|t| t.name == name)
     }
 
@@ -142,7 +142,7 @@ impl Checker<'_> {
         if let ast::ExprKind::Variable(name) = &base.kind {
             let shadowed = self.scopes.names().contains(&name.name);
             if let (false, Some(table)) = (shadowed, self.table_id(&name.name)) {
-                return self.check_lookup(table, key, span);
+                return self.check_lookup(table, key, span, ir::OnMiss::Fail);
             }
         }
         let base = self.check_expr(base)?;
@@ -177,7 +177,16 @@ impl Checker<'_> {
         Some(self.mk(kind, *elem, true, span))
     }
 
-    fn check_lookup(&mut self, table: ir::TableId, key: &ast::Expr, span: Span) -> Option<Expr> {
+    /// `table[key]` or `lookup(table, key)`: a literal key, or every value a
+    /// source `enum` allows, must be in the table (a status table is checked
+    /// whole at compile time); other keys are looked up at run time.
+    pub(crate) fn check_lookup(
+        &mut self,
+        table: ir::TableId,
+        key: &ast::Expr,
+        span: Span,
+        on_miss: ir::OnMiss,
+    ) -> Option<Expr> {
         let key = self.check_expr(key)?;
         if !Ty::String.fits(&key.ty) {
             let hint = Some("table keys are strings; convert with `string(...)`".to_owned());
@@ -199,7 +208,7 @@ impl Checker<'_> {
                     .map(str::to_owned),
             );
         }
-        if !missing.is_empty() {
+        if !missing.is_empty() && on_miss == ir::OnMiss::Fail {
             self.error(
                 CheckErrorKind::TableMiss {
                     table: t.name.clone(),
@@ -210,9 +219,9 @@ impl Checker<'_> {
             );
         }
         let origin = self.origin_of(&key);
-        let optional = key.optional;
+        let optional = key.optional || on_miss == ir::OnMiss::Absent;
         Some(self.mk(
-            ExprKind::Lookup(table, Box::new(key), origin),
+            ExprKind::Lookup(table, Box::new(key), origin, on_miss),
             t.value_ty,
             optional,
             span,

@@ -291,7 +291,10 @@ fn route_text(decl: &ast::RouteDecl) -> String {
 fn source_format(decl: Option<&ast::SourceDecl>) -> runtime::SourceFormat {
     use runtime::SourceFormat as F;
     let table = decl.is_some_and(|d| d.table);
-    match decl.and_then(|d| d.format.as_ref()).map(|f| f.name.as_str()) {
+    match decl
+        .and_then(|d| d.format.as_ref())
+        .map(|f| f.name.as_str())
+    {
         Some("csv") if table => F::CsvTable,
         Some("tsv") if table => F::TsvTable,
         Some("csv") => F::Csv,

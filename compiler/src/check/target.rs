@@ -353,7 +353,7 @@ impl Checker<'_> {
         match &e.kind {
             ExprKind::Lit(Lit::String(s)) => Some(vec![(s.clone(), e.span)]),
             ExprKind::Lit(Lit::Null) => Some(Vec::new()),
-            ExprKind::Lookup(table, _, _) => {
+            ExprKind::Lookup(table, _, _, _) => {
                 let table = self.tables.get(*table)?;
                 let values = table.entries.values().filter_map(|v| match v {
                     Lit::String(s) => Some((s.clone(), e.span)),

@@ -3,7 +3,9 @@
 //! and attach the JSON path and mapping location only on the error path.
 
 use super::{ident, shapes, Generator};
-use crate::ir::{Base, Binary, Builtin, Expr, ExprKind, ForLoop, Lit, Origin, Step, Ty, Unary};
+use crate::ir::{
+    Base, Binary, Builtin, Expr, ExprKind, ForLoop, Lit, OnMiss, Origin, Step, Ty, Unary,
+};
 
 /// The Rust type of a value (for `let` annotations).
 pub fn repr(mapping: &crate::ir::Mapping, ty: &Ty, optional: bool) -> String {
@@ -113,7 +115,9 @@ impl Generator<'_> {
                 otherwise,
                 origin,
             } => self.match_expr(scrutinee, arms, otherwise.as_deref(), origin, e),
-            ExprKind::Lookup(table, key, origin) => self.lookup(*table, key, origin, e),
+            ExprKind::Lookup(table, key, origin, on_miss) => {
+                self.lookup(*table, key, origin, *on_miss, e)
+            }
             ExprKind::For(f) => self.for_expr(f),
             ExprKind::With { local, value, body } => {
                 let value = self.expr(value);
@@ -453,7 +457,14 @@ impl Generator<'_> {
         code
     }
 
-    fn lookup(&mut self, table: usize, key: &Expr, origin: &Origin, e: &Expr) -> String {
+    fn lookup(
+        &mut self,
+        table: usize,
+        key: &Expr,
+        origin: &Origin,
+        on_miss: OnMiss,
+        e: &Expr,
+    ) -> String {
         let key_code = self.expr(key);
         let Some(t) = self.mapping.tables.get(table) else {
             return "None".to_owned();
@@ -465,6 +476,14 @@ impl Generator<'_> {
             "v"
         };
         let k = self.temp();
+        if on_miss == OnMiss::Absent {
+            let found = format!("table_{table}(&{k}).map(|v| {convert})");
+            return if key.optional {
+                format!("match {key_code} {{ Some({k}) => {found}, None => None }}")
+            } else {
+                format!("{{ let {k} = {key_code}; {found} }}")
+            };
+        }
         let fail = self.fail_with(&format!("Fault::table_miss({name}, &{k})"), origin, e);
         let found = format!("match table_{table}(&{k}) {{ Some(v) => {convert}, None => {fail} }}");
         if key.optional {

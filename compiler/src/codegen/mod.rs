@@ -140,7 +140,7 @@ fn local_types(mapping: &Mapping) -> Vec<Ty> {
                 set(*local, &value.ty);
                 stack.extend([value.as_ref(), body.as_ref()]);
             }
-            ExprKind::Unary(_, x) | ExprKind::Assert(x, _) | ExprKind::Lookup(_, x, _) => {
+            ExprKind::Unary(_, x) | ExprKind::Assert(x, _) | ExprKind::Lookup(_, x, _, _) => {
                 stack.push(x)
             }
             ExprKind::Binary(_, a, b) => stack.extend([a.as_ref(), b.as_ref()]),

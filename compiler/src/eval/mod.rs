@@ -10,8 +10,8 @@ mod read;
 mod value;
 
 use crate::ir::{
-    Base, Binary, Expr, ExprKind, Field, ForLoop, Mapping, Object, Origin, Seg, Step, Unary,
-    WhenAbsent, Write,
+    Base, Binary, Expr, ExprKind, Field, ForLoop, Mapping, Object, OnMiss, Origin, Seg, Step,
+    Unary, WhenAbsent, Write,
 };
 use runtime::{decimal, ErrorCode, Fault, JsonWriter, Location, RuntimeError};
 use serde_json::Value;
@@ -233,7 +233,9 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
                     None => Err(self.fail(Fault::no_arm(&x.describe()), origin, e)),
                 }
             }
-            ExprKind::Lookup(table, key, origin) => self.eval_lookup(*table, key, origin, e),
+            ExprKind::Lookup(table, key, origin, on_miss) => {
+                self.eval_lookup(*table, key, origin, *on_miss, e)
+            }
             ExprKind::For(f) => self.eval_for(f),
             ExprKind::With { local, value, body } => match self.eval(value)? {
                 Val::Absent => Ok(Val::Absent),
@@ -377,6 +379,7 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
         table: usize,
         key: &'m Expr,
         origin: &Origin,
+        on_miss: OnMiss,
         e: &'m Expr,
     ) -> Result<Val<'v>> {
         let Val::Str(k) = self.eval(key)? else {
@@ -385,9 +388,10 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
         let Some(table) = self.mapping.tables.get(table) else {
             return Ok(Val::Absent);
         };
-        match table.entries.get(k.as_ref()) {
-            Some(lit) => Ok(Val::from_lit(lit)),
-            None => Err(self.fail(Fault::table_miss(&table.name, &k), origin, e)),
+        match (table.entries.get(k.as_ref()), on_miss) {
+            (Some(lit), _) => Ok(Val::from_lit(lit)),
+            (None, OnMiss::Absent) => Ok(Val::Absent),
+            (None, OnMiss::Fail) => Err(self.fail(Fault::table_miss(&table.name, &k), origin, e)),
         }
     }
 

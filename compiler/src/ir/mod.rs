@@ -50,6 +50,15 @@ impl Mapping {
     }
 }
 
+/// What a table lookup does with a key the table does not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnMiss {
+    /// `table[key]`: the record fails (R106) and is dead-lettered.
+    Fail,
+    /// `lookup(table, key)`: the value is absent (give it a default with `??`).
+    Absent,
+}
+
 /// A checked mapping.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mapping {
@@ -330,8 +339,9 @@ pub enum ExprKind {
         /// breaks its schema's `enum`).
         origin: Origin,
     },
-    /// `table[key]`: a miss is an error.
-    Lookup(TableId, Box<Expr>, Origin),
+    /// `table[key]` (a miss is an error) or `lookup(table, key)` (a miss
+    /// is absent).
+    Lookup(TableId, Box<Expr>, Origin, OnMiss),
     /// `for item, i in xs where c => body`.
     For(Box<ForLoop>),
     /// `with x = v => body`: absent when `v` is.
