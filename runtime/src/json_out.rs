@@ -126,13 +126,13 @@ impl<'o> JsonWriter<'o> {
     /// A decimal written as a JSON number (`"type": "number"` targets).
     pub fn decimal_number(&mut self, d: Decimal) {
         self.before_value();
-        let _ = write!(self.out, "{d}");
+        let _ = write!(self.out, "{}", unsigned_zero(d));
     }
 
     /// A decimal written as a string (`"format": "decimal"` targets).
     pub fn decimal_string(&mut self, d: Decimal) {
         self.before_value();
-        let _ = write!(self.out, "\"{d}\"");
+        let _ = write!(self.out, "\"{}\"", unsigned_zero(d));
     }
 
     /// `true` / `false`.
@@ -169,6 +169,15 @@ impl<'o> JsonWriter<'o> {
         self.string(m.currency.as_str());
         self.end_object();
     }
+}
+
+/// Zero without a sign: rust_decimal keeps the sign of `-0.00` (from
+/// negating a zero), which no reader expects.
+fn unsigned_zero(mut d: Decimal) -> Decimal {
+    if d.is_zero() {
+        d.set_sign_positive(true);
+    }
+    d
 }
 
 /// `"key":` as JSON text, escaped exactly as [`JsonWriter::key`] would.
@@ -223,5 +232,18 @@ mod tests {
             assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
         }
         assert_eq!(encode_key("a\"b"), "\"a\\\"b\":");
+    }
+
+    #[test]
+    fn a_negated_zero_is_written_without_its_sign() {
+        let minus_zero = -Decimal::new(0, 2);
+        let mut out = Vec::new();
+        let mut w = JsonWriter::new(&mut out);
+        w.begin_array();
+        w.decimal_string(minus_zero);
+        w.decimal_number(minus_zero);
+        w.decimal_string(Decimal::new(-5, 2));
+        w.end_array();
+        assert_eq!(String::from_utf8_lossy(&out), r#"["0.00",0.00,"-0.05"]"#);
     }
 }

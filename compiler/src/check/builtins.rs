@@ -32,6 +32,11 @@ pub fn usage(name: &str) -> Option<&'static str> {
 }
 
 /// Every builtin: name, IR function, fewest and most arguments.
+/// Whether `name` is a builtin (including `lookup`).
+pub(crate) fn is_builtin(name: &str) -> bool {
+    name == "lookup" || BUILTINS.iter().any(|b| b.0 == name)
+}
+
 pub const BUILTINS: &[(&str, Builtin, usize, usize)] = &[
     ("lower", Builtin::Lower, 1, 1),
     ("upper", Builtin::Upper, 1, 1),
@@ -72,6 +77,12 @@ fn arity_text(min: usize, max: usize) -> String {
 }
 
 impl Checker<'_> {
+    /// Whether `name` is a user function (expanded before checking: a call
+    /// still here failed to expand and was reported).
+    fn is_user_function(&self, name: &str) -> bool {
+        self.functions.contains(name)
+    }
+
     /// `lookup(table, key)`: the table its first argument names.
     fn lookup_table(&self, name: &ast::Ident, args: &[ast::Expr]) -> Option<ir::TableId> {
         let (true, [first, _]) = (name.name == "lookup", args) else {
@@ -92,6 +103,9 @@ impl Checker<'_> {
         args: &[ast::Expr],
         span: Span,
     ) -> Option<Expr> {
+        if self.is_user_function(&name.name) {
+            return None;
+        }
         if name.name == "lookup" {
             if let (Some(table), [_, key]) = (self.lookup_table(name, args), args) {
                 return self.check_lookup(table, key, span, ir::OnMiss::Absent);

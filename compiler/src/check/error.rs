@@ -140,6 +140,11 @@ pub enum CheckErrorKind {
         /// Schema title.
         title: String,
     },
+    /// A user function is declared or called wrongly.
+    BadFunction {
+        /// What is wrong.
+        reason: String,
+    },
     /// `source ... at .x` names a path the source schema does not have.
     BadRecordPath {
         /// The route written.

@@ -8,6 +8,7 @@
 pub(crate) mod builtins;
 mod error;
 mod expr;
+mod functions;
 mod scope;
 mod source;
 mod target;
@@ -72,6 +73,8 @@ pub(crate) struct Checker<'a> {
     local_origins: Vec<Origin>,
     local_nodes: Vec<Option<Node>>,
     local_types: Vec<ir::Ty>,
+    /// Names of user functions (`fn`).
+    functions: std::collections::BTreeSet<String>,
     errors: Vec<CheckError>,
 }
 
@@ -88,17 +91,23 @@ impl<'a> Checker<'a> {
             local_origins: Vec::new(),
             local_nodes: Vec::new(),
             local_types: Vec::new(),
+            functions: std::collections::BTreeSet::new(),
             errors: Vec::new(),
         }
     }
 
+    /// Report an error once (a function body checked at every call would
+    /// otherwise repeat it per call).
     pub(crate) fn error(&mut self, kind: CheckErrorKind, span: Span) {
         let severity = kind.severity();
-        self.errors.push(CheckError {
+        let error = CheckError {
             kind,
             span,
             severity,
-        });
+        };
+        if !self.errors.contains(&error) {
+            self.errors.push(error);
+        }
     }
 
     pub(crate) fn loc(&self, span: Span) -> Loc {
@@ -148,7 +157,9 @@ impl<'a> Checker<'a> {
         self.check_title(header, inputs.target);
         let (record, at, routes) = self.check_routes(header, inputs.source)?;
         self.shape_for(&record);
-        let body = self.check_block(&file.items, inputs.target, header.target_name.span);
+        self.functions = file.functions.iter().map(|f| f.name.name.clone()).collect();
+        let items = self.expand_functions(file);
+        let body = self.check_block(&items, inputs.target, header.target_name.span);
         Some(ir::Mapping {
             id: header.id.name.clone(),
             target: header.target_name.name.clone(),

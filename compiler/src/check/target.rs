@@ -284,6 +284,44 @@ impl Checker<'_> {
                 let (value, write) = self.check_with(name, value, body, e.span, Some(node))?;
                 Some((value, write?))
             }
+            // `[{...}, {...}]`: a fixed list of objects built in place.
+            ast::ExprKind::Array(items)
+                if !items.is_empty()
+                    && items
+                        .iter()
+                        .all(|i| matches!(i.kind, ast::ExprKind::Object(_))) =>
+            {
+                let Some(elem) = node
+                    .items
+                    .as_deref()
+                    .filter(|_| kinds.contains(&Kind::Array))
+                else {
+                    self.mismatch(
+                        &describe(node),
+                        &Ty::Array(Box::new(Ty::Output)),
+                        None,
+                        e.span,
+                    );
+                    return None;
+                };
+                let built: Vec<Option<(Expr, Write)>> = items
+                    .iter()
+                    .map(|i| self.check_for_target(i, elem))
+                    .collect();
+                let elems: Vec<Expr> = built
+                    .into_iter()
+                    .map(|b| b.map(|(x, _)| x))
+                    .collect::<Option<_>>()?;
+                Some((
+                    self.mk(
+                        ExprKind::Array(elems),
+                        Ty::Array(Box::new(Ty::Output)),
+                        false,
+                        e.span,
+                    ),
+                    Write::Array(Box::new(Write::Object)),
+                ))
+            }
             _ => {
                 let value = self.check_expr(e)?;
                 let write = self.write_for(&value.ty, node, value.span)?;

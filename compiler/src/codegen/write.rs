@@ -142,6 +142,16 @@ impl Generator<'_> {
                     line("w.end_array();"),
                 ]
             }
+            (ExprKind::Array(items), Write::Array(inner))
+                if items.iter().all(|i| matches!(i.kind, ExprKind::Object(_))) =>
+            {
+                let mut out = vec![line("w.begin_array();")];
+                for item in items {
+                    out.extend(self.write_present(item, inner));
+                }
+                out.push(line("w.end_array();"));
+                out
+            }
             // Writing a string only borrows it: no clone of a `let`.
             (ExprKind::Local(local), Write::String) => {
                 self.write_scalar(&format!("l{local}"), write, &value.ty)

@@ -55,6 +55,7 @@ codes! {
     UNSUPPORTED_SOURCE_TYPE = "E314": "source field has no single usable type",
     OBJECT_OUTSIDE_TARGET = "E315": "object built outside a target field",
     INVALID_ARGUMENT = "E316": "invalid constant argument",
+    BAD_FUNCTION = "E317": "invalid user function declaration or call",
     UNUSED_LET = "W301": "unused let-binding",
     NEVER_ABSENT = "W302": "`??`, `!`, `with` or `is_present` on a value that is never absent",
 }

@@ -119,6 +119,18 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
                 w.key(&field.name);
                 self.write_for(f, inner, w)?;
             }
+            (ExprKind::Array(items), Write::Array(_))
+                if items.iter().all(|i| matches!(i.kind, ExprKind::Object(_))) =>
+            {
+                w.key(&field.name);
+                w.begin_array();
+                for item in items {
+                    if let ExprKind::Object(object) = &item.kind {
+                        self.write_object(object, w)?;
+                    }
+                }
+                w.end_array();
+            }
             (ExprKind::With { local, value, body }, _) => {
                 let ExprKind::Object(object) = &body.kind else {
                     return Ok(false);

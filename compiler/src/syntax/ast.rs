@@ -18,6 +18,19 @@ pub struct MappingFile {
     pub header: Header,
     /// Top-level lets and target assignments, in file order.
     pub items: Vec<Item>,
+    /// `fn` declarations, in file order.
+    pub functions: Vec<FnDecl>,
+}
+
+/// `fn name(a, b) = expr`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FnDecl {
+    /// The function's name.
+    pub name: Ident,
+    /// Parameter names.
+    pub params: Vec<Ident>,
+    /// The body: any expression, or an object block built where called.
+    pub body: Expr,
 }
 
 /// `mapping shopify.order -> SalesOrder` and the directives after it.

@@ -107,7 +107,8 @@ fn body(b: &Body) -> Vec<&Expr> {
     }
 }
 
-fn children(e: &Expr) -> Vec<&Expr> {
+/// The expressions directly inside `e`.
+pub fn children(e: &Expr) -> Vec<&Expr> {
     match &e.kind {
         ExprKind::Literal(_) | ExprKind::SourceField(_) | ExprKind::Variable(_) => Vec::new(),
         ExprKind::Field(x, _) | ExprKind::Assert(x) | ExprKind::Unary(_, x) => vec![x.as_ref()],
@@ -133,7 +134,18 @@ fn children(e: &Expr) -> Vec<&Expr> {
 
 /// The AST may not nest deeper than [`MAX_DEPTH`] (walked without recursion).
 pub fn check_ast(file: &MappingFile) -> Result<(), SyntaxError> {
-    let mut stack: Vec<(&Expr, usize)> = items(&file.items).into_iter().map(|e| (e, 1)).collect();
+    let mut roots = items(&file.items);
+    roots.extend(file.functions.iter().map(|f| &f.body));
+    check_exprs(roots)
+}
+
+/// Items after functions were expanded must stay within [`MAX_DEPTH`] too.
+pub fn check_items(list: &[Item]) -> Result<(), SyntaxError> {
+    check_exprs(items(list))
+}
+
+fn check_exprs(roots: Vec<&Expr>) -> Result<(), SyntaxError> {
+    let mut stack: Vec<(&Expr, usize)> = roots.into_iter().map(|e| (e, 1)).collect();
     while let Some((e, depth)) = stack.pop() {
         if depth > MAX_DEPTH {
             return Err(too_deep(e.span.start));

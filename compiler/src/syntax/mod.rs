@@ -9,7 +9,7 @@ mod literal;
 mod parse;
 mod precedence;
 
-pub use depth::MAX_DEPTH;
+pub use depth::{check_items as check_depth, children, MAX_DEPTH};
 pub use parse::{parse, SyntaxError, SyntaxErrorKind};
 
 /// The pest parser generated from `grammar.pest`.

@@ -112,6 +112,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::string | Rule::str_inner => "a string",
         Rule::expr | Rule::primary => "an expression",
         Rule::let_item | Rule::kw_let => "`let`",
+        Rule::fn_item | Rule::kw_fn => "`fn`",
         Rule::assign | Rule::target_path => "a target field assignment",
         Rule::source_decl => "`source \"<schema>\"`",
         Rule::source_format => "`json`, `csv` or `tsv`",
@@ -189,11 +190,39 @@ impl Builder {
 
     fn file(&self, mut inner: Pairs<'_, Rule>) -> Option<MappingFile> {
         let header = self.header(inner.next()?)?;
-        let items = inner
-            .filter(|p| p.as_rule() != Rule::EOI)
-            .filter_map(|p| self.item(p))
-            .collect();
-        Some(MappingFile { header, items })
+        let mut items = Vec::new();
+        let mut functions = Vec::new();
+        for pair in inner.filter(|p| p.as_rule() != Rule::EOI) {
+            if pair.as_rule() == Rule::fn_item {
+                functions.extend(self.fn_item(pair));
+            } else {
+                items.extend(self.item(pair));
+            }
+        }
+        Some(MappingFile {
+            header,
+            items,
+            functions,
+        })
+    }
+
+    fn fn_item(&self, pair: Pair<'_, Rule>) -> Option<FnDecl> {
+        let mut inner = pair.into_inner().skip(1); // `fn`
+        let name = ident(inner.next()?);
+        let mut params = Vec::new();
+        for part in inner {
+            match part.as_rule() {
+                Rule::ident => params.push(ident(part)),
+                _ => {
+                    return Some(FnDecl {
+                        name,
+                        params,
+                        body: self.expr(part),
+                    })
+                }
+            }
+        }
+        None
     }
 
     fn header(&self, pair: Pair<'_, Rule>) -> Option<Header> {
