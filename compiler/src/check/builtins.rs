@@ -66,6 +66,7 @@ pub const BUILTINS: &[(&str, Builtin, usize, usize)] = &[
     ("max", Builtin::Max, 1, 1),
     ("is_present", Builtin::IsPresent, 1, 1),
     ("has", Builtin::Has, 1, 1),
+    ("flatten", Builtin::Flatten, 1, 1),
 ];
 
 fn arity_text(min: usize, max: usize) -> String {
@@ -183,6 +184,9 @@ impl Checker<'_> {
         if builtin == Builtin::Has {
             return self.type_has(args);
         }
+        if builtin == Builtin::Flatten {
+            return self.type_flatten(args);
+        }
         if builtin == Builtin::IsPresent {
             if let Some(arg) = args.first().filter(|a| !a.optional) {
                 let construct = "`is_present`".to_owned();
@@ -220,7 +224,8 @@ impl Checker<'_> {
             | Builtin::Min
             | Builtin::Max
             | Builtin::IsPresent
-            | Builtin::Has => {
+            | Builtin::Has
+            | Builtin::Flatten => {
                 return self
                     .type_aggregate(builtin, fname, args)
                     .filter(|_| present);
@@ -286,6 +291,23 @@ impl Checker<'_> {
             }
         };
         Some(result)
+    }
+
+    /// `flatten(xss)`: an array of arrays becomes one array.
+    fn type_flatten(&mut self, args: &[Expr]) -> Option<(Ty, bool)> {
+        let arg = args.first()?;
+        if !self.require_present(arg, "the argument of `flatten`") {
+            return None;
+        }
+        match &arg.ty {
+            Ty::Array(inner) if matches!(**inner, Ty::Array(_)) => Some(((**inner).clone(), false)),
+            Ty::Array(inner) if **inner == Ty::Unknown => Some((arg.ty.clone(), false)),
+            other => {
+                let hint = Some("build the inner arrays with `for`: `flatten(for g in .groups => g.items ?? [])`".to_owned());
+                self.mismatch("an array of arrays (argument 1 of `flatten`)", other, hint, arg.span);
+                None
+            }
+        }
     }
 
     /// Arguments that must be valid constants when written as literals:

@@ -595,6 +595,7 @@ impl Generator<'_> {
                 format!("Str::Owned(runtime::text::concat(&{acc}, &{next}))")
             }),
             Builtin::Len => format!("runtime::text::len(&{a})"),
+            Builtin::Flatten => format!("({a}).into_iter().flatten().collect::<Vec<_>>()"),
             Builtin::Sha256 => format!("Str::Owned(runtime::text::sha256(&{a}))"),
             Builtin::String => match ty(0) {
                 Ty::String => a,

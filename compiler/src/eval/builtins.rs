@@ -82,6 +82,18 @@ fn call<'v>(builtin: Builtin, mut args: Vec<Val<'v>>) -> std::result::Result<Val
             owned(out)
         }
         Builtin::Len => Val::Int(text::len(str_of(&first))),
+        Builtin::Flatten => match first {
+            Val::List(outer) => Val::List(
+                outer
+                    .into_iter()
+                    .flat_map(|inner| match inner {
+                        Val::List(items) => items,
+                        _ => Vec::new(),
+                    })
+                    .collect(),
+            ),
+            other => other,
+        },
         Builtin::Sha256 => owned(text::sha256(str_of(&first))),
         Builtin::String => owned(match first {
             Val::Str(s) => s.into_owned(),

@@ -243,6 +243,8 @@ pub enum Binary {
 /// Builtin functions (see `check/builtins.rs` for signatures).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Builtin {
+    /// `flatten(xss)`: the arrays of an array, one after the other.
+    Flatten,
     /// `lower(s)`
     Lower,
     /// `upper(s)`
