@@ -304,7 +304,12 @@ impl Checker<'_> {
             Ty::Array(inner) if **inner == Ty::Unknown => Some((arg.ty.clone(), false)),
             other => {
                 let hint = Some("build the inner arrays with `for`: `flatten(for g in .groups => g.items ?? [])`".to_owned());
-                self.mismatch("an array of arrays (argument 1 of `flatten`)", other, hint, arg.span);
+                self.mismatch(
+                    "an array of arrays (argument 1 of `flatten`)",
+                    other,
+                    hint,
+                    arg.span,
+                );
                 None
             }
         }

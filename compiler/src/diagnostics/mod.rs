@@ -361,12 +361,9 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
             "named here",
         )
         .help(format!("write `-> {title}`")),
-        K::BadFunction { reason } => Diagnostic::new(
-            codes::BAD_FUNCTION,
-            "invalid function",
-            span,
-            reason.clone(),
-        ),
+        K::BadFunction { reason } => {
+            Diagnostic::new(codes::BAD_FUNCTION, reason.clone(), span, "here")
+        }
         K::BadRecordPath { path, why } => Diagnostic::new(
             codes::RECORD_PATH,
             format!("the source schema has no record at `{path}`"),
