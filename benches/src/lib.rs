@@ -91,7 +91,7 @@ pub fn run(
         let outcome = if threads > 1 {
             runtime::parallel::run_ndjson(
                 subject.compiled.transform,
-                subject.compiled.routes,
+                &subject.compiled.envelope(),
                 corpus,
                 threads,
                 sinks,
@@ -99,7 +99,7 @@ pub fn run(
         } else {
             runtime::stream::run(
                 subject.compiled.transform,
-                subject.compiled.routes,
+                &subject.compiled.envelope(),
                 corpus,
                 runtime::stream::InputFormat::Ndjson,
                 sinks,

@@ -20,10 +20,17 @@ pub fn sample_records(mapping: &Mapping, bytes: &[u8]) -> Result<Vec<Vec<u8>>, S
     .map_err(|e| e.to_string())?;
     let mut records = Vec::new();
     for (i, payload) in payloads.iter().enumerate() {
-        let parts = mapping
-            .with_routes(|routes| runtime::envelope::split(payload, routes))
-            .map_err(|e| format!("record {}: {e}", i + 1))?;
-        records.extend(parts.into_iter().map(|p| p.bytes.to_vec()));
+        let parts = mapping.with_envelope(|envelope| {
+            let decoded = envelope.decode(payload)?;
+            let parts = runtime::envelope::split(&decoded, envelope)?;
+            Ok::<_, runtime::RuntimeError>(
+                parts
+                    .into_iter()
+                    .map(|p| p.bytes.to_vec())
+                    .collect::<Vec<_>>(),
+            )
+        });
+        records.extend(parts.map_err(|e| format!("record {}: {e}", i + 1))?);
     }
     Ok(records)
 }

@@ -57,7 +57,7 @@ enum Command {
 
 #[derive(Subcommand)]
 enum SchemaCommand {
-    /// Infer a draft JSON Schema from sample payloads (JSON documents or NDJSON)
+    /// Infer a draft JSON Schema from sample payloads: JSON documents, NDJSON, CSV/TSV rows (`.csv`, `.tsv`) or XML (`.xml`, read as mappings read it)
     Infer {
         /// Sample files
         #[arg(required = true)]
@@ -170,10 +170,10 @@ fn run(mapping: &Path, payload: &Path, compact: bool) -> Result<bool, String> {
     let mut out = Vec::new();
     runtime::stream::for_each_record(reader, framing, |record| {
         out.clear();
-        ir.with_routes(|routes| {
+        ir.with_envelope(|envelope| {
             runtime::envelope::transform_payload(
                 evaluate,
-                routes,
+                envelope,
                 record.bytes,
                 &mut out,
                 |_, e| {
@@ -198,7 +198,8 @@ fn run(mapping: &Path, payload: &Path, compact: bool) -> Result<bool, String> {
 
 fn emit(mapping: &Path) -> Result<bool, String> {
     let ir = checked(mapping)?;
-    print!("{}", mapc::codegen::generate(&ir));
+    let mut stdout = std::io::stdout().lock();
+    write!(stdout, "{}", mapc::codegen::generate(&ir)).map_err(|e| e.to_string())?;
     Ok(true)
 }
 
@@ -209,8 +210,26 @@ fn infer(files: &[PathBuf], title: &str, options: mapc::infer::Options) -> Resul
             std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?,
         );
         let mut bad = None;
-        runtime::stream::for_each_record(reader, runtime::stream::InputFormat::Auto, |record| {
-            match serde_json::from_slice(record.bytes) {
+        let extension = file.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let (framing, xml) = match extension.to_ascii_lowercase().as_str() {
+            "csv" => (runtime::stream::InputFormat::Csv, false),
+            "tsv" | "tdf" => (runtime::stream::InputFormat::Tsv, false),
+            "xml" => (runtime::stream::InputFormat::Json, true),
+            _ => (runtime::stream::InputFormat::Auto, false),
+        };
+        runtime::stream::for_each_record(reader, framing, |record| {
+            let json = if xml {
+                match runtime::xml::to_json(record.bytes) {
+                    Ok(json) => std::borrow::Cow::Owned(json),
+                    Err(e) => {
+                        bad = bad.take().or(Some(format!("{}: {e}", file.display())));
+                        return Ok(());
+                    }
+                }
+            } else {
+                std::borrow::Cow::Borrowed(record.bytes)
+            };
+            match serde_json::from_slice(&json) {
                 Ok(value) => samples.push(value),
                 Err(e) => {
                     bad = bad.take().or(Some(format!(
@@ -229,10 +248,8 @@ fn infer(files: &[PathBuf], title: &str, options: mapc::infer::Options) -> Resul
         }
     }
     let schema = mapc::infer::infer(&samples, title, options);
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?
-    );
+    let text = serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?;
+    writeln!(std::io::stdout().lock(), "{text}").map_err(|e| e.to_string())?;
     Ok(true)
 }
 

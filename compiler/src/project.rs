@@ -41,7 +41,7 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), String> {
     Ok(())
 }
 
-/// Sample payloads of a mapping: `<dir>/samples/<stem>/*.json`, sorted.
+/// Sample payloads of a mapping: `<dir>/samples/<stem>/*.{json,ndjson,csv,tsv,xml}`, sorted.
 pub fn samples_for(mapping: &Path) -> Vec<PathBuf> {
     let Some(dir) = sample_dir(mapping) else {
         return Vec::new();
@@ -53,8 +53,11 @@ pub fn samples_for(mapping: &Path) -> Vec<PathBuf> {
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| {
-            p.extension()
-                .is_some_and(|e| ["json", "ndjson", "csv", "tsv"].iter().any(|x| e == *x))
+            p.extension().is_some_and(|e| {
+                ["json", "ndjson", "csv", "tsv", "xml"]
+                    .iter()
+                    .any(|x| e == *x)
+            })
         })
         .collect();
     samples.sort();

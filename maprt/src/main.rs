@@ -143,11 +143,14 @@ fn transform(
         errors: &mut errors,
     };
     let (format, input) = stream::detect(input, format).map_err(|e| e.to_string())?;
-    let routes = if bare { &[] } else { mapping.routes };
+    let mut envelope = mapping.envelope();
+    if bare {
+        envelope.routes = &[];
+    }
     let outcome = if format == InputFormat::Ndjson && threads > 1 {
-        runtime::parallel::run_ndjson(mapping.transform, routes, input, threads, sinks)
+        runtime::parallel::run_ndjson(mapping.transform, &envelope, input, threads, sinks)
     } else {
-        stream::run(mapping.transform, routes, input, format, sinks)
+        stream::run(mapping.transform, &envelope, input, format, sinks)
     }
     .map_err(|e| e.to_string())?;
     if let Some(d) = dead.as_mut() {

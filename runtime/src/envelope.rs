@@ -1,15 +1,49 @@
-//! Envelopes: where the records sit inside a payload.
+//! Envelopes: how a payload becomes records.
 //!
-//! Channels wrap their records: `{"inventory_level": {...}}` from one
-//! endpoint, `{"inventory_levels": [...]}` from the list endpoint. A mapping
-//! names the routes (`at .inventory_level | .inventory_levels[]`); this
-//! module picks the route the payload takes and cuts it into records, each
-//! borrowed from the payload, so the transform only ever sees one record.
-//! A failing record's JSON path is reported from the payload root.
+//! An XML payload is first read as a JSON tree ([`crate::xml`]). Then the
+//! routes apply: channels wrap their records, `{"inventory_level": {...}}`
+//! from one endpoint, `{"inventory_levels": [...]}` from the list endpoint.
+//! A mapping names the routes (`at .inventory_level | .inventory_levels[]`);
+//! this module picks the route the payload takes and cuts it into records,
+//! each borrowed from the payload, so the transform only ever sees one
+//! record. A failing record's JSON path is reported from the payload root.
 
 use crate::error::{ErrorCode, RuntimeError};
+use crate::SourceFormat;
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::collections::HashMap;
+
+/// What a mapping does with a payload before its transform sees a record.
+#[derive(Debug, Clone, Copy)]
+pub struct Envelope<'a> {
+    /// The payload's format: XML is read as a JSON tree first.
+    pub format: SourceFormat,
+    /// Where the records sit (empty: the payload is the record, or the
+    /// generated code unwraps it itself).
+    pub routes: &'a [Route<'a>],
+}
+
+impl Envelope<'_> {
+    /// A payload that is its own record, as JSON.
+    pub const BARE: Envelope<'static> = Envelope {
+        format: SourceFormat::Json,
+        routes: &[],
+    };
+
+    /// The payload as JSON text: XML converted, anything else as it is.
+    pub fn decode<'p>(&self, payload: &'p [u8]) -> Result<Cow<'p, [u8]>, RuntimeError> {
+        match self.format {
+            SourceFormat::Xml => crate::xml::to_json(payload).map(Cow::Owned),
+            _ => Ok(Cow::Borrowed(payload)),
+        }
+    }
+
+    /// XML has no arrays: a list of one record is one element.
+    fn single_is_list(&self) -> bool {
+        self.format == SourceFormat::Xml
+    }
+}
 
 /// One way into a payload: object keys from the root, then, when `each`,
 /// every element of the array found there is a record.
@@ -44,10 +78,14 @@ pub struct Part<'a> {
     pub bytes: &'a [u8],
 }
 
-/// Cut `payload` into records along the first route whose first key the
-/// payload has (a route with no keys always applies). No routes: the
-/// payload is the record.
-pub fn split<'a>(payload: &'a [u8], routes: &[Route<'_>]) -> Result<Vec<Part<'a>>, RuntimeError> {
+/// Cut a decoded `payload` (JSON text) into records along the first route
+/// whose first key the payload has (a route with no keys always applies).
+/// No routes: the payload is the record.
+pub fn split<'a>(
+    payload: &'a [u8],
+    envelope: &Envelope<'_>,
+) -> Result<Vec<Part<'a>>, RuntimeError> {
+    let routes = envelope.routes;
     if routes.is_empty() {
         return Ok(vec![Part {
             path: "$".to_owned(),
@@ -93,7 +131,14 @@ pub fn split<'a>(payload: &'a [u8], routes: &[Route<'_>]) -> Result<Vec<Part<'a>
             bytes: node.get().as_bytes(),
         }]);
     }
-    let elements: Vec<&RawValue> = serde_json::from_str(node.get()).map_err(|_| {
+    let text = node.get();
+    if envelope.single_is_list() && !text.starts_with('[') {
+        return Ok(vec![Part {
+            path: format!("{path}[0]"),
+            bytes: text.as_bytes(),
+        }]);
+    }
+    let elements: Vec<&RawValue> = serde_json::from_str(text).map_err(|_| {
         RuntimeError::payload(
             ErrorCode::SchemaMismatch,
             path.clone(),
@@ -149,7 +194,7 @@ pub fn rebase(mut error: RuntimeError, part: &str) -> RuntimeError {
 /// the others.
 pub fn transform_payload<F>(
     transform: F,
-    routes: &[Route<'_>],
+    envelope: &Envelope<'_>,
     payload: &[u8],
     out: &mut Vec<u8>,
     mut failed: impl FnMut(&[u8], RuntimeError),
@@ -157,7 +202,14 @@ pub fn transform_payload<F>(
 where
     F: Fn(&[u8], &mut Vec<u8>) -> Result<(), RuntimeError>,
 {
-    let parts = match split(payload, routes) {
+    let decoded = match envelope.decode(payload) {
+        Ok(decoded) => decoded,
+        Err(e) => {
+            failed(payload, e);
+            return 0;
+        }
+    };
+    let parts = match split(&decoded, envelope) {
         Ok(parts) => parts,
         Err(e) => {
             failed(payload, e);
@@ -195,7 +247,11 @@ mod tests {
     };
 
     fn texts(payload: &str, routes: &[Route<'_>]) -> Result<Vec<(String, String)>, String> {
-        split(payload.as_bytes(), routes)
+        let envelope = Envelope {
+            format: SourceFormat::Json,
+            routes,
+        };
+        split(payload.as_bytes(), &envelope)
             .map(|parts| {
                 parts
                     .into_iter()
@@ -269,7 +325,10 @@ mod tests {
         let mut failures = Vec::new();
         let n = transform_payload(
             upper,
-            &[MANY],
+            &Envelope {
+                format: SourceFormat::Json,
+                routes: &[MANY],
+            },
             br#"{"list": {"levels": [1, 0, 2]}}"#,
             &mut out,
             |b, e| failures.push((String::from_utf8_lossy(b).into_owned(), e.path)),

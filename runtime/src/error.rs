@@ -34,11 +34,13 @@ pub enum ErrorCode {
     InvalidInteger,
     /// R113: an unknown rounding mode or time zone was given.
     InvalidArgument,
+    /// R114: the record is not well-formed XML.
+    InvalidXml,
 }
 
 impl ErrorCode {
     /// Every runtime code, in number order.
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 14] = [
         Self::InvalidJson,
         Self::SchemaMismatch,
         Self::MissingValue,
@@ -52,6 +54,7 @@ impl ErrorCode {
         Self::NotInTargetEnum,
         Self::InvalidInteger,
         Self::InvalidArgument,
+        Self::InvalidXml,
     ];
 
     /// The stable code, e.g. `R104`.
@@ -70,6 +73,7 @@ impl ErrorCode {
             Self::NotInTargetEnum => "R111",
             Self::InvalidInteger => "R112",
             Self::InvalidArgument => "R113",
+            Self::InvalidXml => "R114",
         }
     }
 }

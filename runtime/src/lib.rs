@@ -11,6 +11,7 @@
 //! - [`envelope`]: where the records sit inside a payload;
 //! - [`stream`]: splitting input into records (one JSON document or NDJSON)
 //!   and writing results and dead letters;
+//! - [`xml`]: XML payloads read as JSON trees;
 //! - [`parallel`]: the same for NDJSON on several cores, order preserved.
 #![warn(missing_docs)]
 #![deny(clippy::indexing_slicing)] // hostile payloads must never panic
@@ -25,6 +26,7 @@ pub mod source;
 pub mod stream;
 pub mod text;
 pub mod time;
+pub mod xml;
 
 pub use error::{ErrorCode, Fault, Location, RuntimeError};
 pub use json_out::JsonWriter;
@@ -55,6 +57,8 @@ pub enum SourceFormat {
     CsvTable,
     /// TSV read whole, one record `{"rows": [...]}` (`format tsv table`).
     TsvTable,
+    /// An XML document, read as a JSON tree (see [`xml`]).
+    Xml,
 }
 
 /// A mapping compiled into the binary.
@@ -73,4 +77,14 @@ pub struct CompiledMapping {
     pub routes: &'static [envelope::Route<'static>],
     /// The generated transform.
     pub transform: TransformFn,
+}
+
+impl CompiledMapping {
+    /// How this mapping turns a payload into records.
+    pub fn envelope(&self) -> envelope::Envelope<'static> {
+        envelope::Envelope {
+            format: self.format,
+            routes: self.routes,
+        }
+    }
 }

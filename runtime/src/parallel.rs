@@ -3,7 +3,7 @@
 //! calling thread writes results back in input order. Memory stays bounded:
 //! at most a few batches per worker are in flight.
 
-use crate::envelope::{transform_payload, Route};
+use crate::envelope::{transform_payload, Envelope};
 use crate::error::RuntimeError;
 use crate::stream::{report_failure, Outcome, Record, Sinks};
 use crate::TransformFn;
@@ -65,7 +65,7 @@ fn read_batches(mut input: impl BufRead, work: SyncSender<Batch>) -> io::Result<
 
 fn transform_batches(
     transform: TransformFn,
-    routes: &[Route<'_>],
+    envelope: &Envelope<'_>,
     work: &Mutex<Receiver<Batch>>,
     done: &SyncSender<Done>,
 ) {
@@ -82,9 +82,10 @@ fn transform_batches(
         for (number, line, range) in batch.records {
             let bytes = batch.bytes.get(range).unwrap_or_default();
             out.clear();
-            result.transformed += transform_payload(transform, routes, bytes, &mut out, |b, e| {
-                result.failures.push((number, line, b.to_vec(), e))
-            });
+            result.transformed +=
+                transform_payload(transform, envelope, bytes, &mut out, |b, e| {
+                    result.failures.push((number, line, b.to_vec(), e))
+                });
             result.output.extend_from_slice(&out);
         }
         if done.send(result).is_err() {
@@ -118,7 +119,7 @@ fn write_done(done: Done, sinks: &mut Sinks<'_>, outcome: &mut Outcome) -> io::R
 /// Transform NDJSON with `threads` workers, writing results in input order.
 pub fn run_ndjson(
     transform: TransformFn,
-    routes: &[Route<'_>],
+    envelope: &Envelope<'_>,
     input: impl BufRead + Send,
     threads: usize,
     mut sinks: Sinks<'_>,
@@ -132,7 +133,7 @@ pub fn run_ndjson(
         let reader = scope.spawn(move || read_batches(input, work_tx));
         for _ in 0..threads {
             let (work, done) = (Arc::clone(&work_rx), done_tx.clone());
-            scope.spawn(move || transform_batches(transform, routes, &work, &done));
+            scope.spawn(move || transform_batches(transform, envelope, &work, &done));
         }
         drop(done_tx);
         let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
@@ -187,7 +188,7 @@ mod tests {
             dead_letters: Some(&mut dead),
             errors: &mut errors,
         };
-        let outcome = run_ndjson(upper, &[], input.as_bytes(), 3, sinks).unwrap();
+        let outcome = run_ndjson(upper, &Envelope::BARE, input.as_bytes(), 3, sinks).unwrap();
         assert_eq!(
             outcome,
             Outcome {

@@ -54,6 +54,73 @@ pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// For an array field of an XML mapping: XML cannot tell a list of one from
+/// one element, so a single object or string is read as a list of one.
+pub fn one_or_many<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Vec<T>, D::Error> {
+    d.deserialize_any(OneOrMany(std::marker::PhantomData))
+}
+
+/// [`one_or_many`] for an optional field (use with `#[serde(default)]`).
+pub fn one_or_many_opt<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Vec<T>>, D::Error> {
+    d.deserialize_option(OptionalOneOrMany(std::marker::PhantomData))
+}
+
+struct OneOrMany<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for OneOrMany<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a sequence, or one element")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut out = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            out.push(item);
+        }
+        Ok(out)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
+        T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(|one| vec![one])
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, s: &'de str) -> Result<Vec<T>, E> {
+        T::deserialize(serde::de::value::BorrowedStrDeserializer::new(s)).map(|one| vec![one])
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Vec<T>, E> {
+        T::deserialize(serde::de::value::StringDeserializer::new(s.to_owned())).map(|one| vec![one])
+    }
+}
+
+struct OptionalOneOrMany<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for OptionalOneOrMany<T> {
+    type Value = Option<Vec<T>>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a sequence, one element, or null")
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        one_or_many(d).map(Some)
+    }
+}
+
 /// A JSON number read exactly from its token (never through `f64`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JsonDecimal(pub Decimal);

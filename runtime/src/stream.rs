@@ -1,7 +1,7 @@
 //! Splitting input into records (one JSON document or NDJSON) and running a
 //! transform over them: canonical records out, dead letters for the rest.
 
-use crate::envelope::{transform_payload, Route};
+use crate::envelope::{transform_payload, Envelope};
 use crate::error::RuntimeError;
 use crate::TransformFn;
 use std::io::{self, BufRead, Read, Write};
@@ -35,6 +35,8 @@ impl InputFormat {
             crate::SourceFormat::Tsv => Self::Tsv,
             crate::SourceFormat::CsvTable => Self::CsvTable,
             crate::SourceFormat::TsvTable => Self::TsvTable,
+            // An XML payload is one document; the envelope converts it.
+            crate::SourceFormat::Xml => Self::Json,
         }
     }
 }
@@ -294,7 +296,7 @@ pub struct Sinks<'w> {
 /// A failing record never stops the run: it is reported and dead-lettered.
 pub fn run(
     transform: TransformFn,
-    routes: &[Route<'_>],
+    envelope: &Envelope<'_>,
     input: impl BufRead,
     format: InputFormat,
     sinks: Sinks<'_>,
@@ -310,7 +312,7 @@ pub fn run(
         out.clear();
         let mut failures = Vec::new();
         outcome.transformed +=
-            transform_payload(transform, routes, record.bytes, &mut out, |bytes, e| {
+            transform_payload(transform, envelope, record.bytes, &mut out, |bytes, e| {
                 failures.push((bytes.to_vec(), e))
             });
         output.write_all(&out)?;

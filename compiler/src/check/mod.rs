@@ -310,6 +310,7 @@ fn source_format(decl: Option<&ast::SourceDecl>) -> runtime::SourceFormat {
         Some("tsv") if table => F::TsvTable,
         Some("csv") => F::Csv,
         Some("tsv") => F::Tsv,
+        Some("xml") => F::Xml,
         _ => F::Json,
     }
 }

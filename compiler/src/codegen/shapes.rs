@@ -68,6 +68,8 @@ struct Reading {
     optional: bool,
     /// Keep missing and null apart (`has(..)`).
     presence: bool,
+    /// An array read from XML: one element is a list of one.
+    xml_list: bool,
 }
 
 fn push_field(s: &mut Struct, json_name: &str, rust_name: &str, ty: String, reading: Reading) {
@@ -90,6 +92,10 @@ fn push_field(s: &mut Struct, json_name: &str, rust_name: &str, ty: String, read
     }
     if reading.optional && reading.presence {
         attrs.push("deserialize_with = \"runtime::source::present\"".to_owned());
+    } else if reading.xml_list && reading.optional {
+        attrs.push("deserialize_with = \"runtime::source::one_or_many_opt\"".to_owned());
+    } else if reading.xml_list {
+        attrs.push("deserialize_with = \"runtime::source::one_or_many\"".to_owned());
     }
     if !attrs.is_empty() {
         field.annotation(format!("#[serde({})]", attrs.join(", ")));
@@ -159,6 +165,7 @@ pub fn emit(mapping: &Mapping, module: &mut Module) {
             Reading {
                 optional: false,
                 presence: false,
+                xml_list: false,
             },
         );
         module.push_struct(s);
@@ -176,6 +183,8 @@ pub fn emit(mapping: &Mapping, module: &mut Module) {
                     Reading {
                         optional: field.optional,
                         presence: field.presence,
+                        xml_list: mapping.format == runtime::SourceFormat::Xml
+                            && matches!(field.ty, Ty::Array(_)),
                     },
                 );
             }

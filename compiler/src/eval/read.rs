@@ -117,8 +117,29 @@ impl<'de> DeserializeSeed<'de> for Seed<'_> {
         }
         match self.want {
             Want::Scalar(ty) => scalar(ty, d),
+            // XML cannot tell a list of one from one element.
+            Want::Array(_) if self.mapping.format == runtime::SourceFormat::Xml => {
+                d.deserialize_any(self)
+            }
             Want::Array(_) => d.deserialize_seq(self),
             Want::Shape(_) | Want::Key(..) => d.deserialize_map(self),
+        }
+    }
+}
+
+impl<'m> Seed<'m> {
+    /// A single XML element where the schema declares a list: a list of one.
+    fn xml_single<'de, D: Deserializer<'de>>(
+        self,
+        d: D,
+        found: serde::de::Unexpected<'_>,
+    ) -> Result<Value, D::Error> {
+        match self.want {
+            Want::Array(elem) if self.mapping.format == runtime::SourceFormat::Xml => {
+                let one = Seed::for_ty(self.mapping, elem, false).deserialize(d)?;
+                Ok(Value::Array(vec![one]))
+            }
+            _ => Err(serde::de::Error::invalid_type(found, &self)),
         }
     }
 }
@@ -156,7 +177,12 @@ impl<'de> Visitor<'de> for Seed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        if let Want::Array(_) = self.want {
+        if let Want::Array(elem) = self.want {
+            if self.mapping.format == runtime::SourceFormat::Xml {
+                let one = Seed::for_ty(self.mapping, elem, false)
+                    .deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                return Ok(Value::Array(vec![one]));
+            }
             return Err(serde::de::Error::invalid_type(
                 serde::de::Unexpected::Map,
                 &self,
@@ -180,6 +206,18 @@ impl<'de> Visitor<'de> for Seed<'_> {
             return Err(serde::de::Error::custom(format!("missing field `{name}`")));
         }
         Ok(Value::Object(out))
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, s: &'de str) -> Result<Value, E> {
+        self.xml_single(
+            serde::de::value::BorrowedStrDeserializer::new(s),
+            serde::de::Unexpected::Str(s),
+        )
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Value, E> {
+        let owned = serde::de::value::StringDeserializer::<E>::new(s.to_owned());
+        self.xml_single(owned, serde::de::Unexpected::Str(s))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {

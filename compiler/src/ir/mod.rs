@@ -30,8 +30,8 @@ pub struct Route {
 }
 
 impl Mapping {
-    /// Call `f` with the routes as the runtime takes them.
-    pub fn with_routes<R>(&self, f: impl FnOnce(&[runtime::envelope::Route<'_>]) -> R) -> R {
+    /// Call `f` with the envelope (format and routes) as the runtime takes it.
+    pub fn with_envelope<R>(&self, f: impl FnOnce(&runtime::envelope::Envelope<'_>) -> R) -> R {
         let keys: Vec<Vec<&str>> = self
             .routes
             .iter()
@@ -46,7 +46,10 @@ impl Mapping {
                 each: r.each,
             })
             .collect();
-        f(&routes)
+        f(&runtime::envelope::Envelope {
+            format: self.format,
+            routes: &routes,
+        })
     }
 }
 

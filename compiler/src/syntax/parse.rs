@@ -115,7 +115,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::fn_item | Rule::kw_fn => "`fn`",
         Rule::assign | Rule::target_path => "a target field assignment",
         Rule::source_decl => "`source \"<schema>\"`",
-        Rule::source_format => "`json`, `csv` or `tsv`",
+        Rule::source_format => "`json`, `csv`, `tsv` or `xml`",
         Rule::route | Rule::root_path => "a route such as `.order` or `.orders[]`",
         Rule::each_marker => "`[]`",
         Rule::target_decl => "`target \"<schema>\"`",

@@ -1,0 +1,246 @@
+//! XML payloads read as JSON trees, so a mapping over XML (eBay's Trading
+//! API) has the same paths, schemas and checks as one over JSON.
+//!
+//! The convention (documented in `docs/dsl.md`):
+//! - the document is `{"<root element>": <element>}`;
+//! - an element without attributes or child elements is its text, trimmed
+//!   of surrounding white space (`<Total>2.0</Total>` is `"2.0"`, `<X/>` is
+//!   `""`); every value is a string, typed by the mapping (`decimal(...)`);
+//! - any other element is an object: attributes first as `"@name"`, then
+//!   child elements by name in document order, and its own non-blank text as
+//!   `"#text"` (`<Total currencyID="USD">2.0</Total>` is
+//!   `{"@currencyID": "USD", "#text": "2.0"}`);
+//! - a child name that occurs more than once is an array of its elements;
+//!   once, a single value. XML cannot tell a list of one from one item, so
+//!   where the source schema declares an array, readers take a single value
+//!   as a list of one (see `source::one_or_many`);
+//! - names are local names (namespace prefixes and `xmlns` attributes are
+//!   dropped); entities and character references are decoded; CDATA is text;
+//!   comments, processing instructions and the declaration are skipped.
+
+use crate::error::{ErrorCode, RuntimeError};
+use crate::JsonWriter;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+/// Deepest element nesting accepted (hostile input must not overflow).
+pub const MAX_DEPTH: usize = 128;
+
+#[derive(Default)]
+struct Element {
+    name: String,
+    attributes: Vec<(String, String)>,
+    children: Vec<Element>,
+    text: String,
+}
+
+fn malformed(message: impl std::fmt::Display) -> RuntimeError {
+    RuntimeError::payload(
+        ErrorCode::InvalidXml,
+        "$",
+        format!("the record is not well-formed XML: {message}"),
+    )
+}
+
+/// Convert an XML document to JSON text following the module's convention.
+pub fn to_json(xml: &[u8]) -> Result<Vec<u8>, RuntimeError> {
+    let xml = xml.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(xml);
+    let text = std::str::from_utf8(xml).map_err(malformed)?;
+    let root = parse(text)?;
+    let mut out = Vec::with_capacity(xml.len());
+    let mut w = JsonWriter::new(&mut out);
+    w.begin_object();
+    w.key(&root.name);
+    write_element(&root, &mut w);
+    w.end_object();
+    Ok(out)
+}
+
+fn parse(text: &str) -> Result<Element, RuntimeError> {
+    let mut reader = Reader::from_str(text);
+    let mut open: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    loop {
+        let at = reader.buffer_position();
+        let event = reader
+            .read_event()
+            .map_err(|e| malformed(format!("{e} (byte {at})")))?;
+        match event {
+            Event::Start(start) => {
+                if root.is_some() {
+                    return Err(malformed("more than one root element"));
+                }
+                if open.len() >= MAX_DEPTH {
+                    return Err(malformed(format!("elements nest deeper than {MAX_DEPTH}")));
+                }
+                open.push(element(&start)?);
+            }
+            Event::Empty(start) => {
+                let done = element(&start)?;
+                close(done, &mut open, &mut root)?;
+            }
+            Event::End(_) => {
+                let done = open.pop().ok_or_else(|| malformed("unexpected end tag"))?;
+                close(done, &mut open, &mut root)?;
+            }
+            Event::Text(t) => {
+                let decoded = t.decode().map_err(malformed)?;
+                text_into(&mut open, &decoded)?;
+            }
+            Event::CData(c) => {
+                let decoded = c.decode().map_err(malformed)?;
+                text_into(&mut open, &decoded)?;
+            }
+            Event::GeneralRef(r) => {
+                let resolved = match r.resolve_char_ref().map_err(malformed)? {
+                    Some(c) => c.to_string(),
+                    None => {
+                        let name = r.decode().map_err(malformed)?;
+                        quick_xml::escape::resolve_predefined_entity(&name)
+                            .ok_or_else(|| malformed(format!("unknown entity `&{name};`")))?
+                            .to_owned()
+                    }
+                };
+                text_into(&mut open, &resolved)?;
+            }
+            Event::Eof => break,
+            Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
+        }
+    }
+    if !open.is_empty() {
+        return Err(malformed("the document ends inside an element"));
+    }
+    root.ok_or_else(|| malformed("no root element"))
+}
+
+fn element(start: &BytesStart<'_>) -> Result<Element, RuntimeError> {
+    let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+    let mut attributes = Vec::new();
+    for attribute in start.attributes() {
+        let attribute = attribute.map_err(malformed)?;
+        let key = attribute.key;
+        if key.as_ref() == b"xmlns" || key.prefix().is_some_and(|p| p.as_ref() == b"xmlns") {
+            continue;
+        }
+        let value = attribute.unescape_value().map_err(malformed)?;
+        let local = String::from_utf8_lossy(key.local_name().as_ref()).into_owned();
+        attributes.push((local, value.into_owned()));
+    }
+    Ok(Element {
+        name,
+        attributes,
+        ..Element::default()
+    })
+}
+
+fn close(
+    done: Element,
+    open: &mut [Element],
+    root: &mut Option<Element>,
+) -> Result<(), RuntimeError> {
+    match open.last_mut() {
+        Some(parent) => parent.children.push(done),
+        None if root.is_none() => *root = Some(done),
+        None => return Err(malformed("more than one root element")),
+    }
+    Ok(())
+}
+
+fn text_into(open: &mut [Element], text: &str) -> Result<(), RuntimeError> {
+    match open.last_mut() {
+        Some(element) => element.text.push_str(text),
+        None if text.trim().is_empty() => {}
+        None => return Err(malformed("text outside the root element")),
+    }
+    Ok(())
+}
+
+fn write_element(element: &Element, w: &mut JsonWriter<'_>) {
+    let text = element.text.trim();
+    if element.attributes.is_empty() && element.children.is_empty() {
+        w.string(text);
+        return;
+    }
+    w.begin_object();
+    for (name, value) in &element.attributes {
+        w.key(&format!("@{name}"));
+        w.string(value);
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for child in &element.children {
+        if !names.contains(&child.name.as_str()) {
+            names.push(&child.name);
+        }
+    }
+    for name in names {
+        let same: Vec<&Element> = element.children.iter().filter(|c| c.name == name).collect();
+        w.key(name);
+        match same.as_slice() {
+            [one] => write_element(one, w),
+            many => {
+                w.begin_array();
+                for e in many {
+                    write_element(e, w);
+                }
+                w.end_array();
+            }
+        }
+    }
+    if !text.is_empty() {
+        w.key("#text");
+        w.string(text);
+    }
+    w.end_object();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(xml: &str) -> String {
+        match to_json(xml.as_bytes()) {
+            Ok(out) => String::from_utf8_lossy(&out).into_owned(),
+            Err(e) => format!("{}: {}", e.code.as_str(), e.message),
+        }
+    }
+
+    #[test]
+    fn follows_the_documented_convention() {
+        let xml = "\u{feff}<?xml version=\"1.0\"?>\n<r:Resp xmlns=\"urn:x\" xmlns:r=\"urn:r\" v=\"1\">\n\
+            <Total currencyID=\"USD\">2.0</Total>\n<Name>\n  a &amp; b &#x41;\n</Name><Empty/>\
+            <Item><Id>1</Id></Item><Item><Id>2</Id></Item><!-- c --><Note><![CDATA[<x>]]></Note></r:Resp>";
+        assert_eq!(
+            json(xml),
+            r##"{"Resp":{"@v":"1","Total":{"@currencyID":"USD","#text":"2.0"},"Name":"a & b A","Empty":"","Item":[{"Id":"1"},{"Id":"2"}],"Note":"<x>"}}"##
+        );
+    }
+
+    #[test]
+    fn malformed_documents_are_one_clear_error() {
+        assert_eq!(
+            json("<a><b></a>"),
+            "R114: the record is not well-formed XML: ill-formed document: expected `</b>`, but `</a>` was found (byte 6)"
+        );
+        assert_eq!(
+            json("<a/><b/>"),
+            "R114: the record is not well-formed XML: more than one root element"
+        );
+        assert_eq!(
+            json("<a>"),
+            "R114: the record is not well-formed XML: the document ends inside an element"
+        );
+        assert_eq!(
+            json(""),
+            "R114: the record is not well-formed XML: no root element"
+        );
+        assert_eq!(
+            json("<a>&nope;</a>"),
+            "R114: the record is not well-formed XML: unknown entity `&nope;`"
+        );
+        let deep = "<a>".repeat(MAX_DEPTH + 1);
+        assert_eq!(
+            json(&deep),
+            "R114: the record is not well-formed XML: elements nest deeper than 128"
+        );
+    }
+}
