@@ -1,0 +1,341 @@
+//! Totals checked against arithmetic done here, independently of the
+//! mappings: for every real order sample, the canonical record's computed
+//! totals (lines + shipping + tax - discounts), its stated total and its
+//! reconciliation must equal what this file computes from the raw payload,
+//! with exact decimal equality; and the Amazon settlement's records must sum
+//! to the amount columns of its transaction rows.
+//!
+//! Real fixtures often do not add up (the Shopify sample states 409.94 for
+//! lines worth 598.94): these tests pin that the mismatch is reported as it
+//! is, never "fixed".
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test code: a panic is a failed test
+
+use contract_tests::root;
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::str::FromStr;
+
+/// A decimal from a JSON number or string (exact: `arbitrary_precision`).
+fn dec(v: &Value) -> Decimal {
+    match v {
+        Value::Number(n) => Decimal::from_str(&n.to_string()).expect("decimal number"),
+        Value::String(s) => Decimal::from_str(s.trim()).expect("decimal string"),
+        Value::Null => Decimal::ZERO,
+        other => panic!("not a decimal: {other}"),
+    }
+}
+
+fn sum<'a>(items: impl IntoIterator<Item = &'a Value>, f: impl Fn(&Value) -> Decimal) -> Decimal {
+    items.into_iter().map(f).sum()
+}
+
+fn array(v: &Value) -> Vec<&Value> {
+    match v {
+        Value::Array(items) => items.iter().collect(),
+        Value::Null => Vec::new(),
+        one => vec![one],
+    }
+}
+
+/// Computed and stated totals of one order, as this file works them out.
+#[derive(Debug, PartialEq)]
+struct Expected {
+    subtotal: Decimal,
+    discounts: Decimal,
+    shipping: Decimal,
+    tax: Decimal,
+    total: Decimal,
+    stated: Decimal,
+}
+
+impl Expected {
+    fn new(
+        subtotal: Decimal,
+        discounts: Decimal,
+        shipping: Decimal,
+        tax: Decimal,
+        stated: Decimal,
+    ) -> Self {
+        Expected {
+            subtotal,
+            discounts,
+            shipping,
+            tax,
+            total: subtotal - discounts + shipping + tax,
+            stated,
+        }
+    }
+}
+
+fn shopify(doc: &Value) -> Vec<Expected> {
+    let o = &doc["order"];
+    let lines = sum(array(&o["line_items"]), |l| {
+        dec(&l["price"]) * dec(&l["quantity"])
+    });
+    let discounts = sum(array(&o["discount_codes"]), |d| dec(&d["amount"]));
+    let shipping = sum(array(&o["shipping_lines"]), |s| dec(&s["price"]));
+    let tax = sum(array(&o["tax_lines"]), |t| dec(&t["price"]));
+    vec![Expected::new(
+        lines,
+        discounts,
+        shipping,
+        tax,
+        dec(&o["total_price"]),
+    )]
+}
+
+fn walmart(doc: &Value) -> Vec<Expected> {
+    let o = &doc["order"];
+    let (mut lines, mut shipping, mut tax) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    for line in array(&o["orderLines"]["orderLine"]) {
+        let quantity = dec(&line["orderLineQuantity"]["amount"]);
+        let mut product = Decimal::ZERO;
+        for charge in array(&line["charges"]["charge"]) {
+            let amount = dec(&charge["chargeAmount"]["amount"]);
+            match charge["chargeType"].as_str() {
+                Some("PRODUCT") => product += amount,
+                Some("SHIPPING") => shipping += amount,
+                _ => {}
+            }
+            tax += dec(&charge["tax"]["taxAmount"]["amount"]);
+        }
+        // The unit price is the line amount over its quantity, to the cent
+        // (banker's rounding), times the quantity again.
+        lines += (product / quantity)
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointNearestEven)
+            * quantity;
+    }
+    let stated = match &o["orderSummary"]["totalAmount"]["currencyAmount"] {
+        Value::Null => lines + shipping + tax,
+        v => dec(v),
+    };
+    vec![Expected::new(lines, Decimal::ZERO, shipping, tax, stated)]
+}
+
+fn shipstation(doc: &Value) -> Vec<Expected> {
+    let items = array(&doc["items"]);
+    let goods = sum(
+        items
+            .iter()
+            .copied()
+            .filter(|i| i["adjustment"] != Value::Bool(true)),
+        |i| dec(&i["unitPrice"]) * dec(&i["quantity"]),
+    );
+    let adjustments = sum(
+        items
+            .iter()
+            .copied()
+            .filter(|i| i["adjustment"] == Value::Bool(true)),
+        |i| dec(&i["unitPrice"]) * dec(&i["quantity"]),
+    );
+    let stated = match &doc["orderTotal"] {
+        Value::Null => dec(&doc["amountPaid"]),
+        v => dec(v),
+    };
+    vec![Expected::new(
+        goods,
+        -adjustments,
+        dec(&doc["shippingAmount"]),
+        dec(&doc["taxAmount"]),
+        stated,
+    )]
+}
+
+fn ebay(doc: &Value) -> Vec<Expected> {
+    let text = |v: &Value| dec(&v["#text"]);
+    array(&doc["GetOrdersResponse"]["OrderArray"]["Order"])
+        .into_iter()
+        .map(|o| {
+            let lines = sum(array(&o["TransactionArray"]["Transaction"]), |t| {
+                text(&t["TransactionPrice"]) * dec(&t["QuantityPurchased"])
+            });
+            let adjustment = text(&o["AdjustmentAmount"]);
+            let shipping = text(&o["ShippingServiceSelected"]["ShippingServiceCost"]);
+            let tax = text(&o["ShippingDetails"]["SalesTax"]["SalesTaxAmount"]);
+            Expected::new(lines, -adjustment, shipping, tax, text(&o["Total"]))
+        })
+        .collect()
+}
+
+/// What the canonical record says.
+fn actual(out: &Value) -> Expected {
+    let t = &out["totals"];
+    let amount = |block: &str, field: &str| dec(&t[block][field]["amount"]);
+    let actual = Expected {
+        subtotal: amount("computed", "subtotal"),
+        discounts: amount("computed", "discounts"),
+        shipping: amount("computed", "shipping"),
+        tax: amount("computed", "tax"),
+        total: amount("computed", "total"),
+        stated: amount("stated", "total"),
+    };
+    let difference = dec(&t["reconciliation"]["difference"]["amount"]);
+    assert_eq!(difference, actual.stated - actual.total, "difference");
+    assert_eq!(
+        t["reconciliation"]["agrees"],
+        Value::Bool(actual.stated == actual.total),
+        "agrees"
+    );
+    actual
+}
+
+/// Run the compiled mapping over one sample, compare every order.
+fn check(mapping: &str, sample: &str, expected: fn(&Value) -> Vec<Expected>) -> Vec<Expected> {
+    let compiled = maprt::find(mapping).expect("compiled");
+    let bytes = std::fs::read(root().join(sample)).expect("sample");
+    let json = if compiled.format == runtime::SourceFormat::Xml {
+        runtime::xml::to_json(&bytes).expect("well-formed XML")
+    } else {
+        bytes.clone()
+    };
+    let payload: Value = serde_json::from_slice(&json).expect("JSON");
+    let wanted = expected(&payload);
+    let mut outputs = Vec::new();
+    let failures = std::cell::Cell::new(0);
+    runtime::envelope::transform_payload(
+        compiled.transform,
+        &compiled.envelope(),
+        &bytes,
+        &mut outputs,
+        |_, _| failures.set(failures.get() + 1),
+    );
+    assert_eq!(failures.get(), 0, "{sample}: records failed");
+    let got: Vec<Expected> = outputs
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| actual(&serde_json::from_slice(l).expect("output JSON")))
+        .collect();
+    assert_eq!(got, wanted, "{sample}");
+    got
+}
+
+#[test]
+fn shopify_order_totals() {
+    let got = check(
+        "shopify.order",
+        "mappings/shopify/samples/order/order.json",
+        shopify,
+    );
+    // The fixture's lines are worth 598.94; it states 409.94.
+    assert_eq!(
+        got[0].stated - got[0].total,
+        Decimal::from_str("-189.00").unwrap()
+    );
+}
+
+#[test]
+fn walmart_order_totals() {
+    for sample in ["fetchOrder.json", "getAnOrder_example.json"] {
+        check(
+            "walmart.order",
+            &format!("mappings/walmart/samples/order/{sample}"),
+            walmart,
+        );
+    }
+}
+
+#[test]
+fn shipstation_order_totals() {
+    for sample in [
+        "CreateOrderResponse.json",
+        "GetOrderResponse.json",
+        "Model_Order.json",
+    ] {
+        check(
+            "shipstation.order",
+            &format!("mappings/shipstation/samples/order/{sample}"),
+            shipstation,
+        );
+    }
+}
+
+#[test]
+fn ebay_order_totals() {
+    for sample in [
+        "GetOrdersResponseWithShippingCarrier.xml",
+        "GetOrdersResponseWithTaxes.xml",
+        "GetOrdersResponseWithoutMonetaryDetailsRefundOptionalFields.xml",
+    ] {
+        check(
+            "ebay.order",
+            &format!("mappings/ebay/samples/order/{sample}"),
+            ebay,
+        );
+    }
+}
+
+/// Every SalesOrder mapping is covered above, so a new one cannot slip by.
+#[test]
+fn every_order_mapping_has_a_totals_test() {
+    let covered = [
+        "ebay.order",
+        "shipstation.order",
+        "shopify.order",
+        "walmart.order",
+    ];
+    let orders: Vec<&str> = maprt::MAPPINGS
+        .iter()
+        .filter(|m| m.target == "SalesOrder")
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(orders, covered);
+}
+
+#[test]
+fn amazon_settlement_records_sum_to_the_transaction_rows() {
+    let path = root().join("mappings/amazon/samples/settlement/settlement_flat_file_v1_sample.tsv");
+    let text = std::fs::read_to_string(&path).expect("sample");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header line").split('\t').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split('\t').collect()).collect();
+    fn cell<'t>(header: &[&str], row: &[&'t str], name: &str) -> &'t str {
+        let i = header.iter().position(|h| *h == name).expect("column");
+        row.get(i).copied().unwrap_or("")
+    }
+    let column = |row: &Vec<&'_ str>, name: &str| cell(&header, row, name).to_owned();
+    // Transaction rows are the ones with a transaction type; every column
+    // whose name ends in `-amount` (except the header's total) is money.
+    let mut expected = Decimal::ZERO;
+    for row in rows
+        .iter()
+        .filter(|r| !column(r, "transaction-type").is_empty())
+    {
+        for name in header
+            .iter()
+            .filter(|h| h.ends_with("-amount") && **h != "total-amount")
+        {
+            let value = column(row, name);
+            if !value.is_empty() {
+                expected += Decimal::from_str(&value).expect("amount");
+            }
+        }
+    }
+    let stated = Decimal::from_str(&column(&rows[0], "total-amount")).expect("total");
+
+    let compiled = maprt::find("amazon.settlement").expect("compiled");
+    let mut records = Vec::new();
+    let framing = runtime::stream::InputFormat::for_source(compiled.format);
+    let file = std::fs::read(&path).unwrap();
+    runtime::stream::for_each_record(file.as_slice(), framing, |r| {
+        records.push(r.bytes.to_vec());
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(records.len(), 1, "the file is read whole");
+    let mut out = Vec::new();
+    (compiled.transform)(&records[0], &mut out).expect("transforms");
+    let settlement: Value = serde_json::from_slice(&out).expect("JSON");
+    let records_sum = sum(array(&settlement["records"]), |r| {
+        dec(&r["amount"]["amount"])
+    });
+    assert_eq!(records_sum, expected);
+    assert_eq!(dec(&settlement["computed_total"]["amount"]), expected);
+    assert_eq!(dec(&settlement["stated_total"]["amount"]), stated);
+    assert_eq!(
+        dec(&settlement["reconciliation"]["difference"]["amount"]),
+        stated - expected
+    );
+    // The sample is an excerpt: 26.99 of a stated 16,630.13.
+    assert_eq!(expected, Decimal::from_str("26.99").unwrap());
+    assert_eq!(settlement["reconciliation"]["agrees"], Value::Bool(false));
+}
