@@ -59,7 +59,7 @@ fn build() -> Result<(), String> {
     for (name, module) in &registry {
         let _ = writeln!(
             code,
-            "    ({name:?}, runtime::CompiledMapping {{ id: {module}::ID, target: {module}::TARGET, file: {module}::FILE, format: {module}::FORMAT, routes: {module}::ROUTES, transform: {module}::transform }}),"
+            "    ({name:?}, runtime::CompiledMapping {{ id: {module}::ID, target: {module}::TARGET, file: {module}::FILE, format: {module}::FORMAT, routes: {module}::ROUTES, inputs: {module}::INPUTS, transform: {module}::transform }}),"
         );
     }
     code.push_str("];\n");

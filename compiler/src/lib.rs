@@ -96,13 +96,17 @@ pub fn compile(file: &str, text: &str, read: Read<'_>) -> Compiled {
     };
     let dir = Path::new(file).parent().unwrap_or(Path::new(""));
     let header = &ast.header;
-    let source = load_schema(
-        dir,
-        header.source.as_ref().map(|s| &s.schema),
-        "source",
-        header,
-        read,
-    );
+    let source = if header.inputs.is_empty() {
+        load_schema(
+            dir,
+            header.source.as_ref().map(|s| &s.schema),
+            "source",
+            header,
+            read,
+        )
+    } else {
+        load_inputs(dir, header, read)
+    };
     let target = load_schema(dir, header.target.as_ref(), "target", header, read);
     compiled.target_schema = header
         .target
@@ -158,6 +162,40 @@ pub fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// Named inputs: the record is `{"<name>": <that input's document>, ...}`,
+/// so its schema is an object with one required property per input.
+fn load_inputs(
+    dir: &Path,
+    header: &syntax::ast::Header,
+    read: Read<'_>,
+) -> Result<schema::Node, Diagnostic> {
+    if let Some(plain) = &header.source {
+        let problem = "a mapping reads either one source or named inputs, not both";
+        return Err(diagnostics::bad_inputs(problem, plain.schema.span));
+    }
+    let mut record = schema::Node {
+        origin: "named inputs".to_owned(),
+        kinds: vec![schema::Kind::Object],
+        ..schema::Node::default()
+    };
+    for decl in &header.inputs {
+        let Some(name) = &decl.name else { continue };
+        if !decl.at.is_empty() || decl.format.is_some() {
+            let problem =
+                "a named input is one JSON document: read into it with paths, not `at` or `format`";
+            return Err(diagnostics::bad_inputs(problem, decl.span));
+        }
+        if record.properties.iter().any(|(n, _)| *n == name.name) {
+            let problem = format!("input `{}` is declared twice", name.name);
+            return Err(diagnostics::bad_inputs(&problem, name.span));
+        }
+        let node = load_schema(dir, Some(&decl.schema), "source", header, read)?;
+        record.required.push(name.name.clone());
+        record.properties.push((name.name.clone(), node));
+    }
+    Ok(record)
 }
 
 fn load_schema(

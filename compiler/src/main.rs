@@ -304,7 +304,7 @@ fn test_sample(
     schema: &serde_json::Value,
     sample: &Path,
 ) -> Result<(), String> {
-    let input = std::fs::read(sample).map_err(|e| e.to_string())?;
+    let input = project::read_sample(sample, &ir.inputs)?;
     let mut outputs = Vec::new();
     for (i, record) in contract::sample_records(ir, &input)?.iter().enumerate() {
         let out = mapc::eval::run(ir, record).map_err(|e| format!("record {}: {e}", i + 1))?;

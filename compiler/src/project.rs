@@ -41,7 +41,9 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), String> {
     Ok(())
 }
 
-/// Sample payloads of a mapping: `<dir>/samples/<stem>/*.{json,ndjson,csv,tsv,xml}`, sorted.
+/// Sample payloads of a mapping: `<dir>/samples/<stem>/*.{json,ndjson,csv,tsv,xml}`,
+/// and, for a mapping with named inputs, case folders holding one
+/// `<input>.json` per input; sorted.
 pub fn samples_for(mapping: &Path) -> Vec<PathBuf> {
     let Some(dir) = sample_dir(mapping) else {
         return Vec::new();
@@ -53,15 +55,35 @@ pub fn samples_for(mapping: &Path) -> Vec<PathBuf> {
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| {
-            p.extension().is_some_and(|e| {
-                ["json", "ndjson", "csv", "tsv", "xml"]
-                    .iter()
-                    .any(|x| e == *x)
-            })
+            p.is_dir()
+                || p.extension().is_some_and(|e| {
+                    ["json", "ndjson", "csv", "tsv", "xml"]
+                        .iter()
+                        .any(|x| e == *x)
+                })
         })
         .collect();
     samples.sort();
     samples
+}
+
+/// The bytes of a sample: the file, or for a case folder of a mapping with
+/// named inputs, the record combined from `<folder>/<input>.json` files.
+pub fn read_sample(sample: &Path, inputs: &[String]) -> Result<Vec<u8>, String> {
+    if !sample.is_dir() {
+        return std::fs::read(sample).map_err(|e| format!("{}: {e}", sample.display()));
+    }
+    let mut documents = Vec::new();
+    for name in inputs {
+        let path = sample.join(format!("{name}.json"));
+        documents.push(std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?);
+    }
+    let named: Vec<(&str, &[u8])> = inputs
+        .iter()
+        .map(String::as_str)
+        .zip(documents.iter().map(Vec::as_slice))
+        .collect();
+    runtime::envelope::combine(&named).map_err(|e| format!("{}: {e}", sample.display()))
 }
 
 /// `mappings/shopify/order.map` -> `mappings/shopify/samples/order`.

@@ -43,6 +43,9 @@ enum Command {
         /// Records are bare, as in dead letters: skip the mapping's envelope routes (`at .x[]`)
         #[arg(long)]
         bare: bool,
+        /// For a mapping with named inputs: NAME=FILE, one JSON document per input (repeat per input)
+        #[arg(long = "input", value_name = "NAME=FILE")]
+        inputs: Vec<String>,
     },
 }
 
@@ -71,10 +74,19 @@ fn main() -> ExitCode {
             dead_letter,
             threads,
             bare,
+            inputs,
         } => {
             let threads = threads
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            transform(&mapping, file, format, dead_letter, threads, bare)
+            transform(Run {
+                id: mapping,
+                file,
+                format,
+                dead_letter,
+                threads,
+                bare,
+                inputs,
+            })
         }
     };
     match result {
@@ -94,14 +106,64 @@ fn list() -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn transform(
-    id: &str,
+/// One `maprt transform` invocation.
+struct Run {
+    id: String,
     file: Option<PathBuf>,
     format: Framing,
     dead_letter: Option<PathBuf>,
     threads: usize,
     bare: bool,
-) -> Result<ExitCode, String> {
+    inputs: Vec<String>,
+}
+
+/// The record of a mapping with named inputs, from `--input NAME=FILE`.
+fn combined_inputs(
+    mapping: &runtime::CompiledMapping,
+    given: &[String],
+) -> Result<Vec<u8>, String> {
+    if mapping.inputs.is_empty() {
+        return Err(format!(
+            "`{}` reads one document: give it as FILE, not --input",
+            mapping.id
+        ));
+    }
+    let mut documents: Vec<(&str, Vec<u8>)> = Vec::new();
+    for arg in given {
+        let Some((name, path)) = arg.split_once('=') else {
+            return Err(format!("--input `{arg}`: expected NAME=FILE"));
+        };
+        let Some(known) = mapping.inputs.iter().find(|i| **i == name) else {
+            return Err(format!(
+                "`{}` has no input `{name}` (inputs: {})",
+                mapping.id,
+                mapping.inputs.join(", ")
+            ));
+        };
+        let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+        documents.push((known, bytes));
+    }
+    let mut ordered = Vec::new();
+    for name in mapping.inputs {
+        let Some((_, bytes)) = documents.iter().find(|(n, _)| n == name) else {
+            return Err(format!("`{}` needs --input {name}=FILE", mapping.id));
+        };
+        ordered.push((*name, bytes.as_slice()));
+    }
+    runtime::envelope::combine(&ordered).map_err(|e| e.to_string())
+}
+
+fn transform(run: Run) -> Result<ExitCode, String> {
+    let Run {
+        id,
+        file,
+        format,
+        dead_letter,
+        threads,
+        bare,
+        inputs,
+    } = run;
+    let id = id.as_str();
     let Some(mapping) = maprt::find(id) else {
         let known: Vec<&str> = maprt::MAPPINGS.iter().map(|m| m.id).collect();
         return Err(format!(
@@ -110,6 +172,12 @@ fn transform(
         ));
     };
     let input: Box<dyn io::BufRead + Send> = match &file {
+        _ if !inputs.is_empty() => {
+            if file.is_some() {
+                return Err("give either FILE or --input, not both".to_owned());
+            }
+            Box::new(io::Cursor::new(combined_inputs(mapping, &inputs)?))
+        }
         Some(path) => Box::new(BufReader::with_capacity(
             1 << 16,
             File::open(path).map_err(|e| format!("{}: {e}", path.display()))?,

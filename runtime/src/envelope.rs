@@ -177,6 +177,31 @@ fn invalid(e: &serde_json::Error) -> RuntimeError {
     )
 }
 
+/// The record of a mapping with named inputs, from one document per input:
+/// `{"order": <order document>, "items": <items document>}`. Each document
+/// must be one JSON value; the bytes are kept as they are.
+pub fn combine(documents: &[(&str, &[u8])]) -> Result<Vec<u8>, RuntimeError> {
+    let size: usize = documents.iter().map(|(n, d)| n.len() + d.len() + 4).sum();
+    let mut out = Vec::with_capacity(size + 2);
+    {
+        let mut w = crate::JsonWriter::new(&mut out);
+        w.begin_object();
+        for (name, document) in documents {
+            let value: &RawValue = serde_json::from_slice(document).map_err(|e| {
+                RuntimeError::payload(
+                    ErrorCode::InvalidJson,
+                    format!("$.{name}"),
+                    format!("input `{name}` is not one JSON document: {e}"),
+                )
+            })?;
+            w.key(name);
+            w.raw(value.get().as_bytes());
+        }
+        w.end_object();
+    }
+    Ok(out)
+}
+
 /// Report a record's failure from the payload root: `$.x` inside the record
 /// at `$.items[2]` becomes `$.items[2].x`.
 pub fn rebase(mut error: RuntimeError, part: &str) -> RuntimeError {
@@ -339,5 +364,22 @@ mod tests {
             failures,
             vec![("0".to_owned(), "$.list.levels[1].x".to_owned())]
         );
+    }
+
+    #[test]
+    fn named_inputs_combine_into_one_record() {
+        let record = combine(&[("order", b"{\"id\": 1}\n"), ("items", b" [1, 2]")]).unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&record),
+            r#"{"order":{"id": 1},"items":[1, 2]}"#
+        );
+        let bad = combine(&[("order", b"{}"), ("items", b"[1,")]).unwrap_err();
+        assert_eq!(
+            (bad.code, bad.path.as_str()),
+            (ErrorCode::InvalidJson, "$.items")
+        );
+        assert!(bad
+            .message
+            .starts_with("input `items` is not one JSON document"));
     }
 }

@@ -75,6 +75,9 @@ pub struct CompiledMapping {
     /// Where the records sit in a payload (empty: the payload is the
     /// record, or the generated code unwraps it itself).
     pub routes: &'static [envelope::Route<'static>],
+    /// Named inputs a record is made of (`source order "..."`), in order;
+    /// empty when a record is one document.
+    pub inputs: &'static [&'static str],
     /// The generated transform.
     pub transform: TransformFn,
 }

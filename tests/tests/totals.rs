@@ -268,6 +268,7 @@ fn ebay_order_totals() {
 #[test]
 fn every_order_mapping_has_a_totals_test() {
     let covered = [
+        "amazon.order",
         "ebay.order",
         "shipstation.order",
         "shopify.order",
@@ -338,4 +339,51 @@ fn amazon_settlement_records_sum_to_the_transaction_rows() {
     // The sample is an excerpt: 26.99 of a stated 16,630.13.
     assert_eq!(expected, Decimal::from_str("26.99").unwrap());
     assert_eq!(settlement["reconciliation"]["agrees"], Value::Bool(false));
+}
+
+/// The Amazon order and its items are two documents; their join, totals and
+/// the absent stated total (pending orders state none) are checked here.
+#[test]
+fn amazon_order_joins_its_items_and_states_no_total_when_pending() {
+    let compiled = maprt::find("amazon.order").expect("compiled");
+    let dir = root().join("mappings/amazon/samples/order/example");
+    let order = std::fs::read(dir.join("order.json")).unwrap();
+    let items = std::fs::read(dir.join("items.json")).unwrap();
+    let run = |items: &[u8]| {
+        let record = runtime::envelope::combine(&[("order", &order), ("items", items)]).unwrap();
+        let mut out = Vec::new();
+        (compiled.transform)(&record, &mut out)
+            .map(|()| serde_json::from_slice::<Value>(&out).unwrap())
+    };
+
+    // The API model's two examples belong to different orders: no item joins.
+    let order_doc: Value = serde_json::from_slice(&order).unwrap();
+    let items_doc: Value = serde_json::from_slice(&items).unwrap();
+    let order_id = order_doc["payload"]["AmazonOrderId"].as_str().unwrap();
+    assert_ne!(
+        Some(order_id),
+        items_doc["payload"]["AmazonOrderId"].as_str()
+    );
+    let out = run(&items).expect("transforms");
+    assert_eq!(out["lines"], Value::Array(Vec::new()));
+    assert_eq!(
+        dec(&out["totals"]["computed"]["total"]["amount"]),
+        Decimal::ZERO
+    );
+    // A pending order states no total: nothing is made up in its place.
+    assert_eq!(out["totals"].get("stated"), None);
+    assert_eq!(
+        out["totals"]["reconciliation"],
+        serde_json::json!({"agrees": false})
+    );
+
+    // The same items under this order's id join; they are priced in JPY,
+    // which has no minor unit, so 25.99 JPY fails the record exactly (R110).
+    let mut joined = items_doc.clone();
+    joined["payload"]["AmazonOrderId"] = Value::String(order_id.to_owned());
+    let error = run(&serde_json::to_vec(&joined).unwrap()).expect_err("inexact yen");
+    assert_eq!(error.code.as_str(), "R110");
+    // The joined list is filtered: its elements are named `[*]`, not by a
+    // position the payload does not have.
+    assert_eq!(error.path, "$.items.payload.OrderItems[*].ItemPrice.Amount");
 }

@@ -589,7 +589,10 @@ impl Checker<'_> {
             None => self.new_local(Vec::new(), None),
         };
         let mut origin = self.origin_of(&source);
-        origin.push(Seg::Loop(index));
+        // Elements of a list built by a `for` already end in `[*]`.
+        if origin.last() != Some(&Seg::Any) {
+            origin.push(Seg::Loop(index));
+        }
         let node = self.path_node(&source).and_then(|n| n.items.map(|b| *b));
         let item_value = BindingValue {
             ty: elem,

@@ -166,6 +166,11 @@ impl<'a> Checker<'a> {
             file: inputs.file_name.to_owned(),
             at,
             routes,
+            inputs: header
+                .inputs
+                .iter()
+                .filter_map(|i| i.name.as_ref().map(|n| n.name.clone()))
+                .collect(),
             format: source_format(header.source.as_ref()),
             shapes: std::mem::take(&mut self.shapes),
             tables: self.tables.clone(),

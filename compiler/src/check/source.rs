@@ -169,6 +169,16 @@ impl Checker<'_> {
                 Some(first) => self.origin_of(first),
                 None => self.record_origin(),
             },
+            // A list built by a `for`: where its elements come from, with
+            // `[*]` for the loop's position.
+            ExprKind::For(f) => self
+                .origin_of(&f.body)
+                .into_iter()
+                .map(|seg| match seg {
+                    Seg::Loop(local) if local == f.index => Seg::Any,
+                    other => other,
+                })
+                .collect(),
             _ => self.record_origin(),
         }
     }

@@ -190,6 +190,7 @@ impl Generator<'_> {
                     template.push_str(&k.replace('{', "{{").replace('}', "}}"));
                 }
                 Seg::Index(i) => template.push_str(&format!("[{i}]")),
+                Seg::Any => template.push_str("[*]"),
                 Seg::Loop(local) => {
                     template.push_str("[{}]");
                     args.push(format!("l{local}"));
@@ -257,6 +258,11 @@ impl Generator<'_> {
         scope.raw(format!(
             "/// Where the records sit in a payload (cut by the runtime).\npub const ROUTES: &[runtime::envelope::Route<'static>] = &[{}];",
             routes.join(", ")
+        ));
+        let inputs: Vec<String> = m.inputs.iter().map(|i| ident::string_literal(i)).collect();
+        scope.raw(format!(
+            "/// Named inputs a record is made of (empty: one document).\npub const INPUTS: &[&str] = &[{}];",
+            inputs.join(", ")
         ));
     }
 

@@ -18,8 +18,26 @@ impl Generator<'_> {
     fn write_object(&mut self, object: &Object) -> Vec<Stmt> {
         let mut out = Vec::new();
         for (local, value) in &object.lets {
-            let ty = super::expr::repr(self.mapping, &value.ty, value.optional);
             let code = self.expr(value);
+            // Source objects picked by a `for` are references into the
+            // payload: the local borrows the vector that holds them.
+            let picked = matches!(
+                value.kind,
+                ExprKind::For(_) | ExprKind::Call(crate::ir::Builtin::Flatten, _, _)
+            );
+            if let (Ty::Array(elem), false, true) = (&value.ty, value.optional, picked) {
+                if let Ty::Source(_) = **elem {
+                    let shape = super::shapes::field_type(self.mapping, elem).replace("'a", "'_");
+                    out.push(line(format!(
+                        "let l{local}_picked: Vec<&{shape}> = {code};"
+                    )));
+                    out.push(line(format!(
+                        "let l{local}: &[&{shape}] = &l{local}_picked;"
+                    )));
+                    continue;
+                }
+            }
+            let ty = super::expr::repr(self.mapping, &value.ty, value.optional);
             out.push(line(format!("let l{local}: {ty} = {code};")));
         }
         out.push(line("w.begin_object();"));

@@ -39,6 +39,7 @@ codes! {
     RECORD_PATH = "E207": "`source ... at` route not in the source schema",
     MISSING_DIRECTIVE = "E208": "mapping has no `source` or `target` schema",
     TARGET_TITLE = "E209": "target name differs from the target schema's title",
+    BAD_INPUTS = "E210": "named inputs mixed with a plain source, repeated, or given `at`/`format`",
     UNKNOWN_SOURCE_FIELD = "E301": "unknown source field",
     UNKNOWN_TARGET_FIELD = "E302": "unknown target field",
     TYPE_MISMATCH = "E303": "type mismatch",

@@ -212,6 +212,11 @@ pub fn missing_directive(which: &str, span: Span) -> Diagnostic {
     )
 }
 
+/// Named inputs (`source <name> "..."`) used wrongly.
+pub fn bad_inputs(problem: &str, span: Span) -> Diagnostic {
+    Diagnostic::new(codes::BAD_INPUTS, problem.to_owned(), span, "here")
+}
+
 /// A checker error.
 pub fn from_check(e: &CheckError) -> Diagnostic {
     let mut d = check_diagnostic(&e.kind, e.span);

@@ -64,6 +64,7 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
                     path.push_str(k);
                 }
                 Seg::Index(i) => path.push_str(&format!("[{i}]")),
+                Seg::Any => path.push_str("[*]"),
                 Seg::Loop(local) => {
                     let i = match self.locals.get(*local) {
                         Some(Val::Int(i)) => *i,

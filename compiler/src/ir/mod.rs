@@ -77,6 +77,9 @@ pub struct Mapping {
     /// Otherwise, the routes the runtime cuts payloads along
     /// (`at .level | .levels[]`; see `runtime::envelope`).
     pub routes: Vec<Route>,
+    /// Named inputs (`source order "..."`): the record is
+    /// `{"<name>": <document>, ...}`, built by `runtime::envelope::combine`.
+    pub inputs: Vec<String>,
     /// What the mapping reads (JSON, or delimited rows as JSON objects).
     pub format: runtime::SourceFormat,
     /// Source object shapes; `shapes[0]` is the record.
@@ -158,6 +161,9 @@ pub enum Seg {
     Index(i64),
     /// `[i]` where `i` is the running index of the loop over local `LocalId`.
     Loop(LocalId),
+    /// `[*]`: an element of an array picked by a `for` (a filtered list's
+    /// index is not the payload's, so no index is claimed).
+    Any,
 }
 
 /// Where a value came from in the payload (`$.order.line_items[i].price`).

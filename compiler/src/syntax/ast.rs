@@ -42,6 +42,9 @@ pub struct Header {
     pub target_name: Ident,
     /// `source "..." at .order`.
     pub source: Option<SourceDecl>,
+    /// `source <name> "..."`: named inputs of a record made of several
+    /// documents, in order.
+    pub inputs: Vec<SourceDecl>,
     /// `target "..."`.
     pub target: Option<StringLit>,
     /// `table name = "..."`, in order.
@@ -62,6 +65,8 @@ pub struct StringLit {
 /// `source "schema.json" at .order`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceDecl {
+    /// The input's name (`source order "..."`), for named inputs.
+    pub name: Option<Ident>,
     /// Path of the source JSON Schema, relative to the mapping file.
     pub schema: StringLit,
     /// Where the records sit in a payload: alternatives, the first one

@@ -234,13 +234,17 @@ impl Builder {
             id,
             target_name,
             source: None,
+            inputs: Vec::new(),
             target: None,
             tables: Vec::new(),
             span,
         };
         for directive in inner {
             match directive.as_rule() {
-                Rule::source_decl => header.source = self.source_decl(directive),
+                Rule::source_decl => match self.source_decl(directive) {
+                    Some(decl) if decl.name.is_some() => header.inputs.push(decl),
+                    other => header.source = other,
+                },
                 Rule::target_decl => {
                     header.target = directive.into_inner().next().map(|s| self.string(s))
                 }
@@ -253,7 +257,8 @@ impl Builder {
 
     fn source_decl(&self, pair: Pair<'_, Rule>) -> Option<SourceDecl> {
         let span = span_of(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = pair.into_inner().peekable();
+        let name = inner.next_if(|p| p.as_rule() == Rule::ident).map(ident);
         let schema = self.string(inner.next()?);
         let mut at = Vec::new();
         let mut format = None;
@@ -266,6 +271,7 @@ impl Builder {
             }
         }
         Some(SourceDecl {
+            name,
             schema,
             at,
             format,
