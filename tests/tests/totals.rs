@@ -387,3 +387,48 @@ fn amazon_order_joins_its_items_and_states_no_total_when_pending() {
     // position the payload does not have.
     assert_eq!(error.path, "$.items.payload.OrderItems[*].ItemPrice.Amount");
 }
+
+/// Walmart's statement: its records must sum to the aggregates' own
+/// `netPayable` figures, and those to the closing balance.
+#[test]
+fn walmart_statement_records_sum_to_the_aggregates_net_payable() {
+    let compiled = maprt::find("walmart.payment_statement").expect("compiled");
+    let path =
+        root().join("mappings/walmart/samples/payment_statement/paymentStatement_example.json");
+    let bytes = std::fs::read(path).unwrap();
+    let doc: Value = serde_json::from_slice(&bytes).unwrap();
+    let details = &doc["payload"]["transactionDetails"];
+    let net_payable: Decimal = [
+        "saleAggregate",
+        "refundDetails",
+        "adjustmentAggregate",
+        "wfs",
+    ]
+    .iter()
+    .map(|group| dec(&details[group]["netPayable"]))
+    .sum();
+    let summary = &doc["payload"]["accountSummary"];
+    let stated = dec(&summary["closingBalance"]) - dec(&summary["openingBalance"]);
+
+    let mut out = Vec::new();
+    let mut failures = 0;
+    runtime::envelope::transform_payload(
+        compiled.transform,
+        &compiled.envelope(),
+        &bytes,
+        &mut out,
+        |_, _| failures += 1,
+    );
+    assert_eq!(failures, 0);
+    let settlement: Value = serde_json::from_slice(out.trim_ascii_end()).unwrap();
+    let records = sum(array(&settlement["records"]), |r| {
+        dec(&r["amount"]["amount"])
+    });
+    assert_eq!(records, net_payable);
+    assert_eq!(dec(&settlement["computed_total"]["amount"]), net_payable);
+    assert_eq!(dec(&settlement["stated_total"]["amount"]), stated);
+    assert_eq!(
+        settlement["reconciliation"]["agrees"],
+        Value::Bool(stated == net_payable)
+    );
+}
