@@ -206,46 +206,7 @@ fn emit(mapping: &Path) -> Result<bool, String> {
 fn infer(files: &[PathBuf], title: &str, options: mapc::infer::Options) -> Result<bool, String> {
     let mut samples = Vec::new();
     for file in files {
-        let reader = std::io::BufReader::new(
-            std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?,
-        );
-        let mut bad = None;
-        let extension = file.extension().and_then(|e| e.to_str()).unwrap_or("");
-        let (framing, xml) = match extension.to_ascii_lowercase().as_str() {
-            "csv" => (runtime::stream::InputFormat::Csv, false),
-            "tsv" | "tdf" => (runtime::stream::InputFormat::Tsv, false),
-            "xml" => (runtime::stream::InputFormat::Json, true),
-            _ => (runtime::stream::InputFormat::Auto, false),
-        };
-        runtime::stream::for_each_record(reader, framing, |record| {
-            let json = if xml {
-                match runtime::xml::to_json(record.bytes) {
-                    Ok(json) => std::borrow::Cow::Owned(json),
-                    Err(e) => {
-                        bad = bad.take().or(Some(format!("{}: {e}", file.display())));
-                        return Ok(());
-                    }
-                }
-            } else {
-                std::borrow::Cow::Borrowed(record.bytes)
-            };
-            match serde_json::from_slice(&json) {
-                Ok(value) => samples.push(value),
-                Err(e) => {
-                    bad = bad.take().or(Some(format!(
-                        "{}: record {} (line {}): {e}",
-                        file.display(),
-                        record.number,
-                        record.line
-                    )))
-                }
-            }
-            Ok(())
-        })
-        .map_err(|e| format!("{}: {e}", file.display()))?;
-        if let Some(message) = bad {
-            return Err(message);
-        }
+        samples.extend(project::sample_values(file)?);
     }
     let schema = mapc::infer::infer(&samples, title, options);
     let text = serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?;

@@ -116,3 +116,53 @@ pub fn snapshot_body(text: &str) -> Option<&str> {
     let end = rest.find("\n---\n")?;
     rest.get(end + 5..)
 }
+
+/// Every record of a sample file as a JSON value, for `mapc schema infer`:
+/// `.csv`/`.tsv` rows as objects, `.xml` through the XML convention,
+/// anything else a JSON document or NDJSON.
+pub fn sample_values(file: &Path) -> Result<Vec<serde_json::Value>, String> {
+    use runtime::stream::InputFormat;
+    let reader = std::io::BufReader::new(
+        std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?,
+    );
+    let extension = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let (framing, xml) = match extension.as_str() {
+        "csv" => (InputFormat::Csv, false),
+        "tsv" | "tdf" => (InputFormat::Tsv, false),
+        "xml" => (InputFormat::Json, true),
+        _ => (InputFormat::Auto, false),
+    };
+    let mut values = Vec::new();
+    let mut bad = None;
+    runtime::stream::for_each_record(reader, framing, |record| {
+        let json = if xml {
+            runtime::xml::to_json(record.bytes).map(std::borrow::Cow::Owned)
+        } else {
+            Ok(std::borrow::Cow::Borrowed(record.bytes))
+        };
+        let parsed = json
+            .map_err(|e| e.to_string())
+            .and_then(|j| serde_json::from_slice(&j).map_err(|e| e.to_string()));
+        match parsed {
+            Ok(value) => values.push(value),
+            Err(e) => {
+                bad = bad.take().or(Some(format!(
+                    "{}: record {} (line {}): {e}",
+                    file.display(),
+                    record.number,
+                    record.line
+                )))
+            }
+        }
+        Ok(())
+    })
+    .map_err(|e| format!("{}: {e}", file.display()))?;
+    match bad {
+        Some(message) => Err(message),
+        None => Ok(values),
+    }
+}

@@ -43,6 +43,43 @@ fn inferred_schemas_accept_their_samples() {
     }
 }
 
+/// XML (eBay) and TSV (Amazon) samples are read as the mappings read them,
+/// and the inferred schema accepts what it was inferred from.
+#[test]
+fn xml_and_tsv_samples_are_inferred_as_mappings_read_them() {
+    for folder in [
+        "mappings/ebay/samples/order",
+        "mappings/amazon/samples/listings_report",
+    ] {
+        let mut files: Vec<_> = std::fs::read_dir(root().join(folder))
+            .expect("samples")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "xml" || e == "tsv"))
+            .collect();
+        files.sort();
+        let mut values = Vec::new();
+        for file in &files {
+            values.extend(mapc::project::sample_values(file).expect("readable"));
+        }
+        assert!(!values.is_empty(), "{folder}");
+        let schema = infer(&values, "T", Options::default());
+        let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+        for value in &values {
+            assert!(validator.is_valid(value), "{folder}");
+        }
+        let text = schema.to_string();
+        if folder.contains("ebay") {
+            // Attributes and text beside them, as the convention writes them.
+            assert!(text.contains("\"@currencyID\"") && text.contains("\"#text\""));
+        } else {
+            // One object per row, every cell a string.
+            assert_eq!(values.len(), 243);
+            assert_eq!(schema["properties"]["sku"]["type"], "string");
+        }
+    }
+}
+
 #[test]
 fn inferred_square_order_schema() {
     let schema = infer(
