@@ -227,6 +227,21 @@ pub fn transform_payload<F>(
 where
     F: Fn(&[u8], &mut Vec<u8>) -> Result<(), RuntimeError>,
 {
+    // The common case, kept free of allocations: the payload is the record.
+    if envelope.routes.is_empty() && envelope.format != SourceFormat::Xml {
+        let start = out.len();
+        return match transform(payload, out) {
+            Ok(()) => {
+                out.push(b'\n');
+                1
+            }
+            Err(e) => {
+                out.truncate(start);
+                failed(payload, e);
+                0
+            }
+        };
+    }
     let decoded = match envelope.decode(payload) {
         Ok(decoded) => decoded,
         Err(e) => {

@@ -85,7 +85,16 @@ fn shopify(doc: &Value) -> Vec<Expected> {
 }
 
 fn walmart(doc: &Value) -> Vec<Expected> {
-    let o = &doc["order"];
+    match &doc["order"] {
+        Value::Null => array(&doc["list"]["elements"]["order"])
+            .into_iter()
+            .map(walmart_order)
+            .collect(),
+        one => vec![walmart_order(one)],
+    }
+}
+
+fn walmart_order(o: &Value) -> Expected {
     let (mut lines, mut shipping, mut tax) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
     for line in array(&o["orderLines"]["orderLine"]) {
         let quantity = dec(&line["orderLineQuantity"]["amount"]);
@@ -109,7 +118,7 @@ fn walmart(doc: &Value) -> Vec<Expected> {
         Value::Null => lines + shipping + tax,
         v => dec(v),
     };
-    vec![Expected::new(lines, Decimal::ZERO, shipping, tax, stated)]
+    Expected::new(lines, Decimal::ZERO, shipping, tax, stated)
 }
 
 fn shipstation(doc: &Value) -> Vec<Expected> {
@@ -225,7 +234,11 @@ fn shopify_order_totals() {
 
 #[test]
 fn walmart_order_totals() {
-    for sample in ["fetchOrder.json", "getAnOrder_example.json"] {
+    for sample in [
+        "fetchOrder.json",
+        "getAllOrders_example.json",
+        "getAnOrder_example.json",
+    ] {
         check(
             "walmart.order",
             &format!("mappings/walmart/samples/order/{sample}"),
