@@ -92,6 +92,44 @@ pub fn differential(
     evaluated
 }
 
+/// A whole payload through the mapping's envelope (XML decoding, routes)
+/// on both back ends: the same outputs, and the same failures (code, path,
+/// location), in the same order. Returns (outputs, failures).
+pub fn differential_payload(
+    ir: &mapc::ir::Mapping,
+    compiled: &runtime::CompiledMapping,
+    payload: &[u8],
+) -> (u64, usize) {
+    type Failures = Vec<(runtime::ErrorCode, String, Option<String>)>;
+    let run = |transform: &dyn Fn(&[u8], &mut Vec<u8>) -> Result<(), runtime::RuntimeError>| {
+        let mut out = Vec::new();
+        let mut failures: Failures = Vec::new();
+        let n = ir.with_envelope(|envelope| {
+            runtime::envelope::transform_payload(transform, envelope, payload, &mut out, |_, e| {
+                failures.push((e.code, e.path, e.location.map(|l| l.to_string())))
+            })
+        });
+        (n, out, failures)
+    };
+    let evaluate = |input: &[u8], out: &mut Vec<u8>| {
+        out.extend(mapc::eval::run(ir, input)?);
+        Ok(())
+    };
+    let (n, evaluated, eval_failures) = run(&evaluate);
+    let (m, generated, code_failures) = run(&compiled.transform);
+    assert_eq!(
+        String::from_utf8_lossy(&evaluated),
+        String::from_utf8_lossy(&generated),
+        "evaluator and compiled output differ"
+    );
+    assert_eq!(
+        eval_failures, code_failures,
+        "evaluator and compiled code fail differently"
+    );
+    assert_eq!(n, m);
+    (n, eval_failures.len())
+}
+
 /// `cases/ok/<name>`: the mapping compiles; evaluator == compiled code on
 /// `input.json`; the output validates against the target schema and is
 /// snapshotted.
