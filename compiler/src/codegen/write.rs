@@ -27,13 +27,10 @@ impl Generator<'_> {
             );
             if let (Ty::Array(elem), false, true) = (&value.ty, value.optional, picked) {
                 if let Ty::Source(_) = **elem {
-                    let shape = super::shapes::field_type(self.mapping, elem).replace("'a", "'_");
-                    out.push(line(format!(
-                        "let l{local}_picked: Vec<&{shape}> = {code};"
-                    )));
-                    out.push(line(format!(
-                        "let l{local}: &[&{shape}] = &l{local}_picked;"
-                    )));
+                    // A list picked from a picked list holds references to
+                    // references: left to inference, field access derefs.
+                    out.push(line(format!("let l{local}_picked: Vec<_> = {code};")));
+                    out.push(line(format!("let l{local} = l{local}_picked.as_slice();")));
                     continue;
                 }
             }
