@@ -101,7 +101,8 @@ pub fn differential_payload(
     payload: &[u8],
 ) -> (u64, usize) {
     type Failures = Vec<(runtime::ErrorCode, String, Option<String>)>;
-    let run = |transform: &dyn Fn(&[u8], &mut Vec<u8>) -> Result<(), runtime::RuntimeError>| {
+    type Transform<'t> = &'t dyn Fn(&[u8], &mut Vec<u8>) -> Result<(), runtime::RuntimeError>;
+    let run = |transform: Transform<'_>| {
         let mut out = Vec::new();
         let mut failures: Failures = Vec::new();
         let n = ir.with_envelope(|envelope| {
