@@ -1,7 +1,7 @@
 //! `maprt`: run compiled mappings over payloads (one JSON document or NDJSON),
 //! one canonical record per line out, failures to a dead-letter file.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use runtime::stream::{self, InputFormat, Sinks};
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Write};
@@ -25,28 +25,7 @@ enum Command {
     /// List the mappings compiled into this binary
     List,
     /// Transform records: a JSON document or NDJSON from FILE (stdin when absent)
-    Transform {
-        /// Mapping id, e.g. shopify.order
-        #[arg(long)]
-        mapping: String,
-        /// Input file (stdin when absent)
-        file: Option<PathBuf>,
-        /// How the input is framed
-        #[arg(long, value_enum, default_value_t = Framing::Auto)]
-        format: Framing,
-        /// Write failed records (with code, path, mapping line and the input) here as NDJSON
-        #[arg(long)]
-        dead_letter: Option<PathBuf>,
-        /// Worker threads for NDJSON input (default: one per core); output order is kept
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Records are bare, as in dead letters: skip the mapping's envelope routes (`at .x[]`)
-        #[arg(long)]
-        bare: bool,
-        /// For a mapping with named inputs: NAME=FILE, one JSON document per input (repeat per input)
-        #[arg(long = "input", value_name = "NAME=FILE")]
-        inputs: Vec<String>,
-    },
+    Transform(Run),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -67,27 +46,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::List => list(),
-        Command::Transform {
-            mapping,
-            file,
-            format,
-            dead_letter,
-            threads,
-            bare,
-            inputs,
-        } => {
-            let threads = threads
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            transform(Run {
-                id: mapping,
-                file,
-                format,
-                dead_letter,
-                threads,
-                bare,
-                inputs,
-            })
-        }
+        Command::Transform(run) => transform(run),
     };
     match result {
         Ok(code) => code,
@@ -107,13 +66,27 @@ fn list() -> Result<ExitCode, String> {
 }
 
 /// One `maprt transform` invocation.
+#[derive(Args)]
 struct Run {
-    id: String,
+    /// Mapping id, e.g. shopify.order
+    #[arg(long)]
+    mapping: String,
+    /// Input file (stdin when absent)
     file: Option<PathBuf>,
+    /// How the input is framed
+    #[arg(long, value_enum, default_value_t = Framing::Auto)]
     format: Framing,
+    /// Write failed records (with code, path, mapping line and the input) here as NDJSON
+    #[arg(long)]
     dead_letter: Option<PathBuf>,
-    threads: usize,
+    /// Worker threads for NDJSON input (default: one per core); output order is kept
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Records are bare, as in dead letters: skip the mapping's envelope routes (`at .x[]`)
+    #[arg(long)]
     bare: bool,
+    /// For a mapping with named inputs: NAME=FILE, one JSON document per input (repeat per input)
+    #[arg(long = "input", value_name = "NAME=FILE")]
     inputs: Vec<String>,
 }
 
@@ -155,7 +128,7 @@ fn combined_inputs(
 
 fn transform(run: Run) -> Result<ExitCode, String> {
     let Run {
-        id,
+        mapping: id,
         file,
         format,
         dead_letter,
@@ -163,6 +136,8 @@ fn transform(run: Run) -> Result<ExitCode, String> {
         bare,
         inputs,
     } = run;
+    let threads =
+        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let id = id.as_str();
     let Some(mapping) = maprt::find(id) else {
         let known: Vec<&str> = maprt::MAPPINGS.iter().map(|m| m.id).collect();

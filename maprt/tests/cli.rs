@@ -228,3 +228,101 @@ fn tsv_rows_transform_and_bad_rows_are_dead_lettered_for_replay() {
     assert_eq!(replay.status.code(), Some(0), "{}", text(&replay.stderr));
     assert!(text(&replay.stdout).starts_with(r#"{"id":"amazon:MFN:BAD""#));
 }
+
+#[test]
+fn named_inputs_are_combined_from_files() {
+    let dir = "mappings/amazon/samples/order/example";
+    let out = maprt(
+        &[
+            "transform",
+            "--mapping",
+            "amazon.order",
+            "--input",
+            &format!("order={dir}/order.json"),
+            "--input",
+            &format!("items={dir}/items.json"),
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("{\"id\":\"amazon:902-3159896-1390916\""));
+
+    let missing = maprt(
+        &[
+            "transform",
+            "--mapping",
+            "amazon.order",
+            "--input",
+            &format!("order={dir}/order.json"),
+        ],
+        b"",
+    );
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(
+        text(&missing.stderr),
+        "error: `amazon.order` needs --input items=FILE\n"
+    );
+
+    let single = maprt(
+        &["transform", "--mapping", "shopify.order", "--input", "x=y"],
+        b"",
+    );
+    assert_eq!(
+        text(&single.stderr),
+        "error: `shopify.order` reads one document: give it as FILE, not --input\n"
+    );
+}
+
+#[test]
+fn enveloped_records_fail_alone_and_replay_bare() {
+    // Two levels in a list page; the second has a non-integer location.
+    let page = br#"{"inventory_levels": [
+        {"inventory_item_id": 1, "location_id": 2, "available": 3, "updated_at": "2018-05-07T15:33:38-04:00"},
+        {"inventory_item_id": 1, "location_id": "x", "available": 3, "updated_at": "2018-05-07T15:33:38-04:00"}
+    ]}"#;
+    let dir = std::env::temp_dir().join(format!("maprt-bare-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dead = dir.join("dead.ndjson");
+    let out = maprt(
+        &[
+            "transform",
+            "--mapping",
+            "shopify.inventory_level",
+            "--format",
+            "json",
+            "--dead-letter",
+            dead.to_str().expect("utf-8 path"),
+        ],
+        page,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stdout).lines().count(),
+        1,
+        "the good record is kept"
+    );
+    assert!(
+        text(&out.stderr).contains("error[R102] at $.inventory_levels[1].location_id"),
+        "{}",
+        text(&out.stderr)
+    );
+    let letters = std::fs::read_to_string(&dead).expect("dead letters");
+    let letter: serde_json::Value = serde_json::from_str(letters.trim()).expect("JSON");
+    // The dead letter holds the record itself; fixed, it replays with --bare.
+    let fixed = letter["input"]
+        .as_str()
+        .expect("input")
+        .replace("\"x\"", "7");
+    let replay = maprt(
+        &[
+            "transform",
+            "--mapping",
+            "shopify.inventory_level",
+            "--bare",
+        ],
+        fixed.as_bytes(),
+    );
+    assert_eq!(replay.status.code(), Some(0), "{}", text(&replay.stderr));
+    assert!(text(&replay.stdout).starts_with("{\"id\":\"shopify:7:1\""));
+    let _ = std::fs::remove_dir_all(&dir);
+}
