@@ -166,14 +166,20 @@ fn write_element(element: &Element, w: &mut JsonWriter<'_>) {
         w.key(&format!("@{name}"));
         w.string(value);
     }
-    let mut names: Vec<&str> = Vec::new();
+    // Children grouped by name, in order of first appearance (linear: a
+    // hostile document with many distinct names stays cheap).
+    let mut groups: Vec<(&str, Vec<&Element>)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for child in &element.children {
-        if !names.contains(&child.name.as_str()) {
-            names.push(&child.name);
+        let slot = *index.entry(child.name.as_str()).or_insert_with(|| {
+            groups.push((child.name.as_str(), Vec::new()));
+            groups.len() - 1
+        });
+        if let Some((_, same)) = groups.get_mut(slot) {
+            same.push(child);
         }
     }
-    for name in names {
-        let same: Vec<&Element> = element.children.iter().filter(|c| c.name == name).collect();
+    for (name, same) in groups {
         w.key(name);
         match same.as_slice() {
             [one] => write_element(one, w),
