@@ -22,6 +22,9 @@ struct Expander<'f> {
     /// Functions being expanded (a call back into one is recursion).
     active: Vec<&'f str>,
     expansions: usize,
+    /// Calls that failed to expand (reported once, then left alone when a
+    /// body they were passed into is expanded).
+    failed: std::collections::HashSet<Span>,
     errors: Vec<(String, Span)>,
 }
 
@@ -48,6 +51,7 @@ impl Checker<'_> {
             functions,
             active: Vec::new(),
             expansions: 0,
+            failed: std::collections::HashSet::new(),
             errors: problems,
         };
         let items: Vec<Item> = file.items.iter().map(|i| expander.item(i)).collect();
@@ -138,6 +142,7 @@ impl<'f> Expander<'f> {
     fn expr(&mut self, e: &Expr) -> Expr {
         use ExprKind as K;
         let kind = match &e.kind {
+            K::Call(..) if self.failed.contains(&e.span) => e.kind.clone(),
             K::Call(name, args) => {
                 let args: Vec<Expr> = args.iter().map(|a| self.expr(a)).collect();
                 if let Some(decl) = self.functions.get(name.name.as_str()).copied() {
@@ -186,9 +191,12 @@ impl<'f> Expander<'f> {
     /// argument (already expanded).
     fn call(&mut self, decl: &'f FnDecl, name: &Ident, args: Vec<Expr>, span: Span) -> Expr {
         // Left as a call the checker skips: the error is already reported.
-        let unexpanded = || Expr {
-            kind: ExprKind::Call(name.clone(), Vec::new()),
-            span,
+        let unexpanded = |failed: &mut std::collections::HashSet<Span>| {
+            failed.insert(span);
+            Expr {
+                kind: ExprKind::Call(name.clone(), Vec::new()),
+                span,
+            }
         };
         if args.len() != decl.params.len() {
             let reason = format!(
@@ -198,7 +206,7 @@ impl<'f> Expander<'f> {
                 args.len()
             );
             self.errors.push((reason, span));
-            return unexpanded();
+            return unexpanded(&mut self.failed);
         }
         if self.active.contains(&decl.name.name.as_str()) {
             let reason = format!(
@@ -206,7 +214,7 @@ impl<'f> Expander<'f> {
                 decl.name.name
             );
             self.errors.push((reason, span));
-            return unexpanded();
+            return unexpanded(&mut self.failed);
         }
         self.expansions += 1;
         if self.expansions > MAX_EXPANSIONS {
@@ -214,7 +222,7 @@ impl<'f> Expander<'f> {
                 let reason = format!("more than {MAX_EXPANSIONS} function calls to expand");
                 self.errors.push((reason, span));
             }
-            return unexpanded();
+            return unexpanded(&mut self.failed);
         }
         let bound: BTreeSet<String> = binders(&decl.body).into_iter().map(|b| b.name).collect();
         for arg in &args {
