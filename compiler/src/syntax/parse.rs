@@ -148,15 +148,24 @@ fn describe(rule: Rule) -> Option<&'static str> {
 }
 
 fn route(pair: Pair<'_, Rule>) -> RouteDecl {
-    let span = span_of(&pair);
+    let whole = span_of(&pair);
     let mut keys = Vec::new();
     let mut each = false;
+    // The route ends with its last part, not with the blank after it.
+    let mut end = whole.start + 1;
     for part in pair.into_inner() {
         match part.as_rule() {
             Rule::root_path => keys = part.into_inner().map(ident).collect(),
-            _ => each = true,
+            _ => {
+                end = end.max(span_of(&part).end);
+                each = true;
+            }
         }
     }
+    if let Some(last) = keys.last() {
+        end = end.max(last.span.end);
+    }
+    let span = Span::new(whole.start, end.min(whole.end));
     RouteDecl { keys, each, span }
 }
 
