@@ -326,3 +326,20 @@ fn enveloped_records_fail_alone_and_replay_bare() {
     assert!(text(&replay.stdout).starts_with("{\"id\":\"shopify:7:1\""));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn xml_payloads_transform_and_a_broken_document_fails_whole() {
+    let sample = "mappings/ebay/samples/order/GetOrdersResponseWithoutMonetaryDetailsRefundOptionalFields.xml";
+    let out = maprt(&["transform", "--mapping", "ebay.order", sample], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // The document holds the same <Order> twice: two records.
+    assert_eq!(text(&out.stdout).lines().count(), 2);
+
+    let broken = b"<GetOrdersResponse><OrderArray><Order></OrderArray></GetOrdersResponse>";
+    let out = maprt(&["transform", "--mapping", "ebay.order"], broken);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "record 1 (line 1): error[R114] at $: the record is not well-formed XML: ill-formed document: expected `</Order>`, but `</OrderArray>` was found (byte 38)\n"
+    );
+}
