@@ -158,10 +158,18 @@ fn checked(path: &Path) -> Result<mapc::ir::Mapping, String> {
 
 fn run(mapping: &Path, payload: &Path, compact: bool) -> Result<bool, String> {
     let ir = checked(mapping)?;
-    let file = std::fs::File::open(payload).map_err(|e| format!("{}: {e}", payload.display()))?;
+    // A folder is a sample of a mapping with named inputs: one file each.
+    let reader: Box<dyn std::io::BufRead> = if payload.is_dir() {
+        Box::new(std::io::Cursor::new(project::read_sample(
+            payload, &ir.inputs,
+        )?))
+    } else {
+        let file =
+            std::fs::File::open(payload).map_err(|e| format!("{}: {e}", payload.display()))?;
+        Box::new(std::io::BufReader::new(file))
+    };
     let mut ok = true;
     let mut stdout = std::io::stdout().lock();
-    let reader = std::io::BufReader::new(file);
     let framing = runtime::stream::InputFormat::for_source(ir.format);
     let evaluate = |input: &[u8], out: &mut Vec<u8>| {
         out.extend(mapc::eval::run(&ir, input)?);
