@@ -92,7 +92,8 @@ pub fn split<'a>(
             bytes: payload,
         }]);
     }
-    let root: &RawValue = serde_json::from_slice(payload).map_err(|e| invalid(&e))?;
+    let root: &RawValue =
+        serde_json::from_slice(payload).map_err(|e| crate::source::invalid_json(&e))?;
     let top = members(root, "$").ok();
     let route = routes
         .iter()
@@ -167,14 +168,6 @@ fn members<'a>(
             "expected an object on the way to the records",
         )
     })
-}
-
-fn invalid(e: &serde_json::Error) -> RuntimeError {
-    RuntimeError::payload(
-        ErrorCode::InvalidJson,
-        "$",
-        format!("the record is not valid JSON: {e}"),
-    )
 }
 
 /// The record of a mapping with named inputs, from one document per input:

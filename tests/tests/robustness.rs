@@ -57,6 +57,29 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     }
 }
 
+/// Functions that each nest a little and call the next: every body is
+/// shallow, their expansion is not. An error, never a stack overflow.
+#[test]
+fn deep_function_chains_are_an_error_not_a_stack_overflow() {
+    let count = 2_000;
+    let mut text = String::from(HEADER);
+    for k in 0..count {
+        let inner = if k + 1 < count {
+            format!("f{}(x)", k + 1)
+        } else {
+            "x".to_owned()
+        };
+        text.push_str(&format!("fn f{k}(x) = trim(trim(trim({inner})))\n"));
+    }
+    text.push_str("id = f0(\"a\")\nstatus = \"open\"\ntotal = money(1, .currency)\n");
+    let compiled = compile_text("tests/cases/errors/deep/mapping.map", &text);
+    let codes: Vec<&str> = compiled.diagnostics.iter().map(|d| d.code.code).collect();
+    assert_eq!(codes, [codes::BAD_FUNCTION.code]);
+    assert!(compiled.diagnostics[0]
+        .title
+        .contains("nests deeper than 256 levels"));
+}
+
 fn mapping_files() -> Vec<String> {
     let mut dirs = vec![root().join("mappings"), root().join("tests/cases")];
     let files = mapc::project::find_mappings(&std::mem::take(&mut dirs)).expect("mappings");

@@ -17,6 +17,10 @@ use std::collections::{BTreeSet, HashMap};
 /// Most calls expanded in one mapping (guards against exponential growth).
 const MAX_EXPANSIONS: usize = 10_000;
 
+/// Deepest expression nesting while expanding (the result must then pass
+/// `syntax::MAX_DEPTH` too).
+const MAX_EXPANSION_DEPTH: usize = 2 * crate::syntax::MAX_DEPTH;
+
 struct Expander<'f> {
     functions: HashMap<&'f str, &'f FnDecl>,
     /// Functions being expanded (a call back into one is recursion).
@@ -25,6 +29,9 @@ struct Expander<'f> {
     /// Calls that failed to expand (reported once, then left alone when a
     /// body they were passed into is expanded).
     failed: std::collections::HashSet<Span>,
+    /// Current nesting of `expr` calls, and whether it overflowed once.
+    depth: usize,
+    too_deep: bool,
     errors: Vec<(String, Span)>,
 }
 
@@ -52,6 +59,8 @@ impl Checker<'_> {
             active: Vec::new(),
             expansions: 0,
             failed: std::collections::HashSet::new(),
+            depth: 0,
+            too_deep: false,
             errors: problems,
         };
         let items: Vec<Item> = file.items.iter().map(|i| expander.item(i)).collect();
@@ -140,6 +149,25 @@ impl<'f> Expander<'f> {
 
     /// `e` with every user-function call expanded.
     fn expr(&mut self, e: &Expr) -> Expr {
+        // Expansion nests bodies in bodies: bound the recursion here, before
+        // the depth check of the result can run (hostile chains of calls).
+        if self.depth >= MAX_EXPANSION_DEPTH {
+            if !self.too_deep {
+                self.too_deep = true;
+                let reason = format!(
+                    "with its functions expanded, this nests deeper than {MAX_EXPANSION_DEPTH} levels"
+                );
+                self.errors.push((reason, e.span));
+            }
+            return e.clone();
+        }
+        self.depth += 1;
+        let expanded = self.expand(e);
+        self.depth -= 1;
+        expanded
+    }
+
+    fn expand(&mut self, e: &Expr) -> Expr {
         use ExprKind as K;
         let kind = match &e.kind {
             K::Call(..) if self.failed.contains(&e.span) => e.kind.clone(),
