@@ -256,29 +256,20 @@ impl<'a> Checker<'a> {
     /// The schema node a route leads to.
     fn route_node(&mut self, decl: &ast::RouteDecl, source: &Node) -> Option<Node> {
         let mut node = source;
+        let mut bad = |why: &'static str, span: Span| {
+            let path = route_text(decl);
+            self.error(CheckErrorKind::BadRecordPath { path, why }, span);
+            None
+        };
         for step in &decl.keys {
             let Some(next) = node.property(&step.name) else {
-                self.error(
-                    CheckErrorKind::BadRecordPath {
-                        path: route_text(decl),
-                        why: "not a property here",
-                    },
-                    step.span,
-                );
-                return None;
+                return bad("not a property here", step.span);
             };
             node = next;
         }
         if decl.each {
             let Some(items) = node.items.as_deref() else {
-                self.error(
-                    CheckErrorKind::BadRecordPath {
-                        path: route_text(decl),
-                        why: "not an array of records in the source schema",
-                    },
-                    decl.span,
-                );
-                return None;
+                return bad("not an array of records in the source schema", decl.span);
             };
             node = items;
         }
