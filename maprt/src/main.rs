@@ -82,7 +82,7 @@ struct Run {
     /// Worker threads for NDJSON input (default: one per core); output order is kept
     #[arg(long)]
     threads: Option<usize>,
-    /// Records are bare, as in dead letters: skip the mapping's envelope routes (`at .x[]`)
+    /// Records are bare JSON, as in dead letters: skip the mapping's envelope (routes `at .x[]`, XML decoding); a whole payload that failed (R101, R102 at `$`, R114) replays without it
     #[arg(long)]
     bare: bool,
     /// For a mapping with named inputs: NAME=FILE, one JSON document per input (repeat per input)
@@ -188,7 +188,8 @@ fn transform(run: Run) -> Result<ExitCode, String> {
     let (format, input) = stream::detect(input, format).map_err(|e| e.to_string())?;
     let mut envelope = mapping.envelope();
     if bare {
-        envelope.routes = &[];
+        // A dead letter's record is JSON even when the payload was XML.
+        envelope = runtime::envelope::Envelope::BARE;
     }
     let outcome = if format == InputFormat::Ndjson && threads > 1 {
         runtime::parallel::run_ndjson(mapping.transform, &envelope, input, threads, sinks)

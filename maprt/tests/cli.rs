@@ -335,6 +335,50 @@ fn xml_payloads_transform_and_a_broken_document_fails_whole() {
     // The document holds the same <Order> twice: two records.
     assert_eq!(text(&out.stdout).lines().count(), 2);
 
+    // A record whose total is not a number fails alone; its dead letter is
+    // the record as JSON, which replays with --bare once fixed.
+    let xml = std::fs::read_to_string(root().join(sample)).expect("sample");
+    let bad_total = xml.replacen(">0.0</Total>", ">zero</Total>", 1);
+    assert_ne!(bad_total, xml);
+    let dir = std::env::temp_dir().join(format!("maprt-xml-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dead = dir.join("dead.ndjson");
+    let dead_arg = dead.to_str().expect("utf-8 path");
+    let out = maprt(
+        &[
+            "transform",
+            "--mapping",
+            "ebay.order",
+            "--dead-letter",
+            dead_arg,
+        ],
+        bad_total.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stdout).lines().count(),
+        1,
+        "the other order is kept"
+    );
+    let letters = std::fs::read_to_string(&dead).expect("dead letters");
+    let letter: serde_json::Value =
+        serde_json::from_str(letters.lines().next().expect("one letter")).expect("JSON");
+    assert_eq!(letter["code"], "R104");
+    assert_eq!(
+        letter["path"],
+        "$.GetOrdersResponse.OrderArray.Order[0].Total.#text"
+    );
+    let fixed = letter["input"]
+        .as_str()
+        .expect("input")
+        .replace("zero", "0.0");
+    let replay = maprt(
+        &["transform", "--mapping", "ebay.order", "--bare"],
+        fixed.as_bytes(),
+    );
+    assert_eq!(replay.status.code(), Some(0), "{}", text(&replay.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+
     let broken = b"<GetOrdersResponse><OrderArray><Order></OrderArray></GetOrdersResponse>";
     let out = maprt(&["transform", "--mapping", "ebay.order"], broken);
     assert_eq!(out.status.code(), Some(1));
