@@ -399,6 +399,15 @@ fn amazon_order_joins_its_items_and_states_no_total_when_pending() {
     // The joined list is filtered: its elements are named `[*]`, not by a
     // position the payload does not have.
     assert_eq!(error.path, "$.items.payload.OrderItems[*].ItemPrice.Amount");
+    // The failing `cents(...)` is a function: the error points at its call.
+    let text = std::fs::read_to_string(root().join("mappings/amazon/order.map")).unwrap();
+    let call_line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("unit_price"))
+        .unwrap()
+        + 1;
+    let location = error.location.expect("a mapping location");
+    assert_eq!(location.line as usize, call_line, "{location}");
 }
 
 /// Walmart's statement: its records must sum to the aggregates' own

@@ -63,6 +63,22 @@ impl Checker<'_> {
 
     /// Check an expression in value position.
     pub(crate) fn check_expr(&mut self, e: &ast::Expr) -> Option<Expr> {
+        self.at_site(e, |checker| checker.check_expr_here(e))
+    }
+
+    /// Run `check` with `e`'s call site (for expansions of function
+    /// bodies) as the location runtime errors report.
+    pub(crate) fn at_site<T>(&mut self, e: &ast::Expr, check: impl FnOnce(&mut Self) -> T) -> T {
+        let Some(site) = e.site else {
+            return check(self);
+        };
+        self.sites.push(site);
+        let result = check(self);
+        self.sites.pop();
+        result
+    }
+
+    fn check_expr_here(&mut self, e: &ast::Expr) -> Option<Expr> {
         use ast::ExprKind as K;
         match &e.kind {
             K::Literal(l) => {

@@ -212,7 +212,11 @@ impl<'f> Expander<'f> {
             K::Object(items) => K::Object(items.iter().map(|i| self.item(i)).collect()),
             K::Array(items) => K::Array(items.iter().map(|i| self.expr(i)).collect()),
         };
-        Expr { kind, span: e.span }
+        Expr {
+            kind,
+            span: e.span,
+            site: e.site,
+        }
     }
 
     /// Expand one call: the body with each parameter replaced by its
@@ -221,10 +225,7 @@ impl<'f> Expander<'f> {
         // Left as a call the checker skips: the error is already reported.
         let unexpanded = |failed: &mut std::collections::HashSet<Span>| {
             failed.insert(span);
-            Expr {
-                kind: ExprKind::Call(name.clone(), Vec::new()),
-                span,
-            }
+            Expr::new(ExprKind::Call(name.clone(), Vec::new()), span)
         };
         if args.len() != decl.params.len() {
             let reason = format!(
@@ -272,8 +273,14 @@ impl<'f> Expander<'f> {
             .collect();
         let substituted = substitute(&decl.body, &by_name);
         self.active.push(decl.name.name.as_str());
-        let expanded = self.expr(&substituted);
+        let mut expanded = self.expr(&substituted);
         self.active.pop();
+        // Runtime errors inside the expansion point at this call: the
+        // outermost call wins, it is the line the mapping's reader wrote.
+        visit_mut(&mut expanded, &mut |x| {
+            x.site = Some(span);
+            true
+        });
         expanded
     }
 }

@@ -75,6 +75,9 @@ pub(crate) struct Checker<'a> {
     local_types: Vec<ir::Ty>,
     /// Names of user functions (`fn`).
     functions: std::collections::BTreeSet<String>,
+    /// Call sites of the function expansions being checked, outermost
+    /// first: runtime errors inside them point at the first.
+    sites: Vec<Span>,
     errors: Vec<CheckError>,
 }
 
@@ -92,6 +95,7 @@ impl<'a> Checker<'a> {
             local_nodes: Vec::new(),
             local_types: Vec::new(),
             functions: std::collections::BTreeSet::new(),
+            sites: Vec::new(),
             errors: Vec::new(),
         }
     }
@@ -110,8 +114,11 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The mapping location runtime errors report for `span`: inside a
+    /// function's expansion, the call that expanded it.
     pub(crate) fn loc(&self, span: Span) -> Loc {
-        let (line, column) = line_col(self.text, span.start);
+        let at = self.sites.first().copied().unwrap_or(span);
+        let (line, column) = line_col(self.text, at.start);
         Loc { line, column }
     }
 

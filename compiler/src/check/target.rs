@@ -254,6 +254,10 @@ impl Checker<'_> {
     /// Check a value for a target schema node: objects, `for` and `with`
     /// are built against the node; anything else is a value to write.
     pub(crate) fn check_for_target(&mut self, e: &ast::Expr, node: &Node) -> Option<(Expr, Write)> {
+        self.at_site(e, |checker| checker.check_for_target_here(e, node))
+    }
+
+    fn check_for_target_here(&mut self, e: &ast::Expr, node: &Node) -> Option<(Expr, Write)> {
         let kinds = node.non_null_kinds();
         match &e.kind {
             ast::ExprKind::Object(items) => {

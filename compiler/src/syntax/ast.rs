@@ -136,6 +136,21 @@ pub struct Expr {
     pub kind: ExprKind,
     /// Where it was written.
     pub span: Span,
+    /// For an expression expanded from a function body: the call in the
+    /// mapping it came from (runtime errors point there; diagnostics still
+    /// point at `span`).
+    pub site: Option<Span>,
+}
+
+impl Expr {
+    /// An expression written at `span`.
+    pub fn new(kind: ExprKind, span: Span) -> Self {
+        Expr {
+            kind,
+            span,
+            site: None,
+        }
+    }
 }
 
 /// A literal value.

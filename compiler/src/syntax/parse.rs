@@ -344,18 +344,15 @@ impl Builder {
                     UnaryOp::Not
                 };
                 let span = span_of(&op).to(rhs.span);
-                Expr {
-                    kind: ExprKind::Unary(kind, Box::new(rhs)),
-                    span,
-                }
+                Expr::new(ExprKind::Unary(kind, Box::new(rhs)), span)
             })
             .map_postfix(|lhs, op| self.postfix(lhs, op))
             .map_infix(|lhs, op, rhs| {
                 let span = lhs.span.to(rhs.span);
-                Expr {
-                    kind: ExprKind::Binary(binary_op(op.as_rule()), Box::new(lhs), Box::new(rhs)),
+                Expr::new(
+                    ExprKind::Binary(binary_op(op.as_rule()), Box::new(lhs), Box::new(rhs)),
                     span,
-                }
+                )
             })
             .parse(pair.into_inner())
     }
@@ -373,7 +370,7 @@ impl Builder {
             },
             _ => ExprKind::Assert(Box::new(lhs)),
         };
-        Expr { kind, span }
+        Expr::new(kind, span)
     }
 
     fn primary(&self, pair: Pair<'_, Rule>) -> Expr {
@@ -405,7 +402,7 @@ impl Builder {
                 .unwrap_or(ExprKind::Literal(Literal::Null)),
             _ => ExprKind::Literal(self.literal(pair)),
         };
-        Expr { kind, span }
+        Expr::new(kind, span)
     }
 
     fn literal(&self, pair: Pair<'_, Rule>) -> Literal {
