@@ -288,6 +288,27 @@ impl Checker<'_> {
                 let (value, write) = self.check_with(name, value, body, e.span, Some(node))?;
                 Some((value, write?))
             }
+            // `if c then [{...}] else []`: either branch built in place.
+            ast::ExprKind::If(c, a, Some(b)) if builds(a) || builds(b) => {
+                let cond = self.check_expr(c);
+                let then = self.check_for_target(a, node);
+                let otherwise = self.check_for_target(b, node);
+                let (cond, (then, then_write), (otherwise, otherwise_write)) =
+                    (cond?, then?, otherwise?);
+                // `[]` writes nothing: the branch that builds says how.
+                let write = if builds(a) { then_write } else { otherwise_write };
+                if cond.ty != Ty::Bool {
+                    self.mismatch("bool", &cond.ty, None, cond.span);
+                    return None;
+                }
+                if !self.require_present(&cond, "the condition of `if`") {
+                    return None;
+                }
+                let optional = then.optional || otherwise.optional;
+                let ty = then.ty.clone();
+                let kind = ExprKind::If(Box::new(cond), Box::new(then), Some(Box::new(otherwise)));
+                Some((self.mk(kind, ty, optional, e.span), write))
+            }
             // `[{...}, {...}]`: a fixed list of objects built in place.
             ast::ExprKind::Array(items)
                 if !items.is_empty()
@@ -456,5 +477,16 @@ impl Checker<'_> {
         let values = bad.into_iter().map(|(s, _)| s).collect();
         self.error(CheckErrorKind::NotInTargetEnum { values, allowed }, span);
         None
+    }
+}
+
+/// Whether a value builds objects in place (a block, a `for` or `with`
+/// building a block, a list of blocks, or an `if` between such values).
+fn builds(e: &ast::Expr) -> bool {
+    match &e.kind {
+        ast::ExprKind::Object(_) | ast::ExprKind::For(_) | ast::ExprKind::With(..) => true,
+        ast::ExprKind::Array(items) => items.iter().any(builds),
+        ast::ExprKind::If(_, a, Some(b)) => builds(a) || builds(b),
+        _ => false,
     }
 }

@@ -157,9 +157,14 @@ impl Generator<'_> {
                     line("w.end_array();"),
                 ]
             }
-            (ExprKind::Array(items), Write::Array(inner))
-                if items.iter().all(|i| matches!(i.kind, ExprKind::Object(_))) =>
-            {
+            (ExprKind::If(cond, then, Some(otherwise)), _) if value.builds_in_place() => {
+                let cond = self.expr(cond);
+                vec![
+                    Stmt::Block(format!("if {cond}"), self.write_present(then, write), String::new()),
+                    Stmt::Block("else".to_owned(), self.write_present(otherwise, write), String::new()),
+                ]
+            }
+            (ExprKind::Array(items), Write::Array(inner)) if value.builds_in_place() => {
                 let mut out = vec![line("w.begin_array();")];
                 for item in items {
                     out.extend(self.write_present(item, inner));

@@ -110,27 +110,9 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
     /// temporary buffer); `false` when the field is an ordinary value.
     fn write_built(&mut self, field: &'m Field, w: &mut JsonWriter<'_>) -> Result<bool> {
         match (&field.value.kind, &field.write) {
-            (ExprKind::Object(object), _) => {
+            _ if field.value.builds_in_place() => {
                 w.key(&field.name);
-                self.write_object(object, w)?;
-            }
-            (ExprKind::For(f), Write::Array(inner))
-                if matches!(f.body.kind, ExprKind::Object(_)) =>
-            {
-                w.key(&field.name);
-                self.write_for(f, inner, w)?;
-            }
-            (ExprKind::Array(items), Write::Array(_))
-                if items.iter().all(|i| matches!(i.kind, ExprKind::Object(_))) =>
-            {
-                w.key(&field.name);
-                w.begin_array();
-                for item in items {
-                    if let ExprKind::Object(object) = &item.kind {
-                        self.write_object(object, w)?;
-                    }
-                }
-                w.end_array();
+                self.write_built_value(&field.value, &field.write, w)?;
             }
             (ExprKind::With { local, value, body }, _) => {
                 let ExprKind::Object(object) = &body.kind else {
@@ -152,6 +134,45 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+
+    /// Write a value that builds objects in place (see
+    /// `Expr::builds_in_place`).
+    fn write_built_value(
+        &mut self,
+        e: &'m Expr,
+        write: &Write,
+        w: &mut JsonWriter<'_>,
+    ) -> Result<()> {
+        let inner = match write {
+            Write::Array(inner) => inner.as_ref(),
+            other => other,
+        };
+        match &e.kind {
+            ExprKind::Object(object) => self.write_object(object, w),
+            ExprKind::For(f) => self.write_for(f, inner, w),
+            ExprKind::Array(items) => {
+                w.begin_array();
+                for item in items {
+                    self.write_built_value(item, inner, w)?;
+                }
+                w.end_array();
+                Ok(())
+            }
+            ExprKind::If(cond, then, Some(otherwise)) => {
+                let branch = if self.eval(cond)?.is_true() {
+                    then
+                } else {
+                    otherwise
+                };
+                self.write_built_value(branch, write, w)
+            }
+            _ => {
+                let v = self.eval(e)?;
+                write_value(write, v, w);
+                Ok(())
+            }
+        }
     }
 
     /// Bind a loop's index and element; `false` when its filter skips it.

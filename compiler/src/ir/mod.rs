@@ -53,6 +53,21 @@ impl Mapping {
     }
 }
 
+impl Expr {
+    /// Whether this value builds target objects in place (both back ends
+    /// write it straight into the output): a block, a `for` building a
+    /// block, a list of such values, or an `if` choosing between two.
+    pub fn builds_in_place(&self) -> bool {
+        match &self.kind {
+            ExprKind::Object(_) => true,
+            ExprKind::For(f) => matches!(f.body.kind, ExprKind::Object(_)),
+            ExprKind::Array(items) => items.iter().all(Expr::builds_in_place),
+            ExprKind::If(_, a, Some(b)) => a.builds_in_place() && b.builds_in_place(),
+            _ => false,
+        }
+    }
+}
+
 /// What a table lookup does with a key the table does not have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OnMiss {
