@@ -277,6 +277,9 @@ fn test_sample(
     let mut outputs = Vec::new();
     for (i, record) in contract::sample_records(ir, &input)?.iter().enumerate() {
         let out = mapc::eval::run(ir, record).map_err(|e| format!("record {}: {e}", i + 1))?;
+        if out.is_empty() {
+            continue; // filtered out by the mapping's `where`
+        }
         let problems = contract::validate(schema, &out)?;
         if let Some(first) = problems.first() {
             return Err(format!(

@@ -387,3 +387,26 @@ fn xml_payloads_transform_and_a_broken_document_fails_whole() {
         "record 1 (line 1): error[R114] at $: the record is not well-formed XML: ill-formed document: expected `</Order>`, but `</OrderArray>` was found (byte 38)\n"
     );
 }
+
+#[test]
+fn a_where_filter_drops_records_without_failing_them() {
+    let counts = br#"{"counts": [
+        {"catalog_object_id": "V1", "location_id": "L", "state": "SOLD", "quantity": "3", "calculated_at": "2016-11-16T22:28:01.223Z"},
+        {"catalog_object_id": "V1", "location_id": "L", "state": "IN_STOCK", "quantity": "79", "calculated_at": "2016-11-16T22:28:01.223Z"}
+    ]}"#;
+    let out = maprt(
+        &[
+            "transform",
+            "--mapping",
+            "square.inventory_count",
+            "--format",
+            "json",
+        ],
+        counts,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lines: Vec<String> = text(&out.stdout).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 1, "the SOLD count is filtered out");
+    assert!(lines[0].contains("\"available\":79"));
+    assert_eq!(text(&out.stderr), "");
+}

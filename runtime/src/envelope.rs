@@ -207,9 +207,10 @@ pub fn rebase(mut error: RuntimeError, part: &str) -> RuntimeError {
 }
 
 /// Transform every record of `payload`: outputs are appended to `out`, one
-/// per line; each failure is handed to `failed` with the bytes it concerns
-/// (the record, or the whole payload when it has no route) and never stops
-/// the others.
+/// per line (a transform that writes nothing filtered its record out);
+/// each failure is handed to `failed` with the bytes it concerns (the
+/// record, or the whole payload when it has no route) and never stops the
+/// others.
 pub fn transform_payload<F>(
     transform: F,
     envelope: &Envelope<'_>,
@@ -224,6 +225,8 @@ where
     if envelope.routes.is_empty() && envelope.format != SourceFormat::Xml {
         let start = out.len();
         return match transform(payload, out) {
+            // Nothing written: the mapping's `where` filtered the record out.
+            Ok(()) if out.len() == start => 0,
             Ok(()) => {
                 out.push(b'\n');
                 1
@@ -253,6 +256,7 @@ where
     for part in parts {
         let start = out.len();
         match transform(part.bytes, out) {
+            Ok(()) if out.len() == start => {}
             Ok(()) => {
                 out.push(b'\n');
                 transformed += 1;

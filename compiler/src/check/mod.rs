@@ -166,7 +166,12 @@ impl<'a> Checker<'a> {
         self.shape_for(&record);
         self.functions = file.functions.iter().map(|f| f.name.name.clone()).collect();
         let items = self.expand_functions(file);
+        let keep = header.keep.as_ref().map(|cond| self.check_keep(cond));
         let body = self.check_block(&items, inputs.target, header.target_name.span);
+        let keep = match keep {
+            Some(checked) => Some(checked?),
+            None => None,
+        };
         Some(ir::Mapping {
             id: header.id.name.clone(),
             target: header.target_name.name.clone(),
@@ -179,6 +184,7 @@ impl<'a> Checker<'a> {
                 .filter_map(|i| i.name.as_ref().map(|n| n.name.clone()))
                 .collect(),
             format: source_format(header.source.as_ref()),
+            keep,
             shapes: std::mem::take(&mut self.shapes),
             tables: self.tables.clone(),
             locals: self.locals,
@@ -258,6 +264,17 @@ impl<'a> Checker<'a> {
                 Some((record?, Vec::new(), routes))
             }
         }
+    }
+
+    /// `where <condition>`: a present bool, read from the record.
+    fn check_keep(&mut self, cond: &ast::Expr) -> Option<ir::Expr> {
+        let checked = self.check_expr(cond)?;
+        if checked.ty != ir::Ty::Bool {
+            self.mismatch("bool", &checked.ty, None, checked.span);
+            return None;
+        }
+        self.require_present(&checked, "the condition of `where`")
+            .then_some(checked)
     }
 
     /// The schema node a route leads to.

@@ -296,7 +296,11 @@ impl Checker<'_> {
                 let (cond, (then, then_write), (otherwise, otherwise_write)) =
                     (cond?, then?, otherwise?);
                 // `[]` writes nothing: the branch that builds says how.
-                let write = if builds(a) { then_write } else { otherwise_write };
+                let write = if builds(a) {
+                    then_write
+                } else {
+                    otherwise_write
+                };
                 if cond.ty != Ty::Bool {
                     self.mismatch("bool", &cond.ty, None, cond.span);
                     return None;

@@ -11,8 +11,15 @@ fn line(text: impl Into<String>) -> Stmt {
 impl Generator<'_> {
     /// Statements writing the whole canonical record.
     pub(crate) fn write_record(&mut self) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        if let Some(keep) = &self.mapping.keep {
+            // Filtered out: nothing is written, not even a record.
+            let cond = self.expr(keep);
+            out.push(line(format!("if !({cond}) {{ return Ok(()); }}")));
+        }
         let body = &self.mapping.body;
-        self.write_object(body)
+        out.extend(self.write_object(body));
+        out
     }
 
     fn write_object(&mut self, object: &Object) -> Vec<Stmt> {
@@ -160,8 +167,16 @@ impl Generator<'_> {
             (ExprKind::If(cond, then, Some(otherwise)), _) if value.builds_in_place() => {
                 let cond = self.expr(cond);
                 vec![
-                    Stmt::Block(format!("if {cond}"), self.write_present(then, write), String::new()),
-                    Stmt::Block("else".to_owned(), self.write_present(otherwise, write), String::new()),
+                    Stmt::Block(
+                        format!("if {cond}"),
+                        self.write_present(then, write),
+                        String::new(),
+                    ),
+                    Stmt::Block(
+                        "else".to_owned(),
+                        self.write_present(otherwise, write),
+                        String::new(),
+                    ),
                 ]
             }
             (ExprKind::Array(items), Write::Array(inner)) if value.builds_in_place() => {

@@ -32,6 +32,11 @@ pub fn run(mapping: &Mapping, input: &[u8]) -> std::result::Result<Vec<u8>, Runt
         record,
         locals: vec![Val::Absent; mapping.locals],
     };
+    if let Some(keep) = &mapping.keep {
+        if !eval.eval(keep)?.is_true() {
+            return Ok(out); // filtered out: no output at all
+        }
+    }
     let mut w = JsonWriter::new(&mut out);
     eval.write_object(&mapping.body, &mut w)?;
     Ok(out)

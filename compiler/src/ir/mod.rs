@@ -103,6 +103,9 @@ pub struct Mapping {
     pub tables: Vec<Table>,
     /// Number of locals used.
     pub locals: usize,
+    /// `where <condition>`: a record for which it is false produces no
+    /// output (neither a record nor a failure).
+    pub keep: Option<Expr>,
     /// The canonical record.
     pub body: Object,
 }

@@ -49,6 +49,8 @@ pub struct Header {
     pub target: Option<StringLit>,
     /// `table name = "..."`, in order.
     pub tables: Vec<TableDecl>,
+    /// `where <condition>`: only records for which it holds are mapped.
+    pub keep: Option<Expr>,
     /// The whole header.
     pub span: Span,
 }

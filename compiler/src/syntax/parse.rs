@@ -120,6 +120,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::each_marker => "`[]`",
         Rule::target_decl => "`target \"<schema>\"`",
         Rule::table_decl => "`table <name> = \"<file>\"`",
+        Rule::keep_decl => "`where <condition>`",
         Rule::kw_in => "`in`",
         Rule::kw_then => "`then`",
         Rule::kw_else => "`else`",
@@ -246,6 +247,7 @@ impl Builder {
             inputs: Vec::new(),
             target: None,
             tables: Vec::new(),
+            keep: None,
             span,
         };
         for directive in inner {
@@ -258,6 +260,9 @@ impl Builder {
                     header.target = directive.into_inner().next().map(|s| self.string(s))
                 }
                 Rule::table_decl => header.tables.extend(self.table_decl(directive)),
+                Rule::keep_decl => {
+                    header.keep = directive.into_inner().nth(1).map(|e| self.expr(e));
+                }
                 _ => {}
             }
         }
