@@ -162,6 +162,21 @@ impl<'a> Checker<'a> {
     fn check_file(&mut self, file: &ast::MappingFile, inputs: &Inputs<'_>) -> Option<ir::Mapping> {
         let header = &file.header;
         self.check_title(header, inputs.target);
+        if let Some(decl) = header.source.as_ref().filter(|d| d.table) {
+            let delimited = decl
+                .format
+                .as_ref()
+                .is_some_and(|f| f.name == "csv" || f.name == "tsv");
+            if !delimited {
+                let reason = "`table` reads a delimited file whole: write `format csv table` or `format tsv table`";
+                self.error(
+                    CheckErrorKind::InvalidArgument {
+                        reason: reason.into(),
+                    },
+                    decl.format.as_ref().map_or(decl.span, |f| f.span),
+                );
+            }
+        }
         let (record, at, routes) = self.check_routes(header, inputs.source)?;
         self.shape_for(&record);
         self.functions = file.functions.iter().map(|f| f.name.name.clone()).collect();
