@@ -345,7 +345,25 @@ impl Checker<'_> {
             self.error(CheckErrorKind::NeverAbsent { construct }, span);
         }
         if !b.ty.fits(&a.ty) {
-            self.mismatch(&a.ty.to_string(), &b.ty, None, b.span);
+            // Two objects of the payload are never interchangeable, even
+            // when their schemas look alike: say which ones they are.
+            let hint = match (&a.ty, &b.ty) {
+                (Ty::Source(x), Ty::Source(y)) => {
+                    let origin = |s: &usize| {
+                        self.shapes
+                            .get(*s)
+                            .map(|shape| shape.origin.clone())
+                            .unwrap_or_default()
+                    };
+                    Some(format!(
+                        "`{}` and `{}` are different objects of the payload; read the field from each: `(with x = a => x.f) ?? (with y = b => y.f)`",
+                        origin(x),
+                        origin(y)
+                    ))
+                }
+                _ => None,
+            };
+            self.mismatch(&a.ty.to_string(), &b.ty, hint, b.span);
             return None;
         }
         Some((Binary::Default, a.ty.join(&b.ty), b.optional))
