@@ -1,5 +1,7 @@
-//! Splitting input into records (one JSON document or NDJSON) and running a
-//! transform over them: canonical records out, dead letters for the rest.
+//! Framing input into payloads (one JSON or XML document, NDJSON lines,
+//! CSV/TSV rows, or a delimited file read whole) and running a transform
+//! over them through the mapping's envelope: canonical records out, dead
+//! letters for the rest.
 
 use crate::envelope::{transform_payload, Envelope};
 use crate::error::RuntimeError;
