@@ -199,23 +199,34 @@ fn check(mapping: &str, sample: &str, expected: fn(&Value) -> Vec<Expected>) -> 
     };
     let payload: Value = serde_json::from_slice(&json).expect("JSON");
     let wanted = expected(&payload);
-    let mut outputs = Vec::new();
-    let failures = std::cell::Cell::new(0);
-    runtime::envelope::transform_payload(
-        compiled.transform,
-        &compiled.envelope(),
-        &bytes,
-        &mut outputs,
-        |_, _| failures.set(failures.get() + 1),
-    );
-    assert_eq!(failures.get(), 0, "{sample}: records failed");
-    let got: Vec<Expected> = outputs
-        .split(|b| *b == b'\n')
-        .filter(|l| !l.is_empty())
-        .map(|l| actual(&serde_json::from_slice(l).expect("output JSON")))
-        .collect();
+    let got: Vec<Expected> = outputs(mapping, &bytes).iter().map(actual).collect();
     assert_eq!(got, wanted, "{sample}");
     got
+}
+
+/// The canonical records of a sample file, as `maprt` frames and cuts it;
+/// no record may fail.
+fn outputs(mapping: &str, file: &[u8]) -> Vec<Value> {
+    let compiled = maprt::find(mapping).expect("compiled");
+    let framing = runtime::stream::InputFormat::for_source(compiled.format);
+    let mut out = Vec::new();
+    let mut failures = 0;
+    runtime::stream::for_each_record(file, framing, |r| {
+        runtime::envelope::transform_payload(
+            compiled.transform,
+            &compiled.envelope(),
+            r.bytes,
+            &mut out,
+            |_, _| failures += 1,
+        );
+        Ok(())
+    })
+    .expect("framing");
+    assert_eq!(failures, 0, "{mapping}: records failed");
+    out.split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).expect("output JSON"))
+        .collect()
 }
 
 #[test]
@@ -326,19 +337,9 @@ fn amazon_settlement_records_sum_to_the_transaction_rows() {
     }
     let stated = Decimal::from_str(&column(&rows[0], "total-amount")).expect("total");
 
-    let compiled = maprt::find("amazon.settlement").expect("compiled");
-    let mut records = Vec::new();
-    let framing = runtime::stream::InputFormat::for_source(compiled.format);
-    let file = std::fs::read(&path).unwrap();
-    runtime::stream::for_each_record(file.as_slice(), framing, |r| {
-        records.push(r.bytes.to_vec());
-        Ok(())
-    })
-    .unwrap();
+    let records = outputs("amazon.settlement", &std::fs::read(&path).unwrap());
     assert_eq!(records.len(), 1, "the file is read whole");
-    let mut out = Vec::new();
-    (compiled.transform)(&records[0], &mut out).expect("transforms");
-    let settlement: Value = serde_json::from_slice(&out).expect("JSON");
+    let settlement = &records[0];
     let records_sum = sum(array(&settlement["records"]), |r| {
         dec(&r["amount"]["amount"])
     });
@@ -414,7 +415,6 @@ fn amazon_order_joins_its_items_and_states_no_total_when_pending() {
 /// `netPayable` figures, and those to the closing balance.
 #[test]
 fn walmart_statement_records_sum_to_the_aggregates_net_payable() {
-    let compiled = maprt::find("walmart.payment_statement").expect("compiled");
     let path =
         root().join("mappings/walmart/samples/payment_statement/paymentStatement_example.json");
     let bytes = std::fs::read(path).unwrap();
@@ -432,17 +432,9 @@ fn walmart_statement_records_sum_to_the_aggregates_net_payable() {
     let summary = &doc["payload"]["accountSummary"];
     let stated = dec(&summary["closingBalance"]) - dec(&summary["openingBalance"]);
 
-    let mut out = Vec::new();
-    let mut failures = 0;
-    runtime::envelope::transform_payload(
-        compiled.transform,
-        &compiled.envelope(),
-        &bytes,
-        &mut out,
-        |_, _| failures += 1,
-    );
-    assert_eq!(failures, 0);
-    let settlement: Value = serde_json::from_slice(out.trim_ascii_end()).unwrap();
+    let records = outputs("walmart.payment_statement", &bytes);
+    assert_eq!(records.len(), 1);
+    let settlement = &records[0];
     let records = sum(array(&settlement["records"]), |r| {
         dec(&r["amount"]["amount"])
     });
