@@ -126,7 +126,7 @@ fn run_reports_a_bad_record_in_one_line_and_exits_1() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stderr),
-        "record 1 (line 1): error[R101] at $: the record is not valid JSON: EOF while parsing a value at line 1 column 19\n"
+        "record 1 (line 1): error[R101] at $: the record is not valid JSON: EOF while parsing an object at line 1 column 20\n"
     );
 }
 

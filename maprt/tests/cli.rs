@@ -148,7 +148,7 @@ fn non_json_input_is_one_line_and_exit_1() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stderr),
-        "record 1 (line 1): error[R101] at $: the record is not valid JSON: expected ident at line 1 column 2\n"
+        "record 1 (line 1): error[R101] at $: the record is not valid JSON: expected a JSON value at line 1 column 1\n"
     );
 }
 

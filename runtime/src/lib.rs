@@ -6,7 +6,9 @@
 //! - [`error`]: [`RuntimeError`] with a stable code, the JSON path of the
 //!   offending source value and the mapping line that failed;
 //! - [`decimal`], [`money`], [`time`], [`text`]: the builtin functions;
-//! - [`source`]: zero-copy deserialization helpers for source payloads;
+//! - [`json_in`]: the JSON reader behind both back ends (only what a
+//!   mapping reads is decoded; errors carry JSON paths);
+//! - [`source`]: the types source values are read into;
 //! - [`json_out`]: the canonical JSON writer;
 //! - [`envelope`]: where the records sit inside a payload;
 //! - [`stream`]: splitting input into records (one JSON document or NDJSON)
@@ -19,6 +21,7 @@
 pub mod decimal;
 pub mod envelope;
 pub mod error;
+pub mod json_in;
 pub mod json_out;
 pub mod money;
 pub mod parallel;

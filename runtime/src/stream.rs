@@ -166,7 +166,7 @@ fn is_blank(line: &[u8]) -> bool {
 }
 
 fn is_whole_value(line: &[u8]) -> bool {
-    serde_json::from_slice::<serde::de::IgnoredAny>(line).is_ok()
+    crate::json_in::read_record(line, crate::json_in::Reader::skip).is_ok()
 }
 
 /// Call `each` for every record of `input`, in order, reading NDJSON one line

@@ -13,7 +13,7 @@
 //! - a child name that occurs more than once is an array of its elements;
 //!   once, a single value. XML cannot tell a list of one from one item, so
 //!   where the source schema declares an array, readers take a single value
-//!   as a list of one (see `source::one_or_many`);
+//!   as a list of one (see `json_in::Reader::one_or_many`);
 //! - names are local names (namespace prefixes and `xmlns` attributes are
 //!   dropped); entities and character references are decoded; CDATA is text;
 //!   comments, processing instructions and the declaration are skipped.

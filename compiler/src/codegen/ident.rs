@@ -41,6 +41,21 @@ pub fn string_literal(text: &str) -> String {
     format!("{text:?}")
 }
 
+/// A Rust byte string literal (`b"..."`) for the UTF-8 bytes of `text`.
+pub fn byte_string_literal(text: &str) -> String {
+    let mut out = String::from("b\"");
+    for b in text.bytes() {
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,5 +78,6 @@ mod tests {
         }
         assert_eq!(module("shopify.order"), "shopify_order");
         assert_eq!(string_literal("a\"b\n"), r#""a\"b\n""#);
+        assert_eq!(byte_string_literal("a\"\\é\n"), r#"b"a\"\\\xc3\xa9\x0a""#);
     }
 }

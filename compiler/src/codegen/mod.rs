@@ -75,7 +75,8 @@ pub fn generate(mapping: &Mapping) -> String {
         ("runtime", "RuntimeError"),
         ("runtime", "Str"),
         ("runtime", "Timestamp"),
-        ("serde", "Deserialize"),
+        ("runtime::json_in", "Reader"),
+        ("runtime::json_in", "ReadError"),
     ] {
         module.import(path, ty);
     }
@@ -314,7 +315,8 @@ impl Generator<'_> {
             .arg("out", "&mut Vec<u8>")
             .ret("Result<(), RuntimeError>")
             .line(format!(
-                "let payload: {payload} = runtime::source::parse_record(input)?;"
+                "let payload: {payload} = runtime::json_in::read_record(input, {})?;",
+                shapes::payload_reader(self.mapping)
             ))
             .line("let start = out.len();")
             .line(format!("let result = write_record(&{record}, out);"))

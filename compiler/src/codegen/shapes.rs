@@ -1,10 +1,11 @@
-//! Source structs: one `#[derive(Deserialize)]` struct per shape, with
-//! exactly the fields the mapping reads. Unread fields are skipped by serde
-//! without being built; strings borrow from the input.
+//! Source structs: one struct per shape, with exactly the fields the mapping
+//! reads, and a generated function reading it through the runtime's JSON
+//! reader: keys are matched as raw bytes, unread fields are skipped without
+//! being decoded, strings borrow from the input.
 
 use super::ident;
 use crate::ir::{Mapping, ShapeId, Ty};
-use codegen::{Field, Module, Struct};
+use codegen::{Block, Field, Module, Struct};
 use std::collections::BTreeSet;
 
 /// `Shape3`.
@@ -47,18 +48,8 @@ pub fn field_type(mapping: &Mapping, ty: &Ty) -> String {
         Ty::Source(shape) => {
             with_lifetime(struct_name(*shape), shape_needs_lifetime(mapping, *shape))
         }
-        _ => "serde::de::IgnoredAny".to_owned(),
+        _ => "()".to_owned(),
     }
-}
-
-fn new_struct(name: &str, lifetime: bool) -> Struct {
-    let mut s = Struct::new(name);
-    s.derive("Deserialize");
-    s.attr("serde(expecting = \"a JSON object\")");
-    if lifetime {
-        s.generic("'a");
-    }
-    s
 }
 
 /// How a source field is read.
@@ -68,39 +59,101 @@ struct Reading {
     optional: bool,
     /// Keep missing and null apart (`has(..)`).
     presence: bool,
-    /// An array read from XML: one element is a list of one.
-    xml_list: bool,
 }
 
-fn push_field(s: &mut Struct, json_name: &str, rust_name: &str, ty: String, reading: Reading) {
-    let borrows = ty.contains("'a");
-    let ty = match (reading.optional, reading.presence) {
-        (true, true) => format!("Option<Option<{ty}>>"),
-        (true, false) => format!("Option<{ty}>"),
-        _ => ty,
-    };
-    let mut field = Field::new(rust_name, ty);
-    let mut attrs = Vec::new();
-    if rust_name != json_name {
-        attrs.push(format!("rename = {}", ident::string_literal(json_name)));
+/// One field of a generated source struct.
+struct FieldSpec {
+    json: String,
+    rust: String,
+    /// Rust type of the value read (before optionality).
+    ty: String,
+    /// Expression reading the value (a function of `&mut Reader<'a>`).
+    read: String,
+    reading: Reading,
+}
+
+/// The expression reading a value of type `ty` (a function of
+/// `&mut Reader<'a>`).
+fn reader_of(mapping: &Mapping, ty: &Ty) -> String {
+    match ty {
+        Ty::String => "Reader::str".to_owned(),
+        Ty::Int => "Reader::int".to_owned(),
+        Ty::Decimal => "Reader::decimal".to_owned(),
+        Ty::Bool => "Reader::bool".to_owned(),
+        // XML cannot tell a list of one from one element.
+        Ty::Array(elem) if mapping.format == runtime::SourceFormat::Xml => format!(
+            "|r: &mut Reader<'a>| r.one_or_many({})",
+            reader_of(mapping, elem)
+        ),
+        Ty::Array(elem) => format!("|r: &mut Reader<'a>| r.list({})", reader_of(mapping, elem)),
+        Ty::Source(shape) => read_fn_name(&struct_name(*shape)),
+        _ => "Reader::skip".to_owned(),
     }
-    if borrows {
-        attrs.push("borrow".to_owned());
+}
+
+/// `read_shape3` for `Shape3`.
+fn read_fn_name(struct_name: &str) -> String {
+    format!("read_{}", struct_name.to_lowercase())
+}
+
+/// Emit a struct and the function reading it from a [`runtime::json_in::Reader`]:
+/// one `match` on the raw key bytes, unknown keys skipped undecoded, each
+/// field at most once, required fields checked at the end in field order.
+fn emit_struct(module: &mut Module, name: &str, lifetime: bool, doc: &str, fields: &[FieldSpec]) {
+    let mut s = Struct::new(name);
+    s.doc(doc);
+    if lifetime {
+        s.generic("'a");
     }
-    if reading.optional {
-        attrs.push("default".to_owned());
+    for field in fields {
+        let ty = match (field.reading.optional, field.reading.presence) {
+            (true, true) => format!("Option<Option<{}>>", field.ty),
+            (true, false) => format!("Option<{}>", field.ty),
+            _ => field.ty.clone(),
+        };
+        s.push_field(Field::new(&field.rust, ty));
     }
-    if reading.optional && reading.presence {
-        attrs.push("deserialize_with = \"runtime::source::present\"".to_owned());
-    } else if reading.xml_list && reading.optional {
-        attrs.push("deserialize_with = \"runtime::source::one_or_many_opt\"".to_owned());
-    } else if reading.xml_list {
-        attrs.push("deserialize_with = \"runtime::source::one_or_many\"".to_owned());
+    module.push_struct(s);
+    let ty = with_lifetime(name.to_owned(), lifetime);
+    let f = module.new_fn(read_fn_name(name));
+    f.generic("'a")
+        .arg("r", "&mut Reader<'a>")
+        .ret(format!("Result<{ty}, ReadError>"));
+    for field in fields {
+        f.line(format!("let mut f_{} = None;", field.rust));
     }
-    if !attrs.is_empty() {
-        field.annotation(format!("#[serde({})]", attrs.join(", ")));
+    let mut keys = Block::new("r.object(|r, key| match key");
+    for field in fields {
+        let read = if field.reading.optional {
+            format!("|r: &mut Reader<'a>| r.nullable({})", field.read)
+        } else {
+            field.read.clone()
+        };
+        keys.line(format!(
+            "{} => r.once(&mut f_{}, {}, {read}),",
+            ident::byte_string_literal(&field.json),
+            field.rust,
+            ident::string_literal(&field.json),
+        ));
     }
-    s.push_field(field);
+    keys.line("_ => r.skip(),");
+    keys.after(")?;");
+    f.push_block(keys);
+    let mut build = Block::new(format!("Ok({name}"));
+    for field in fields {
+        let value = match (field.reading.optional, field.reading.presence) {
+            (true, true) => format!("f_{}", field.rust),
+            (true, false) => format!("f_{}.flatten()", field.rust),
+            _ => format!(
+                "r.required(f_{}, {})?",
+                field.rust,
+                ident::string_literal(&field.json)
+            ),
+        };
+        build.line(format!("{}: {value},", field.rust));
+    }
+    build.after(")");
+    f.push_block(build);
 }
 
 /// The Rust field names of a shape, unique within it (in field order).
@@ -141,7 +194,8 @@ pub fn payload_type(mapping: &Mapping) -> String {
     with_lifetime("Payload".to_owned(), shape_needs_lifetime(mapping, 0))
 }
 
-/// Emit the payload wrappers (for `at`) and every shape struct.
+/// Emit the payload wrappers (for `at`), every shape struct, and the
+/// functions reading them.
 pub fn emit(mapping: &Mapping, module: &mut Module) {
     let lifetime = shape_needs_lifetime(mapping, 0);
     let names: Vec<String> = (0..mapping.at.len())
@@ -155,46 +209,47 @@ pub fn emit(mapping: &Mapping, module: &mut Module) {
         .collect();
     for (i, (key, name)) in mapping.at.iter().zip(&names).enumerate() {
         let inner = names.get(i + 1).cloned().unwrap_or_else(|| struct_name(0));
-        let mut s = new_struct(name, lifetime);
-        s.doc(format!("The payload down to `.{key}`."));
-        push_field(
-            &mut s,
-            key,
-            &ident::field(key),
-            with_lifetime(inner, lifetime),
-            Reading {
+        let field = FieldSpec {
+            json: key.clone(),
+            rust: ident::field(key),
+            ty: with_lifetime(inner.clone(), lifetime),
+            read: read_fn_name(&inner),
+            reading: Reading {
                 optional: false,
                 presence: false,
-                xml_list: false,
             },
-        );
-        module.push_struct(s);
+        };
+        let doc = format!("The payload down to `.{key}`.");
+        emit_struct(module, name, lifetime, &doc, &[field]);
     }
     for (id, shape) in mapping.shapes.iter().enumerate() {
-        let mut s = new_struct(&struct_name(id), shape_needs_lifetime(mapping, id));
-        s.doc(format!("Fields read from `{}`.", shape.origin));
-        for (json, rust) in field_names(mapping, id) {
-            if let Some(field) = shape.fields.get(&json) {
-                push_field(
-                    &mut s,
-                    &json,
-                    &rust,
-                    field_type(mapping, &field.ty),
-                    Reading {
+        let fields: Vec<FieldSpec> = field_names(mapping, id)
+            .into_iter()
+            .filter_map(|(json, rust)| {
+                let field = shape.fields.get(&json)?;
+                Some(FieldSpec {
+                    ty: field_type(mapping, &field.ty),
+                    read: reader_of(mapping, &field.ty),
+                    reading: Reading {
                         optional: field.optional,
                         presence: field.presence,
-                        xml_list: mapping.format == runtime::SourceFormat::Xml
-                            && matches!(field.ty, Ty::Array(_)),
                     },
-                );
-            }
-        }
-        if shape.fields.is_empty() {
-            // Keep a braced struct (a unit struct would expect `null`).
-            let mut none = Field::new("_read_nothing", "()");
-            none.annotation("#[serde(skip)]");
-            s.push_field(none);
-        }
-        module.push_struct(s);
+                    json,
+                    rust,
+                })
+            })
+            .collect();
+        let doc = format!("Fields read from `{}`.", shape.origin);
+        let lifetime = shape_needs_lifetime(mapping, id);
+        emit_struct(module, &struct_name(id), lifetime, &doc, &fields);
+    }
+}
+
+/// The function reading the whole payload.
+pub fn payload_reader(mapping: &Mapping) -> String {
+    if mapping.at.is_empty() {
+        read_fn_name(&struct_name(0))
+    } else {
+        read_fn_name("Payload")
     }
 }

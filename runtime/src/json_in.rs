@@ -1,0 +1,820 @@
+//! Reading JSON records: a scanner over one record's bytes that validates
+//! everything (RFC 8259 grammar, nesting depth) and builds only what it is
+//! asked for. Keys come out as raw bytes for a `match`, strings borrow from
+//! the input unless they hold escapes, numbers stay exact tokens, and values
+//! nobody reads are skipped without being decoded (nor UTF-8-checked, like
+//! serde's `IgnoredAny`).
+//!
+//! Generated code and the reference evaluator both read payloads through
+//! [`Reader`], so both back ends reject a record with the same code, JSON
+//! path and message. A [`ReadError`] collects its JSON path while it
+//! unwinds, so reading pays nothing for paths until something fails.
+
+use crate::error::{ErrorCode, RuntimeError};
+use crate::source::{JsonDecimal, JsonStr};
+use crate::Str;
+use std::borrow::Cow;
+
+/// Deepest nesting of arrays and objects accepted (as serde_json).
+const MAX_DEPTH: u32 = 128;
+
+/// Whether `b` may appear unescaped inside a string: not `"`, not `\`,
+/// not a control character.
+#[inline]
+fn plain(b: u8) -> bool {
+    b >= 0x20 && b != b'"' && b != b'\\'
+}
+
+/// A cursor over one JSON record.
+#[derive(Clone)]
+pub struct Reader<'a> {
+    input: &'a [u8],
+    pos: usize,
+    depth: u32,
+}
+
+/// Why a record could not be read, and where.
+#[derive(Debug)]
+pub struct ReadError(Box<Failure>);
+
+#[derive(Debug)]
+struct Failure {
+    /// Broken JSON (R101) or JSON of the wrong shape (R102).
+    syntax: bool,
+    message: String,
+    /// Byte offset in the record.
+    pos: usize,
+    /// JSON path, innermost segment first (pushed while unwinding).
+    path: Vec<Segment>,
+}
+
+#[derive(Debug)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+impl ReadError {
+    fn new(syntax: bool, pos: usize, message: String) -> Self {
+        Self(Box::new(Failure {
+            syntax,
+            message,
+            pos,
+            path: Vec::new(),
+        }))
+    }
+
+    fn under_key(mut self, key: &[u8]) -> Self {
+        let key = String::from_utf8_lossy(key).into_owned();
+        self.0.path.push(Segment::Key(key));
+        self
+    }
+
+    fn under_index(mut self, index: usize) -> Self {
+        self.0.path.push(Segment::Index(index));
+        self
+    }
+
+    /// Whether the record is not JSON at all (rather than JSON of the wrong
+    /// shape).
+    pub fn is_syntax(&self) -> bool {
+        self.0.syntax
+    }
+
+    /// The JSON path of the failure, `$.a[0].b`.
+    pub fn path(&self) -> String {
+        let mut text = String::from("$");
+        for segment in self.0.path.iter().rev() {
+            match segment {
+                Segment::Key(key) => {
+                    text.push('.');
+                    text.push_str(key);
+                }
+                Segment::Index(i) => text.push_str(&format!("[{i}]")),
+            }
+        }
+        text
+    }
+
+    /// The runtime error for this failure in `input` (the record it was read
+    /// from): R101 at `$` for broken JSON, R102 at the offending value's path
+    /// for a shape the source schema does not allow.
+    pub fn into_runtime(self, input: &[u8]) -> RuntimeError {
+        let (line, column) = line_column(input, self.0.pos);
+        let reason = format!("{} at line {line} column {column}", self.0.message);
+        if self.0.syntax {
+            RuntimeError::payload(
+                ErrorCode::InvalidJson,
+                "$",
+                format!("the record is not valid JSON: {reason}"),
+            )
+        } else {
+            RuntimeError::payload(
+                ErrorCode::SchemaMismatch,
+                self.path(),
+                format!("the record does not match the source schema: {reason}"),
+            )
+        }
+    }
+}
+
+/// 1-based line and byte column of `pos` in `input`.
+fn line_column(input: &[u8], pos: usize) -> (usize, usize) {
+    let before = input.get(..pos).unwrap_or(input);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    (line, pos.saturating_sub(line_start) + 1)
+}
+
+/// Read one whole record with `read`, then check nothing but whitespace
+/// follows it.
+pub fn read_record<'a, T>(
+    input: &'a [u8],
+    read: impl FnOnce(&mut Reader<'a>) -> Result<T, ReadError>,
+) -> Result<T, RuntimeError> {
+    let mut reader = Reader::new(input);
+    read(&mut reader)
+        .and_then(|value| reader.end().map(|()| value))
+        .map_err(|e| e.into_runtime(input))
+}
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `input`.
+    pub fn new(input: &'a [u8]) -> Self {
+        Self {
+            input,
+            pos: 0,
+            depth: 0,
+        }
+    }
+
+    #[inline]
+    fn byte_at(&self, at: usize) -> Option<u8> {
+        self.input.get(at).copied()
+    }
+
+    /// The next byte after whitespace, not consumed.
+    #[inline]
+    fn peek(&mut self) -> Option<u8> {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.byte_at(self.pos) {
+            self.pos += 1;
+        }
+        self.byte_at(self.pos)
+    }
+
+    fn syntax(&self, message: impl Into<String>) -> ReadError {
+        ReadError::new(true, self.pos, message.into())
+    }
+
+    /// A failure at the current position about the value that starts there.
+    fn shape(&self, message: String) -> ReadError {
+        ReadError::new(false, self.pos, message)
+    }
+
+    /// The next value is not what the schema says: R102 if it is a valid
+    /// JSON value of another kind, R101 if it is not JSON at all.
+    fn unexpected(&mut self, expected: &str) -> ReadError {
+        match self.peek() {
+            None => self.syntax("EOF while parsing a value"),
+            Some(b'"' | b'{' | b'[' | b't' | b'f' | b'n' | b'-' | b'0'..=b'9') => {
+                let mut probe = self.clone();
+                match probe.skip() {
+                    Err(broken) if broken.is_syntax() => broken,
+                    _ => {
+                        let found = self.describe();
+                        self.shape(format!("expected {expected}, found {found}"))
+                    }
+                }
+            }
+            Some(_) => self.syntax("expected a JSON value"),
+        }
+    }
+
+    /// How the value at the current position reads in a message.
+    fn describe(&self) -> String {
+        let rest = self.input.get(self.pos..).unwrap_or_default();
+        match rest.first() {
+            Some(b'{') => "an object".to_owned(),
+            Some(b'[') => "an array".to_owned(),
+            Some(b'"') => {
+                let end = rest
+                    .iter()
+                    .skip(1)
+                    .position(|&b| b == b'"')
+                    .map_or(rest.len(), |i| i + 2);
+                let text = String::from_utf8_lossy(rest.get(..end.min(42)).unwrap_or(rest));
+                let dots = if end > 42 { "..." } else { "" };
+                format!("the string {text}{dots}")
+            }
+            Some(b't') => "true".to_owned(),
+            Some(b'f') => "false".to_owned(),
+            Some(b'n') => "null".to_owned(),
+            _ => {
+                let len = rest
+                    .iter()
+                    .position(|b| !matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'))
+                    .unwrap_or(rest.len());
+                let token = String::from_utf8_lossy(rest.get(..len.min(40)).unwrap_or(rest));
+                format!("the number {token}")
+            }
+        }
+    }
+
+    /// Check that only whitespace is left.
+    pub fn end(&mut self) -> Result<(), ReadError> {
+        match self.peek() {
+            None => Ok(()),
+            Some(_) => Err(self.syntax("trailing characters")),
+        }
+    }
+
+    fn descend(&mut self) -> Result<(), ReadError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.syntax("recursion limit exceeded"));
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// Read an object: `each` is called with every key (raw bytes, escapes
+    /// decoded) and must consume its value ([`Reader::skip`] for keys it
+    /// does not want). Errors from `each` get the key added to their path.
+    #[inline]
+    pub fn object(
+        &mut self,
+        mut each: impl FnMut(&mut Self, &[u8]) -> Result<(), ReadError>,
+    ) -> Result<(), ReadError> {
+        if self.peek() != Some(b'{') {
+            return Err(self.unexpected("a JSON object"));
+        }
+        self.descend()?;
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(());
+        }
+        loop {
+            let key = self.key()?;
+            each(self, &key).map_err(|e| e.under_key(&key))?;
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                None => return Err(self.syntax("EOF while parsing an object")),
+                Some(_) => return Err(self.syntax("expected `,` or `}` after an object member")),
+            }
+        }
+    }
+
+    /// A key and its colon.
+    fn key(&mut self) -> Result<Cow<'a, [u8]>, ReadError> {
+        match self.peek() {
+            Some(b'"') => {}
+            None => return Err(self.syntax("EOF while parsing an object")),
+            Some(_) => return Err(self.syntax("expected a key in double quotes")),
+        }
+        let (start, end, escaped) = self.scan_string()?;
+        let raw = self.input.get(start..end).unwrap_or_default();
+        let key = if escaped {
+            Cow::Owned(self.unescape(raw, start)?.into_bytes())
+        } else {
+            Cow::Borrowed(raw)
+        };
+        match self.peek() {
+            Some(b':') => {
+                self.pos += 1;
+                Ok(key)
+            }
+            None => Err(self.syntax("EOF while parsing an object")),
+            Some(_) => Err(self.syntax("expected `:` after a key")),
+        }
+    }
+
+    /// Read an array, calling `each` for every element with its index.
+    /// Errors from `each` get the index added to their path.
+    #[inline]
+    pub fn array(
+        &mut self,
+        mut each: impl FnMut(&mut Self) -> Result<(), ReadError>,
+    ) -> Result<(), ReadError> {
+        if self.peek() != Some(b'[') {
+            return Err(self.unexpected("an array"));
+        }
+        self.descend()?;
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(());
+        }
+        let mut index = 0;
+        loop {
+            each(self).map_err(|e| e.under_index(index))?;
+            index += 1;
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                None => return Err(self.syntax("EOF while parsing an array")),
+                Some(_) => return Err(self.syntax("expected `,` or `]` after an array element")),
+            }
+        }
+    }
+
+    /// An array read into a `Vec`, each element with `read`.
+    pub fn list<T>(
+        &mut self,
+        mut read: impl FnMut(&mut Self) -> Result<T, ReadError>,
+    ) -> Result<Vec<T>, ReadError> {
+        let mut out = Vec::new();
+        self.array(|r| {
+            out.push(read(r)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// For XML payloads, where a list of one cannot be told from one
+    /// element: an array is read as [`Reader::list`], anything else as a
+    /// list of one.
+    pub fn one_or_many<T>(
+        &mut self,
+        mut read: impl FnMut(&mut Self) -> Result<T, ReadError>,
+    ) -> Result<Vec<T>, ReadError> {
+        if self.peek() == Some(b'[') {
+            self.list(read)
+        } else {
+            read(self).map(|one| vec![one])
+        }
+    }
+
+    /// `null` as `None`, anything else read with `read`.
+    #[inline]
+    pub fn nullable<T>(
+        &mut self,
+        read: impl FnOnce(&mut Self) -> Result<T, ReadError>,
+    ) -> Result<Option<T>, ReadError> {
+        if self.peek() == Some(b'n') {
+            self.literal(b"null")?;
+            return Ok(None);
+        }
+        read(self).map(Some)
+    }
+
+    /// Read a field's value into its slot; a second occurrence of the same
+    /// key is an error (which of the two would count is anyone's guess).
+    #[inline]
+    pub fn once<T>(
+        &mut self,
+        slot: &mut Option<T>,
+        name: &str,
+        read: impl FnOnce(&mut Self) -> Result<T, ReadError>,
+    ) -> Result<(), ReadError> {
+        if slot.is_some() {
+            self.peek();
+            return Err(self.shape(format!("duplicate field `{name}`")));
+        }
+        *slot = Some(read(self)?);
+        Ok(())
+    }
+
+    /// A required field's value, after its object was read.
+    #[inline]
+    pub fn required<T>(&self, slot: Option<T>, name: &str) -> Result<T, ReadError> {
+        match slot {
+            Some(value) => Ok(value),
+            None => Err(self.missing(name)),
+        }
+    }
+
+    /// A schema mismatch (R102) at the current position.
+    pub fn mismatch(&self, message: impl Into<String>) -> ReadError {
+        self.shape(message.into())
+    }
+
+    /// The error for a required field the object just read lacks.
+    pub fn missing(&self, name: &str) -> ReadError {
+        // The position is just past the object's `}`.
+        ReadError::new(
+            false,
+            self.pos.saturating_sub(1),
+            format!("missing field `{name}`"),
+        )
+    }
+
+    /// Skip one value of any kind, checking it is valid JSON.
+    pub fn skip(&mut self) -> Result<(), ReadError> {
+        match self.peek() {
+            Some(b'"') => self.scan_string().map(drop),
+            Some(b'{') => self.object(|r, _| r.skip()),
+            Some(b'[') => self.array(Self::skip),
+            Some(b't') => self.literal(b"true"),
+            Some(b'f') => self.literal(b"false"),
+            Some(b'n') => self.literal(b"null"),
+            Some(b'-' | b'0'..=b'9') => self.number().map(drop),
+            _ => Err(self.unexpected("a JSON value")),
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<(), ReadError> {
+        let end = self.pos + word.len();
+        if self.input.get(self.pos..end) == Some(word) {
+            self.pos = end;
+            return Ok(());
+        }
+        if self.input.len() < end
+            && self
+                .input
+                .get(self.pos..)
+                .is_some_and(|r| word.starts_with(r))
+        {
+            self.pos = self.input.len();
+            return Err(self.syntax("EOF while parsing a value"));
+        }
+        Err(self.syntax("expected a JSON value"))
+    }
+
+    /// Scan a string at its opening quote; the content's byte range and
+    /// whether it holds escapes. Leaves the cursor after the closing quote.
+    #[inline]
+    fn scan_string(&mut self) -> Result<(usize, usize, bool), ReadError> {
+        let start = self.pos + 1;
+        let mut at = start;
+        let mut escaped = false;
+        loop {
+            while let Some(true) = self.input.get(at).map(|&b| plain(b)) {
+                at += 1;
+            }
+            match self.byte_at(at) {
+                Some(b'"') => {
+                    self.pos = at + 1;
+                    return Ok((start, at, escaped));
+                }
+                Some(b'\\') => {
+                    escaped = true;
+                    at = self.check_escape(at)?;
+                }
+                Some(_) => {
+                    self.pos = at;
+                    return Err(self.syntax("control character in a string"));
+                }
+                None => {
+                    self.pos = at;
+                    return Err(self.syntax("EOF while parsing a string"));
+                }
+            }
+        }
+    }
+
+    /// Check the escape at `at` (a backslash); the index after it.
+    fn check_escape(&mut self, at: usize) -> Result<usize, ReadError> {
+        match self.byte_at(at + 1) {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(at + 2),
+            Some(b'u') => {
+                let hex = self.input.get(at + 2..at + 6);
+                if hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+                    return Ok(at + 6);
+                }
+                self.pos = at;
+                match hex {
+                    None if self.input.len() < at + 6 => {
+                        Err(self.syntax("EOF while parsing a string"))
+                    }
+                    _ => Err(self.syntax("invalid \\u escape in a string")),
+                }
+            }
+            None => {
+                self.pos = at;
+                Err(self.syntax("EOF while parsing a string"))
+            }
+            Some(_) => {
+                self.pos = at;
+                Err(self.syntax("invalid escape in a string"))
+            }
+        }
+    }
+
+    /// Decode a string's content (escapes already checked by the scan).
+    fn unescape(&self, raw: &[u8], start: usize) -> Result<String, ReadError> {
+        let invalid = |message: &str| ReadError::new(true, start, message.to_owned());
+        let mut out = Vec::with_capacity(raw.len());
+        let mut rest = raw;
+        while let Some(slash) = rest.iter().position(|&b| b == b'\\') {
+            let (plain, escape) = rest.split_at(slash);
+            out.extend_from_slice(plain);
+            let (decoded, used) = match escape.get(1) {
+                Some(b'u') => {
+                    let first = hex4(escape.get(2..6));
+                    match first {
+                        Some(high @ 0xD800..=0xDBFF) => {
+                            let low = match (escape.get(6..8), hex4(escape.get(8..12))) {
+                                (Some(b"\\u"), Some(low @ 0xDC00..=0xDFFF)) => low,
+                                _ => return Err(invalid("lone leading surrogate in a \\u escape")),
+                            };
+                            let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+                            (char::from_u32(code), 12)
+                        }
+                        Some(0xDC00..=0xDFFF) => {
+                            return Err(invalid("lone trailing surrogate in a \\u escape"))
+                        }
+                        Some(code) => (char::from_u32(code), 6),
+                        None => (None, 6),
+                    }
+                }
+                Some(b'b') => (Some('\u{8}'), 2),
+                Some(b'f') => (Some('\u{c}'), 2),
+                Some(b'n') => (Some('\n'), 2),
+                Some(b'r') => (Some('\r'), 2),
+                Some(b't') => (Some('\t'), 2),
+                Some(&other) => (Some(char::from(other)), 2),
+                None => (None, 1),
+            };
+            let decoded = decoded.ok_or_else(|| invalid("invalid escape in a string"))?;
+            let mut buf = [0; 4];
+            out.extend_from_slice(decoded.encode_utf8(&mut buf).as_bytes());
+            rest = escape.get(used..).unwrap_or_default();
+        }
+        out.extend_from_slice(rest);
+        String::from_utf8(out).map_err(|_| invalid("invalid UTF-8 in a string"))
+    }
+
+    /// Scan a number token (RFC 8259 grammar) at the cursor.
+    fn number(&mut self) -> Result<&'a str, ReadError> {
+        let start = self.pos;
+        let mut at = start;
+        let digits = |at: &mut usize| {
+            let from = *at;
+            while let Some(b'0'..=b'9') = self.byte_at(*at) {
+                *at += 1;
+            }
+            *at > from
+        };
+        if self.byte_at(at) == Some(b'-') {
+            at += 1;
+        }
+        let int_ok = match self.byte_at(at) {
+            Some(b'0') => {
+                at += 1;
+                true
+            }
+            _ => digits(&mut at),
+        };
+        let frac_ok = self.byte_at(at) != Some(b'.') || {
+            at += 1;
+            digits(&mut at)
+        };
+        let exp_ok = !matches!(self.byte_at(at), Some(b'e' | b'E')) || {
+            at += 1;
+            if let Some(b'+' | b'-') = self.byte_at(at) {
+                at += 1;
+            }
+            digits(&mut at)
+        };
+        if !(int_ok && frac_ok && exp_ok) {
+            self.pos = at;
+            return Err(if at >= self.input.len() {
+                self.syntax("EOF while parsing a number")
+            } else {
+                self.syntax("invalid number")
+            });
+        }
+        self.pos = at;
+        let token = self.input.get(start..at).unwrap_or_default();
+        // The grammar above admits ASCII only.
+        std::str::from_utf8(token).map_err(|_| self.syntax("invalid number"))
+    }
+
+    /// A string, borrowed from the input unless it holds escapes.
+    #[inline]
+    pub fn str(&mut self) -> Result<JsonStr<'a>, ReadError> {
+        if self.peek() != Some(b'"') {
+            return Err(self.unexpected("a string"));
+        }
+        let (start, end, escaped) = self.scan_string()?;
+        let raw = self.input.get(start..end).unwrap_or_default();
+        if escaped {
+            return Ok(JsonStr(Str::Owned(self.unescape(raw, start)?)));
+        }
+        match std::str::from_utf8(raw) {
+            Ok(text) => Ok(JsonStr(Str::Borrowed(text))),
+            Err(_) => Err(ReadError::new(
+                true,
+                start,
+                "invalid UTF-8 in a string".to_owned(),
+            )),
+        }
+    }
+
+    /// A number token, checked against the grammar, not converted.
+    fn number_token(&mut self, expected: &str) -> Result<(usize, &'a str), ReadError> {
+        match self.peek() {
+            Some(b'-' | b'0'..=b'9') => {
+                let at = self.pos;
+                self.number().map(|token| (at, token))
+            }
+            _ => Err(self.unexpected(expected)),
+        }
+    }
+
+    /// A 64-bit integer (`1.0` and `1e3` are not integers here).
+    #[inline]
+    pub fn int(&mut self) -> Result<i64, ReadError> {
+        let (at, token) = self.number_token("an integer")?;
+        token.parse().map_err(|_| {
+            ReadError::new(
+                false,
+                at,
+                format!("expected a 64-bit integer, found the number {token}"),
+            )
+        })
+    }
+
+    /// A JSON number read exactly as a decimal (never through `f64`).
+    #[inline]
+    pub fn decimal(&mut self) -> Result<JsonDecimal, ReadError> {
+        let (at, token) = self.number_token("a number")?;
+        crate::decimal::parse(token)
+            .map(JsonDecimal)
+            .map_err(|f| ReadError::new(false, at, f.message))
+    }
+
+    /// A JSON number token that parses as an exact decimal, kept as text.
+    pub fn decimal_token(&mut self) -> Result<&'a str, ReadError> {
+        let (at, token) = self.number_token("a number")?;
+        match crate::decimal::parse(token) {
+            Ok(_) => Ok(token),
+            Err(f) => Err(ReadError::new(false, at, f.message)),
+        }
+    }
+
+    /// `true` or `false`.
+    pub fn bool(&mut self) -> Result<bool, ReadError> {
+        match self.peek() {
+            Some(b't') => self.literal(b"true").map(|()| true),
+            Some(b'f') => self.literal(b"false").map(|()| false),
+            _ => Err(self.unexpected("a boolean")),
+        }
+    }
+}
+
+/// Four hex digits as a number.
+fn hex4(digits: Option<&[u8]>) -> Option<u32> {
+    let text = std::str::from_utf8(digits?).ok()?;
+    u32::from_str_radix(text, 16).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What reading `input` as `{"a": [int], "s": string?}` gives, as text.
+    fn read(input: &str) -> Result<String, String> {
+        read_record(input.as_bytes(), |r| {
+            let mut a = None;
+            let mut s = None;
+            r.object(|r, key| match key {
+                b"a" => r.once(&mut a, "a", |r| r.list(Reader::int)),
+                b"s" => r.once(&mut s, "s", |r| r.nullable(Reader::str)),
+                _ => r.skip(),
+            })?;
+            let a = r.required(a, "a")?;
+            let s = s.flatten().map(|s| s.0.into_owned());
+            Ok(format!("{a:?} {s:?}"))
+        })
+        .map_err(|e| format!("{} at {}: {}", e.code, e.path, e.message))
+    }
+
+    #[test]
+    fn reads_wanted_fields_and_skips_the_rest() {
+        let input = r#" {"x": {"deep": [1, 2.5e-3, "\u00e9\n", true, null, {}]}, "a": [1, -2],
+            "s": "caf\u00e9 \ud83d\ude00", "y": [] } "#;
+        assert_eq!(read(input).unwrap(), "[1, -2] Some(\"café 😀\")");
+        assert_eq!(read(r#"{"a":[],"s":null}"#).unwrap(), "[] None");
+        assert_eq!(read("{\"x\": \"\u{e9}\", \"a\": []}").unwrap(), "[] None");
+    }
+
+    #[test]
+    fn strings_borrow_unless_escaped() {
+        let mut r = Reader::new(br#""plain" "esc\"aped""#);
+        assert!(matches!(r.str().unwrap().0, Str::Borrowed("plain")));
+        assert!(matches!(r.str().unwrap().0, Str::Owned(s) if s == "esc\"aped"));
+    }
+
+    #[test]
+    fn numbers_stay_exact() {
+        let mut r = Reader::new(b"0.1 1e2 -0.000 12345678901234567890.5");
+        let got: Vec<String> = (0..4).map(|_| r.decimal().unwrap().0.to_string()).collect();
+        assert_eq!(got, ["0.1", "100", "0.000", "12345678901234567890.5"]);
+    }
+
+    #[test]
+    fn shape_errors_carry_paths() {
+        let cases = [
+            (r#"{"a": [1, "2"]}"#, "R102 at $.a[1]: the record does not match the source schema: expected an integer, found the string \"2\" at line 1 column 11"),
+            (r#"{"a": [1.5]}"#, "R102 at $.a[0]: the record does not match the source schema: expected a 64-bit integer, found the number 1.5 at line 1 column 8"),
+            (r#"{"s": "x"}"#, "R102 at $: the record does not match the source schema: missing field `a` at line 1 column 10"),
+            (r#"{"a": [], "a": []}"#, "R102 at $.a: the record does not match the source schema: duplicate field `a` at line 1 column 16"),
+            (r#"[1]"#, "R102 at $: the record does not match the source schema: expected a JSON object, found an array at line 1 column 1"),
+            (r#"{"a": 9223372036854775808}"#, "R102 at $.a: the record does not match the source schema: expected an array, found the number 9223372036854775808 at line 1 column 7"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(read(input).unwrap_err(), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn broken_json_is_r101_wherever_it_is() {
+        let cases = [
+            ("", "EOF while parsing a value at line 1 column 1"),
+            ("not json", "expected a JSON value at line 1 column 1"),
+            (r#"[1, x]"#, "expected a JSON value at line 1 column 5"),
+            (
+                r#"{"a": "x"#,
+                "EOF while parsing a string at line 1 column 9",
+            ),
+            (
+                r#"{"a": [1, 2"#,
+                "EOF while parsing an array at line 1 column 12",
+            ),
+            (r#"{"x": tru}"#, "expected a JSON value at line 1 column 7"),
+            (
+                r#"{"x": "a	b", "a": []}"#,
+                "control character in a string at line 1 column 9",
+            ),
+            (
+                r#"{"x": "\q", "a": []}"#,
+                "invalid escape in a string at line 1 column 8",
+            ),
+            (
+                r#"{"x": 01, "a": []}"#,
+                "expected `,` or `}` after an object member at line 1 column 8",
+            ),
+            (r#"{"x": -, "a": []}"#, "invalid number at line 1 column 8"),
+            (r#"{"x": 1.}"#, "invalid number at line 1 column 9"),
+            (
+                r#"{"a": [], "s": "\ud800"}"#,
+                "lone leading surrogate in a \\u escape at line 1 column 17",
+            ),
+            (r#"{"a": []} x"#, "trailing characters at line 1 column 11"),
+            (
+                "{\"a\": []\n,\n}",
+                "expected a key in double quotes at line 3 column 1",
+            ),
+            (r#"{"a" []}"#, "expected `:` after a key at line 1 column 6"),
+            (
+                r#"{"a": [], "s": "x"#,
+                "EOF while parsing a string at line 1 column 18",
+            ),
+            (
+                r#"{"a": [], "x": nul"#,
+                "EOF while parsing a value at line 1 column 19",
+            ),
+        ];
+        for (input, expected) in cases {
+            let got = read(input).unwrap_err();
+            let want = format!("R101 at $: the record is not valid JSON: {expected}");
+            assert_eq!(got, want, "{input}");
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_in_a_read_string_is_r101() {
+        let input = b"{\"a\": [], \"s\": \"\xff\"}";
+        let got = read_record(input, |r| {
+            r.object(|r, key| match key {
+                b"s" => r.str().map(drop),
+                _ => r.skip(),
+            })
+        });
+        assert_eq!(got.unwrap_err().code, ErrorCode::InvalidJson);
+        // Skipped, it is not decoded (as serde's `IgnoredAny`).
+        let skipped = read_record(input, Reader::skip);
+        assert!(skipped.is_ok());
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = "[".repeat(200) + &"]".repeat(200);
+        let got = read_record(deep.as_bytes(), Reader::skip).unwrap_err();
+        assert!(got.message.contains("recursion limit exceeded"), "{got}");
+        let fine = "[".repeat(100) + &"]".repeat(100);
+        assert!(read_record(fine.as_bytes(), Reader::skip).is_ok());
+    }
+
+    #[test]
+    fn one_or_many_takes_a_single_element_as_a_list() {
+        let mut r = Reader::new(br#""a" ["b", "c"]"#);
+        let one = r.one_or_many(Reader::str).unwrap();
+        let many = r.one_or_many(Reader::str).unwrap();
+        assert_eq!((one.len(), many.len()), (1, 2));
+    }
+}
