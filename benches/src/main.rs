@@ -26,6 +26,10 @@ struct Args {
     /// Write the corpus to this file (NDJSON) instead of benchmarking
     #[arg(long)]
     write_corpus: Option<std::path::PathBuf>,
+    /// Read the corpus from this NDJSON file (from `--write-corpus`) instead
+    /// of generating it: keeps a profiler's samples to the variants
+    #[arg(long)]
+    corpus: Option<std::path::PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -81,7 +85,15 @@ fn bench(args: &Args) -> Result<(), String> {
         return write_corpus(path, args);
     }
     let subject = subject()?;
-    let corpus = corpus::ndjson(args.seed, args.records);
+    let corpus = match &args.corpus {
+        Some(path) => std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?,
+        None => corpus::ndjson(args.seed, args.records),
+    };
+    let records = if args.corpus.is_some() {
+        corpus.iter().filter(|&&b| b == b'\n').count() as u64
+    } else {
+        args.records
+    };
     if let Some(which) = &args.profile {
         let variant = match which.as_str() {
             "evaluator" => Variant::Evaluator,
@@ -94,32 +106,14 @@ fn bench(args: &Args) -> Result<(), String> {
         println!(
             "{}: {:.0} records/s",
             variant.label(),
-            args.records as f64 / t.as_secs_f64()
-        );
-        let start = Instant::now();
-        let mut parsed = 0;
-        for _ in 0..args.repeat {
-            runtime::stream::for_each_record(
-                &corpus[..],
-                runtime::stream::InputFormat::Ndjson,
-                |r| {
-                    parsed += usize::from(benches::handwritten::parse_only(r.bytes));
-                    Ok(())
-                },
-            )
-            .map_err(|e| e.to_string())?;
-        }
-        let per = start.elapsed().as_secs_f64() / f64::from(args.repeat.max(1));
-        println!(
-            "typed parse only (hand-written structs): {:.0} records/s ({parsed} parsed)",
-            args.records as f64 / per
+            records as f64 / t.as_secs_f64()
         );
         return Ok(());
     }
     let mb = corpus.len() as f64 / 1e6;
     println!(
         "corpus: {} orders, {:.1} MB (seed {}), best of {}",
-        args.records, mb, args.seed, args.repeat
+        records, mb, args.seed, args.repeat
     );
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut outputs = Vec::new();
@@ -158,7 +152,7 @@ fn bench(args: &Args) -> Result<(), String> {
         println!(
             "| {} | {:.0} | {:.1} |",
             variant.label(),
-            args.records as f64 / secs,
+            records as f64 / secs,
             mb / secs
         );
     }

@@ -1,9 +1,9 @@
-//! Reading JSON records: a scanner over one record's bytes that validates
-//! everything (RFC 8259 grammar, nesting depth) and builds only what it is
-//! asked for. Keys come out as raw bytes for a `match`, strings borrow from
-//! the input unless they hold escapes, numbers stay exact tokens, and values
-//! nobody reads are skipped without being decoded (nor UTF-8-checked, like
-//! serde's `IgnoredAny`).
+//! Reading JSON records: a scanner over one record's text that validates
+//! everything (UTF-8 once for the whole record, RFC 8259 grammar, nesting
+//! depth) and builds only what it is asked for. Keys come out as raw bytes
+//! for a `match`, strings borrow from the input unless they hold escapes,
+//! numbers stay exact tokens, and values nobody reads are skipped without
+//! being decoded.
 //!
 //! Generated code and the reference evaluator both read payloads through
 //! [`Reader`], so both back ends reject a record with the same code, JSON
@@ -25,9 +25,42 @@ fn plain(b: u8) -> bool {
     b >= 0x20 && b != b'"' && b != b'\\'
 }
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// High bits marking the bytes of `x` equal to `b` (exact for the lowest
+/// marked byte, which is all that is used).
+#[inline]
+fn bytes_equal(x: u64, b: u8) -> u64 {
+    let y = x ^ (ONES * u64::from(b));
+    y.wrapping_sub(ONES) & !y & HIGHS
+}
+
+/// The index of the first byte at or after `at` that is not [`plain`]:
+/// eight bytes at a time, then byte by byte.
+#[inline]
+fn skip_plain(input: &[u8], mut at: usize) -> usize {
+    while let Some(chunk) = input.get(at..at + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let control = x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
+        let special = control | bytes_equal(x, b'"') | bytes_equal(x, b'\\');
+        if special != 0 {
+            return at + (special.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while input.get(at).is_some_and(|&b| plain(b)) {
+        at += 1;
+    }
+    at
+}
+
 /// A cursor over one JSON record.
 #[derive(Clone)]
 pub struct Reader<'a> {
+    text: &'a str,
     input: &'a [u8],
     pos: usize,
     depth: u32,
@@ -135,17 +168,22 @@ pub fn read_record<'a, T>(
     input: &'a [u8],
     read: impl FnOnce(&mut Reader<'a>) -> Result<T, ReadError>,
 ) -> Result<T, RuntimeError> {
-    let mut reader = Reader::new(input);
+    let text = std::str::from_utf8(input).map_err(|e| {
+        let message = "invalid UTF-8".to_owned();
+        ReadError::new(true, e.valid_up_to(), message).into_runtime(input)
+    })?;
+    let mut reader = Reader::new(text);
     read(&mut reader)
         .and_then(|value| reader.end().map(|()| value))
         .map_err(|e| e.into_runtime(input))
 }
 
 impl<'a> Reader<'a> {
-    /// A reader at the start of `input`.
-    pub fn new(input: &'a [u8]) -> Self {
+    /// A reader at the start of `text`.
+    pub fn new(text: &'a str) -> Self {
         Self {
-            input,
+            text,
+            input: text.as_bytes(),
             pos: 0,
             depth: 0,
         }
@@ -451,9 +489,7 @@ impl<'a> Reader<'a> {
         let mut at = start;
         let mut escaped = false;
         loop {
-            while let Some(true) = self.input.get(at).map(|&b| plain(b)) {
-                at += 1;
-            }
+            at = skip_plain(self.input, at);
             match self.byte_at(at) {
                 Some(b'"') => {
                     self.pos = at + 1;
@@ -588,9 +624,8 @@ impl<'a> Reader<'a> {
             });
         }
         self.pos = at;
-        let token = self.input.get(start..at).unwrap_or_default();
-        // The grammar above admits ASCII only.
-        std::str::from_utf8(token).map_err(|_| self.syntax("invalid number"))
+        // The grammar above admits ASCII only: both ends are boundaries.
+        Ok(self.text.get(start..at).unwrap_or_default())
     }
 
     /// A string, borrowed from the input unless it holds escapes.
@@ -600,18 +635,14 @@ impl<'a> Reader<'a> {
             return Err(self.unexpected("a string"));
         }
         let (start, end, escaped) = self.scan_string()?;
-        let raw = self.input.get(start..end).unwrap_or_default();
         if escaped {
+            let raw = self.input.get(start..end).unwrap_or_default();
             return Ok(JsonStr(Str::Owned(self.unescape(raw, start)?)));
         }
-        match std::str::from_utf8(raw) {
-            Ok(text) => Ok(JsonStr(Str::Borrowed(text))),
-            Err(_) => Err(ReadError::new(
-                true,
-                start,
-                "invalid UTF-8 in a string".to_owned(),
-            )),
-        }
+        // Quotes are ASCII, so both ends are character boundaries.
+        Ok(JsonStr(Str::Borrowed(
+            self.text.get(start..end).unwrap_or_default(),
+        )))
     }
 
     /// A number token, checked against the grammar, not converted.
@@ -704,14 +735,14 @@ mod tests {
 
     #[test]
     fn strings_borrow_unless_escaped() {
-        let mut r = Reader::new(br#""plain" "esc\"aped""#);
+        let mut r = Reader::new(r#""plain" "esc\"aped""#);
         assert!(matches!(r.str().unwrap().0, Str::Borrowed("plain")));
         assert!(matches!(r.str().unwrap().0, Str::Owned(s) if s == "esc\"aped"));
     }
 
     #[test]
     fn numbers_stay_exact() {
-        let mut r = Reader::new(b"0.1 1e2 -0.000 12345678901234567890.5");
+        let mut r = Reader::new("0.1 1e2 -0.000 12345678901234567890.5");
         let got: Vec<String> = (0..4).map(|_| r.decimal().unwrap().0.to_string()).collect();
         assert_eq!(got, ["0.1", "100", "0.000", "12345678901234567890.5"]);
     }
@@ -787,18 +818,33 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_in_a_read_string_is_r101() {
-        let input = b"{\"a\": [], \"s\": \"\xff\"}";
-        let got = read_record(input, |r| {
-            r.object(|r, key| match key {
-                b"s" => r.str().map(drop),
-                _ => r.skip(),
-            })
-        });
-        assert_eq!(got.unwrap_err().code, ErrorCode::InvalidJson);
-        // Skipped, it is not decoded (as serde's `IgnoredAny`).
-        let skipped = read_record(input, Reader::skip);
-        assert!(skipped.is_ok());
+    fn invalid_utf8_anywhere_is_r101() {
+        // Read or skipped: JSON is UTF-8 (RFC 8259), checked once per record.
+        let input = b"{\"a\": [],\n \"x\": \"\xff\"}";
+        let got = read_record(input, Reader::skip).unwrap_err();
+        assert_eq!(
+            (got.code, got.message.as_str()),
+            (
+                ErrorCode::InvalidJson,
+                "the record is not valid JSON: invalid UTF-8 at line 2 column 8"
+            )
+        );
+    }
+
+    #[test]
+    fn strings_are_scanned_eight_bytes_at_a_time_exactly() {
+        // Every special byte at every offset of a word, after plain bytes
+        // of every kind (including UTF-8 continuation bytes).
+        for special in [b'"', b'\\', 0x00, 0x1f] {
+            for offset in 0..20 {
+                let mut bytes = "aé~ \u{7f}".repeat(4).into_bytes();
+                bytes.truncate(offset);
+                bytes.push(special);
+                bytes.extend_from_slice(b"zzzzzzzzzz");
+                assert_eq!(skip_plain(&bytes, 0), offset, "{special:#x} at {offset}");
+            }
+        }
+        assert_eq!(skip_plain(b"plain text, no end", 0), 18);
     }
 
     #[test]
@@ -812,7 +858,7 @@ mod tests {
 
     #[test]
     fn one_or_many_takes_a_single_element_as_a_list() {
-        let mut r = Reader::new(br#""a" ["b", "c"]"#);
+        let mut r = Reader::new(r#""a" ["b", "c"]"#);
         let one = r.one_or_many(Reader::str).unwrap();
         let many = r.one_or_many(Reader::str).unwrap();
         assert_eq!((one.len(), many.len()), (1, 2));

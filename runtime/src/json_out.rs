@@ -120,19 +120,24 @@ impl<'o> JsonWriter<'o> {
     /// An integer value.
     pub fn int(&mut self, i: i64) {
         self.before_value();
-        let _ = write!(self.out, "{i}");
+        if i < 0 {
+            self.out.push(b'-');
+        }
+        push_digits(self.out, u128::from(i.unsigned_abs()), 0);
     }
 
     /// A decimal written as a JSON number (`"type": "number"` targets).
     pub fn decimal_number(&mut self, d: Decimal) {
         self.before_value();
-        let _ = write!(self.out, "{}", unsigned_zero(d));
+        push_decimal(self.out, d);
     }
 
     /// A decimal written as a string (`"format": "decimal"` targets).
     pub fn decimal_string(&mut self, d: Decimal) {
         self.before_value();
-        let _ = write!(self.out, "\"{}\"", unsigned_zero(d));
+        self.out.push(b'"');
+        push_decimal(self.out, d);
+        self.out.push(b'"');
     }
 
     /// `true` / `false`.
@@ -171,13 +176,58 @@ impl<'o> JsonWriter<'o> {
     }
 }
 
-/// Zero without a sign: rust_decimal keeps the sign of `-0.00` (from
-/// negating a zero), which no reader expects.
-fn unsigned_zero(mut d: Decimal) -> Decimal {
-    if d.is_zero() {
-        d.set_sign_positive(true);
+/// A decimal as rust_decimal's `Display` writes it (all of its scale's
+/// digits, no exponent), without going through `fmt`; zero without a sign
+/// (rust_decimal keeps the sign of `-0.00` from negating a zero, which no
+/// reader expects).
+fn push_decimal(out: &mut Vec<u8>, d: Decimal) {
+    let mantissa = d.mantissa();
+    if mantissa < 0 {
+        out.push(b'-');
     }
-    d
+    push_digits(out, mantissa.unsigned_abs(), d.scale());
+}
+
+/// `n` in decimal with a point `scale` digits from the right (`0.05` for
+/// 5 and 2).
+fn push_digits(out: &mut Vec<u8>, n: u128, scale: u32) {
+    // Least significant first; 39 digits for u128::MAX, and rust_decimal's
+    // scale is at most 28.
+    let mut digits = [b'0'; 40];
+    let mut len = 0;
+    let mut push = |digit: u128| {
+        if let Some(slot) = digits.get_mut(len) {
+            *slot = b'0' + digit as u8;
+        }
+        len += 1;
+    };
+    match u64::try_from(n) {
+        // Amounts fit in 64 bits: divide in u64 (u128 division is a call).
+        Ok(mut small) => loop {
+            push(u128::from(small % 10));
+            small /= 10;
+            if small == 0 {
+                break;
+            }
+        },
+        Err(_) => {
+            let mut big = n;
+            while big > 0 {
+                push(big % 10);
+                big /= 10;
+            }
+        }
+    }
+    // At least one digit before the point.
+    let scale = scale as usize;
+    let len = len.max(scale + 1).min(digits.len());
+    out.reserve(len + 1);
+    for (i, digit) in digits.iter().take(len).enumerate().rev() {
+        out.push(*digit);
+        if i == scale && scale > 0 {
+            out.push(b'.');
+        }
+    }
 }
 
 /// `"key":` as JSON text, escaped exactly as [`JsonWriter::key`] would.
@@ -232,6 +282,33 @@ mod tests {
             assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
         }
         assert_eq!(encode_key("a\"b"), "\"a\\\"b\":");
+    }
+
+    #[test]
+    fn numbers_are_written_as_display_writes_them() {
+        let mut decimals = vec![
+            Decimal::MAX,
+            Decimal::MIN,
+            Decimal::new(1, 28),
+            Decimal::new(-1, 28),
+            Decimal::from_i128_with_scale(u64::MAX as i128 + 1, 3),
+            Decimal::from_i128_with_scale(-(u64::MAX as i128), 0),
+        ];
+        for mantissa in [0, 1, 5, 9, 10, 99, 100, 1999, 123_456_789, -7, -100] {
+            for scale in [0, 1, 2, 3, 4, 9, 28] {
+                decimals.push(Decimal::new(mantissa, scale));
+            }
+        }
+        for d in decimals {
+            let mut out = Vec::new();
+            JsonWriter::new(&mut out).decimal_number(d);
+            assert_eq!(String::from_utf8_lossy(&out), d.to_string(), "{d:?}");
+        }
+        for i in [0, 7, -7, 10, i64::MAX, i64::MIN] {
+            let mut out = Vec::new();
+            JsonWriter::new(&mut out).int(i);
+            assert_eq!(String::from_utf8_lossy(&out), i.to_string());
+        }
     }
 
     #[test]
