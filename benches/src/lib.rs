@@ -5,7 +5,8 @@
 //!   path, on 1 thread and on every core;
 //! - (b) the same mapping written by hand ([`handwritten`]);
 //! - (c) the reference evaluator;
-//! - (d) the parser ceiling: validate each line into `IgnoredAny`;
+//! - (d) the parser ceiling: validate each line into `IgnoredAny`, and for
+//!   reference (d') the runtime's own reader skipping each line;
 //! - (e) an untyped round trip: parse each line into `serde_json::Value` and
 //!   serialize it back.
 
@@ -30,6 +31,8 @@ pub enum Variant {
     Evaluator,
     /// (d) `IgnoredAny` per line.
     ParserCeiling,
+    /// (d') the runtime's own reader skipping each line (for reference).
+    ReaderSkip,
     /// (e) `Value` per line, serialized back.
     UntypedRoundTrip,
 }
@@ -42,6 +45,7 @@ impl Variant {
             Variant::HandWritten => "(b) hand-written serde".to_owned(),
             Variant::Evaluator => "(c) evaluator".to_owned(),
             Variant::ParserCeiling => "(d) parser ceiling (IgnoredAny)".to_owned(),
+            Variant::ReaderSkip => "(d') runtime reader, skip only".to_owned(),
             Variant::UntypedRoundTrip => "(e) untyped Value round trip".to_owned(),
         }
     }
@@ -122,6 +126,9 @@ pub fn run(
             },
             Variant::ParserCeiling => {
                 serde_json::from_slice::<serde::de::IgnoredAny>(record.bytes).is_ok()
+            }
+            Variant::ReaderSkip => {
+                runtime::json_in::read_record(record.bytes, runtime::json_in::Reader::skip).is_ok()
             }
             _ => serde_json::from_slice::<serde_json::Value>(record.bytes)
                 .and_then(|v| serde_json::to_writer(&mut buf, &v))

@@ -20,7 +20,8 @@ struct Args {
     /// Rounds; each times every variant once (the fastest round counts)
     #[arg(long, default_value_t = 5)]
     repeat: u32,
-    /// Run one variant only (`compiled` or `evaluator`), for a profiler
+    /// Run one variant only (`compiled`, `hand-written`, `evaluator`,
+    /// `ceiling` or `reader`), for a profiler
     #[arg(long)]
     profile: Option<String>,
     /// Write the corpus to this file (NDJSON) instead of benchmarking
@@ -96,8 +97,12 @@ fn bench(args: &Args) -> Result<(), String> {
     };
     if let Some(which) = &args.profile {
         let variant = match which.as_str() {
+            "compiled" => Variant::Compiled { threads: 1 },
+            "hand-written" => Variant::HandWritten,
             "evaluator" => Variant::Evaluator,
-            _ => Variant::Compiled { threads: 1 },
+            "ceiling" => Variant::ParserCeiling,
+            "reader" => Variant::ReaderSkip,
+            other => return Err(format!("unknown variant `{other}` for --profile")),
         };
         let t = time_all(&[variant], &subject, &corpus, args.repeat)?
             .first()
@@ -141,6 +146,7 @@ fn bench(args: &Args) -> Result<(), String> {
         Variant::HandWritten,
         Variant::Evaluator,
         Variant::ParserCeiling,
+        Variant::ReaderSkip,
         Variant::UntypedRoundTrip,
     ];
     let times: Vec<f64> = time_all(&variants, &subject, &corpus, args.repeat)?
@@ -156,7 +162,7 @@ fn bench(args: &Args) -> Result<(), String> {
             mb / secs
         );
     }
-    let [a, a_n, b, c, d, e] = times[..] else {
+    let [a, a_n, b, c, d, d_reader, e] = times[..] else {
         return Err("missing timings".to_owned());
     };
     println!("\n| ratio (throughput) | value |\n|---|---:|");
@@ -164,6 +170,10 @@ fn bench(args: &Args) -> Result<(), String> {
     println!("| a/c compiled vs evaluator | {:.2}x |", c / a);
     println!("| a/d compiled vs parser ceiling | {:.2}x |", d / a);
     println!("| a/e compiled vs untyped round trip | {:.2}x |", e / a);
+    println!(
+        "| d'/d runtime reader skip vs IgnoredAny | {:.2}x |",
+        d / d_reader
+    );
     println!("| a({cores} threads)/a(1 thread) | {:.2}x |", a / a_n);
     Ok(())
 }

@@ -7,6 +7,9 @@ use rust_decimal::{Decimal, RoundingStrategy};
 /// Parse a decimal from a string such as `"19.99"`, `"-3"` or `"1.5e-3"`.
 /// Surrounding whitespace is not accepted: payload strings are data.
 pub fn parse(text: &str) -> Result<Decimal, Fault> {
+    if let Some(d) = parse_plain(text) {
+        return Ok(d);
+    }
     let parsed = if text.contains(['e', 'E']) {
         Decimal::from_scientific(text)
     } else {
@@ -18,6 +21,36 @@ pub fn parse(text: &str) -> Result<Decimal, Fault> {
             format!("cannot parse {text:?} as an exact decimal"),
         )
     })
+}
+
+/// The common case, without rust_decimal's general parser: `-?digits` with
+/// an optional `.digits`, at most 18 digits in all (so the mantissa fits in
+/// 64 bits). `None` for anything else, which the general parser decides.
+fn parse_plain(text: &str) -> Option<Decimal> {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = match body.split_once('.') {
+        Some((whole, fraction)) if !fraction.is_empty() => (whole, fraction),
+        Some(_) => return None,
+        None => (body, ""),
+    };
+    if whole.is_empty() || whole.len() + fraction.len() > 18 {
+        return None;
+    }
+    let mut mantissa: i64 = 0;
+    for b in whole.bytes().chain(fraction.bytes()) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        mantissa = mantissa * 10 + i64::from(b - b'0');
+    }
+    if negative && mantissa == 0 {
+        return None; // the sign of a negative zero: as rust_decimal decides
+    }
+    let d = Decimal::new(mantissa, u32::try_from(fraction.len()).ok()?);
+    Some(if negative { -d } else { d })
 }
 
 /// Parse an integer from a string such as `"42"`.
@@ -179,6 +212,52 @@ mod tests {
             parse(" 1").map_err(|f| f.code),
             Err(ErrorCode::InvalidDecimal)
         );
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_rust_decimal() {
+        let cases = [
+            "0",
+            "-0",
+            "-0.00",
+            "19.99",
+            "007.50",
+            "123456789012345678",
+            "1234567890123456789",
+            "0.000000000000000001",
+            "-5",
+            ".5",
+            "5.",
+            "+5",
+            "1_000",
+            "1.2.3",
+            "",
+            "-",
+            "1e3",
+            "99999999999999999.9",
+            "12a",
+            " 1",
+            "-.5",
+            "0.5000",
+        ];
+        for text in cases {
+            let general = Decimal::from_str_exact(text).ok();
+            let fast = parse_plain(text);
+            if let Some(fast) = fast {
+                let general =
+                    general.unwrap_or_else(|| panic!("{text}: only the fast path parses"));
+                assert_eq!(
+                    (fast.mantissa(), fast.scale(), fast.is_sign_negative()),
+                    (
+                        general.mantissa(),
+                        general.scale(),
+                        general.is_sign_negative()
+                    ),
+                    "{text}"
+                );
+            }
+        }
+        assert!(parse_plain("19.99").is_some() && parse_plain("+5").is_none());
     }
 
     #[test]

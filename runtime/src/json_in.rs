@@ -36,16 +36,21 @@ fn bytes_equal(x: u64, b: u8) -> u64 {
     y.wrapping_sub(ONES) & !y & HIGHS
 }
 
+/// High bits marking the bytes of `x` below 0x20 (exact for the lowest).
+#[inline]
+fn control_bytes(x: u64) -> u64 {
+    x.wrapping_sub(ONES * 0x20) & !x & HIGHS
+}
+
 /// The index of the first byte at or after `at` that is not [`plain`]:
 /// eight bytes at a time, then byte by byte.
 #[inline]
-fn skip_plain(input: &[u8], mut at: usize) -> usize {
+pub(crate) fn skip_plain(input: &[u8], mut at: usize) -> usize {
     while let Some(chunk) = input.get(at..at + 8) {
         let mut word = [0; 8];
         word.copy_from_slice(chunk);
         let x = u64::from_le_bytes(word);
-        let control = x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
-        let special = control | bytes_equal(x, b'"') | bytes_equal(x, b'\\');
+        let special = control_bytes(x) | bytes_equal(x, b'"') | bytes_equal(x, b'\\');
         if special != 0 {
             return at + (special.trailing_zeros() / 8) as usize;
         }
@@ -483,10 +488,42 @@ impl<'a> Reader<'a> {
 
     /// Scan a string at its opening quote; the content's byte range and
     /// whether it holds escapes. Leaves the cursor after the closing quote.
-    #[inline]
+    #[inline(always)]
     fn scan_string(&mut self) -> Result<(usize, usize, bool), ReadError> {
         let start = self.pos + 1;
+        // The common case: no escape, eight bytes at a time, and the first
+        // special byte of a word is known to be the quote from the masks,
+        // without reading it again.
         let mut at = start;
+        while let Some(chunk) = self.input.get(at..at + 8) {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            let x = u64::from_le_bytes(word);
+            let quote = bytes_equal(x, b'"');
+            let special = quote | control_bytes(x) | bytes_equal(x, b'\\');
+            if special == 0 {
+                at += 8;
+                continue;
+            }
+            let first = special & special.wrapping_neg();
+            if quote & first == 0 {
+                break;
+            }
+            at += (first.trailing_zeros() / 8) as usize;
+            self.pos = at + 1;
+            return Ok((start, at, false));
+        }
+        self.scan_string_rest(start, at)
+    }
+
+    /// [`Reader::scan_string`] from `at` on, byte by byte past escapes and
+    /// near the end of the input.
+    #[inline(never)]
+    fn scan_string_rest(
+        &mut self,
+        start: usize,
+        mut at: usize,
+    ) -> Result<(usize, usize, bool), ReadError> {
         let mut escaped = false;
         loop {
             at = skip_plain(self.input, at);

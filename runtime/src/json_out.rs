@@ -12,9 +12,13 @@ use std::io::Write;
 #[derive(Debug)]
 pub struct JsonWriter<'o> {
     out: &'o mut Vec<u8>,
-    depth: u32,
-    in_array: u128,
-    has_items: u128,
+    /// The current container already has an item (a comma goes first).
+    comma: bool,
+    /// The current container is an array (values are items themselves).
+    array: bool,
+    /// The enclosing containers' `comma` and `array`, innermost lowest.
+    outer_comma: u128,
+    outer_array: u128,
 }
 
 impl<'o> JsonWriter<'o> {
@@ -22,26 +26,24 @@ impl<'o> JsonWriter<'o> {
     pub fn new(out: &'o mut Vec<u8>) -> Self {
         Self {
             out,
-            depth: 0,
-            in_array: 0,
-            has_items: 0,
+            comma: false,
+            array: false,
+            outer_comma: 0,
+            outer_array: 0,
         }
     }
 
-    fn bit(&self) -> u128 {
-        1u128 << (self.depth % 128)
-    }
-
+    #[inline]
     fn separate(&mut self) {
-        let bit = self.bit();
-        if self.has_items & bit != 0 {
+        if self.comma {
             self.out.push(b',');
         }
-        self.has_items |= bit;
+        self.comma = true;
     }
 
+    #[inline]
     fn before_value(&mut self) {
-        if self.in_array & self.bit() != 0 {
+        if self.array {
             self.separate();
         }
     }
@@ -49,19 +51,18 @@ impl<'o> JsonWriter<'o> {
     fn open(&mut self, byte: u8, array: bool) {
         self.before_value();
         self.out.push(byte);
-        self.depth += 1;
-        let bit = self.bit();
-        self.has_items &= !bit;
-        if array {
-            self.in_array |= bit;
-        } else {
-            self.in_array &= !bit;
-        }
+        self.outer_comma = self.outer_comma << 1 | u128::from(self.comma);
+        self.outer_array = self.outer_array << 1 | u128::from(self.array);
+        self.comma = false;
+        self.array = array;
     }
 
     fn close(&mut self, byte: u8) {
         self.out.push(byte);
-        self.depth = self.depth.saturating_sub(1);
+        self.comma = self.outer_comma & 1 != 0;
+        self.array = self.outer_array & 1 != 0;
+        self.outer_comma >>= 1;
+        self.outer_array >>= 1;
     }
 
     /// `{`
@@ -93,6 +94,7 @@ impl<'o> JsonWriter<'o> {
 
     /// A key already encoded as `"key":` (generated code encodes its keys
     /// once, at compile time, with [`encode_key`]).
+    #[inline]
     pub fn key_encoded(&mut self, encoded: &[u8]) {
         self.separate();
         self.out.extend_from_slice(encoded);
@@ -101,7 +103,7 @@ impl<'o> JsonWriter<'o> {
     fn raw_string(&mut self, s: &str) {
         // Most strings need no escaping: copy them as they are. Anything else
         // goes through serde_json's escaper (writing into a Vec cannot fail).
-        if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        if crate::json_in::skip_plain(s.as_bytes(), 0) == s.len() {
             self.out.reserve(s.len() + 2);
             self.out.push(b'"');
             self.out.extend_from_slice(s.as_bytes());

@@ -38,7 +38,7 @@ fn read_batches(mut input: impl BufRead, work: SyncSender<Batch>) -> io::Result<
     let mut line = Vec::new();
     loop {
         line.clear();
-        let read = input.read_until(b'\n', &mut line)?;
+        let read = crate::stream::read_line(&mut input, &mut line)?;
         if read > 0 {
             line_no += 1;
             if !line.iter().all(u8::is_ascii_whitespace) {

@@ -161,6 +161,30 @@ pub struct Outcome {
     pub failed: u64,
 }
 
+/// Append the next line of `input` (with its `\n`, if any) to `line`; the
+/// number of bytes read, 0 at the end. As `BufRead::read_until`, with a
+/// SIMD search for the newline.
+pub fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<usize> {
+    let mut read = 0;
+    loop {
+        let available = match input.fill_buf() {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let (used, done) = match memchr::memchr(b'\n', available) {
+            Some(i) => (i + 1, true),
+            None => (available.len(), available.is_empty()),
+        };
+        line.extend_from_slice(available.get(..used).unwrap_or_default());
+        input.consume(used);
+        read += used;
+        if done {
+            return Ok(read);
+        }
+    }
+}
+
 fn is_blank(line: &[u8]) -> bool {
     line.iter().all(u8::is_ascii_whitespace)
 }
@@ -190,7 +214,7 @@ pub fn for_each_record(
     let mut decided = format != InputFormat::Auto;
     loop {
         buf.clear();
-        if input.read_until(b'\n', &mut buf)? == 0 {
+        if read_line(&mut input, &mut buf)? == 0 {
             return Ok(());
         }
         line_no += 1;
@@ -236,7 +260,7 @@ pub fn detect<R: BufRead>(
         resolved = InputFormat::Json;
         loop {
             line.clear();
-            if input.read_until(b'\n', &mut line)? == 0 {
+            if read_line(&mut input, &mut line)? == 0 {
                 break;
             }
             peeked.extend_from_slice(&line);
@@ -335,6 +359,20 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_read_whole_across_buffer_refills() {
+        let text = "first line\n\nthird, longer than the buffer\nlast without newline";
+        let mut input = io::BufReader::with_capacity(4, text.as_bytes());
+        let mut lines = Vec::new();
+        let mut line = Vec::new();
+        while read_line(&mut input, &mut line).unwrap() > 0 {
+            lines.push(String::from_utf8(std::mem::take(&mut line)).unwrap());
+        }
+        assert_eq!(lines.concat(), text);
+        assert_eq!(lines.len(), 4);
+        assert_eq!(lines[2], "third, longer than the buffer\n");
+    }
 
     fn frame(input: &str, format: InputFormat) -> Vec<(u64, u64, String)> {
         let mut seen = Vec::new();
