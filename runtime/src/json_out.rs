@@ -158,7 +158,9 @@ impl<'o> JsonWriter<'o> {
     /// An instant as RFC 3339 UTC (`2008-01-10T16:00:00Z`).
     pub fn timestamp(&mut self, ts: Timestamp) {
         self.before_value();
-        let _ = write!(self.out, "\"{ts}\"");
+        if !push_whole_second(self.out, ts) {
+            let _ = write!(self.out, "\"{ts}\"");
+        }
     }
 
     /// An already-encoded JSON value.
@@ -173,9 +175,46 @@ impl<'o> JsonWriter<'o> {
         self.key_encoded(b"\"amount\":");
         self.decimal_string(m.amount);
         self.key_encoded(b"\"currency\":");
-        self.string(m.currency.as_str());
+        // Three upper-case ASCII letters: nothing to escape.
+        self.out.push(b'"');
+        self.out.extend_from_slice(m.currency.as_str().as_bytes());
+        self.out.push(b'"');
         self.end_object();
     }
+}
+
+/// `"YYYY-MM-DDTHH:MM:SSZ"` for an instant on a whole second in years 0 to
+/// 9999, as jiff's `Display` writes it, without going through `fmt`; false
+/// (nothing written) for any other instant.
+fn push_whole_second(out: &mut Vec<u8>, ts: Timestamp) -> bool {
+    let seconds = ts.as_second();
+    if ts.subsec_nanosecond() != 0 || !(-62_167_219_200..253_402_300_800).contains(&seconds) {
+        return false;
+    }
+    // Days to civil date (H. Hinnant's algorithm, proleptic Gregorian).
+    let (days, second_of_day) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    let z = days + 719_468;
+    let (era, day_of_era) = (z.div_euclid(146_097), z.rem_euclid(146_097));
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    let two = |n: i64| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
+    let [y1, y2] = two(year / 100);
+    let [y3, y4] = two(year);
+    let [mo1, mo2] = two(month);
+    let [d1, d2] = two(day);
+    let [h1, h2] = two(second_of_day / 3600);
+    let [mi1, mi2] = two(second_of_day / 60 % 60);
+    let [s1, s2] = two(second_of_day % 60);
+    out.extend_from_slice(&[
+        b'"', y1, y2, y3, y4, b'-', mo1, mo2, b'-', d1, d2, b'T', h1, h2, b':', mi1, mi2, b':',
+        s1, s2, b'Z', b'"',
+    ]);
+    true
 }
 
 /// A decimal as rust_decimal's `Display` writes it (all of its scale's
@@ -310,6 +349,37 @@ mod tests {
             let mut out = Vec::new();
             JsonWriter::new(&mut out).int(i);
             assert_eq!(String::from_utf8_lossy(&out), i.to_string());
+        }
+    }
+
+    #[test]
+    fn instants_are_written_as_jiff_displays_them() {
+        let mut rng = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut seconds = vec![
+            0,
+            -1,
+            951_782_400, // 2000-02-29
+            -62_167_219_200,
+            253_402_300_799,
+            253_402_300_800,
+            -62_167_219_201,
+            -377_705_116_800,
+        ];
+        for _ in 0..2000 {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            seconds.push((rng % 330_000_000_000) as i64 - 70_000_000_000);
+        }
+        for second in seconds {
+            for nanos in [0, 500_000_000, 1] {
+                let Ok(ts) = Timestamp::new(second, nanos) else {
+                    continue;
+                };
+                let mut out = Vec::new();
+                JsonWriter::new(&mut out).timestamp(ts);
+                assert_eq!(String::from_utf8_lossy(&out), format!("\"{ts}\""), "{second}");
+            }
         }
     }
 

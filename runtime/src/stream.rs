@@ -318,6 +318,9 @@ pub struct Sinks<'w> {
     pub errors: &'w mut dyn Write,
 }
 
+/// Bytes of output collected before they are written on.
+const OUTPUT_BATCH: usize = 64 * 1024;
+
 /// Transform every record of `input`, writing one canonical record per line.
 /// A failing record never stops the run: it is reported and dead-lettered.
 pub fn run(
@@ -333,15 +336,18 @@ pub fn run(
         errors,
     } = sinks;
     let mut outcome = Outcome::default();
-    let mut out = Vec::with_capacity(4096);
+    // Records are written in batches: one copy into `output` per 64 KiB.
+    let mut out = Vec::with_capacity(OUTPUT_BATCH + 8192);
     for_each_record(input, format, |record| {
-        out.clear();
         let mut failures = Vec::new();
         outcome.transformed +=
             transform_payload(transform, envelope, record.bytes, &mut out, |bytes, e| {
                 failures.push((bytes.to_vec(), e))
             });
-        output.write_all(&out)?;
+        if out.len() >= OUTPUT_BATCH {
+            output.write_all(&out)?;
+            out.clear();
+        }
         for (bytes, error) in failures {
             outcome.failed += 1;
             let part = Record {
@@ -352,6 +358,7 @@ pub fn run(
         }
         Ok(())
     })?;
+    output.write_all(&out)?;
     output.flush()?;
     Ok(outcome)
 }
