@@ -27,30 +27,34 @@ pub fn parse(text: &str) -> Result<Decimal, Fault> {
 /// an optional `.digits`, at most 18 digits in all (so the mantissa fits in
 /// 64 bits). `None` for anything else, which the general parser decides.
 fn parse_plain(text: &str) -> Option<Decimal> {
-    let (negative, body) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
+    let (negative, digits) = match text.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        all => (false, all),
     };
-    let (whole, fraction) = match body.split_once('.') {
-        Some((whole, fraction)) if !fraction.is_empty() => (whole, fraction),
-        Some(_) => return None,
-        None => (body, ""),
-    };
-    if whole.is_empty() || whole.len() + fraction.len() > 18 {
+    if digits.is_empty() || digits.len() > 19 {
         return None;
     }
+    // One pass: the mantissa, and where the point is (digits after it).
     let mut mantissa: i64 = 0;
-    for b in whole.bytes().chain(fraction.bytes()) {
-        if !b.is_ascii_digit() {
-            return None;
+    let mut point = None;
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => mantissa = mantissa * 10 + i64::from(b - b'0'),
+            b'.' if point.is_none() && i > 0 && i + 1 < digits.len() => point = Some(i),
+            _ => return None,
         }
-        mantissa = mantissa * 10 + i64::from(b - b'0');
     }
-    if negative && mantissa == 0 {
-        return None; // the sign of a negative zero: as rust_decimal decides
+    let scale = point.map_or(0, |p| digits.len() - p - 1);
+    if point.is_none() && digits.len() > 18 {
+        return None; // 19 digits may not fit in 64 bits
     }
-    let d = Decimal::new(mantissa, u32::try_from(fraction.len()).ok()?);
-    Some(if negative { -d } else { d })
+    if negative {
+        if mantissa == 0 {
+            return None; // the sign of a negative zero: as rust_decimal decides
+        }
+        mantissa = -mantissa;
+    }
+    Some(Decimal::new(mantissa, u32::try_from(scale).ok()?))
 }
 
 /// Parse an integer from a string such as `"42"`.

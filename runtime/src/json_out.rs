@@ -200,7 +200,11 @@ fn push_whole_second(out: &mut Vec<u8>, ts: Timestamp) -> bool {
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let shifted_month = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     let two = |n: i64| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
     let [y1, y2] = two(year / 100);
@@ -211,8 +215,8 @@ fn push_whole_second(out: &mut Vec<u8>, ts: Timestamp) -> bool {
     let [mi1, mi2] = two(second_of_day / 60 % 60);
     let [s1, s2] = two(second_of_day % 60);
     out.extend_from_slice(&[
-        b'"', y1, y2, y3, y4, b'-', mo1, mo2, b'-', d1, d2, b'T', h1, h2, b':', mi1, mi2, b':',
-        s1, s2, b'Z', b'"',
+        b'"', y1, y2, y3, y4, b'-', mo1, mo2, b'-', d1, d2, b'T', h1, h2, b':', mi1, mi2, b':', s1,
+        s2, b'Z', b'"',
     ]);
     true
 }
@@ -262,13 +266,22 @@ fn push_digits(out: &mut Vec<u8>, n: u128, scale: u32) {
     // At least one digit before the point.
     let scale = scale as usize;
     let len = len.max(scale + 1).min(digits.len());
-    out.reserve(len + 1);
+    // Most significant first, with the point, then one copy.
+    let mut text = [0u8; 42];
+    let mut written = 0;
+    let mut put = |byte: u8| {
+        if let Some(slot) = text.get_mut(written) {
+            *slot = byte;
+        }
+        written += 1;
+    };
     for (i, digit) in digits.iter().take(len).enumerate().rev() {
-        out.push(*digit);
+        put(*digit);
         if i == scale && scale > 0 {
-            out.push(b'.');
+            put(b'.');
         }
     }
+    out.extend_from_slice(text.get(..written).unwrap_or_default());
 }
 
 /// `"key":` as JSON text, escaped exactly as [`JsonWriter::key`] would.
@@ -378,7 +391,11 @@ mod tests {
                 };
                 let mut out = Vec::new();
                 JsonWriter::new(&mut out).timestamp(ts);
-                assert_eq!(String::from_utf8_lossy(&out), format!("\"{ts}\""), "{second}");
+                assert_eq!(
+                    String::from_utf8_lossy(&out),
+                    format!("\"{ts}\""),
+                    "{second}"
+                );
             }
         }
     }

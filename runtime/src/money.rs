@@ -14,15 +14,21 @@ pub struct Money {
     pub currency: Currency,
 }
 
-/// An ISO 4217 currency code (checked to be three upper-case letters).
+/// An ISO 4217 currency code (checked to be three upper-case letters),
+/// kept in four bytes (the last is zero) so that it moves as one word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Currency([u8; 3]);
+pub struct Currency([u8; 4]);
 
 impl Currency {
     /// Check and wrap a currency code.
     pub fn parse(code: &str) -> Result<Self, Fault> {
         match code.as_bytes() {
-            [a, b, c] if [a, b, c].iter().all(|x| x.is_ascii_uppercase()) => Ok(Self([*a, *b, *c])),
+            &[a, b, c] if [a, b, c].iter().all(u8::is_ascii_uppercase) => {
+                // Assembled in a register and stored as one word: written
+                // byte by byte, reading it back as a whole stalls the CPU.
+                let word = u32::from(a) | u32::from(b) << 8 | u32::from(c) << 16;
+                Ok(Self(word.to_le_bytes()))
+            }
             _ => Err(Fault::new(
                 ErrorCode::InvalidCurrency,
                 format!("{code:?} is not an ISO 4217 currency code (three upper-case letters)"),
@@ -33,7 +39,7 @@ impl Currency {
     /// The code as text.
     pub fn as_str(&self) -> &str {
         // The three bytes were checked to be ASCII upper-case letters.
-        std::str::from_utf8(&self.0).unwrap_or("XXX")
+        std::str::from_utf8(self.0.get(..3).unwrap_or_default()).unwrap_or("XXX")
     }
 
     /// Number of decimals of the minor unit (ISO 4217 exponent).
