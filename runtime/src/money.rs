@@ -36,6 +36,12 @@ impl Currency {
         }
     }
 
+    /// The code's three letters.
+    pub fn letters(&self) -> [u8; 3] {
+        let [a, b, c, _] = self.0;
+        [a, b, c]
+    }
+
     /// The code as text.
     pub fn as_str(&self) -> &str {
         // The three bytes were checked to be ASCII upper-case letters.

@@ -68,7 +68,12 @@ pub fn sha256(s: &str) -> String {
 
 /// `string(x)` for integers.
 pub fn from_int(i: i64) -> String {
-    i.to_string()
+    let mut digits = Vec::with_capacity(20);
+    if i < 0 {
+        digits.push(b'-');
+    }
+    crate::json_out::push_digits(&mut digits, u128::from(i.unsigned_abs()), 0);
+    String::from_utf8(digits).unwrap_or_default() // ASCII digits: always UTF-8
 }
 
 /// `string(x)` for decimals: scale is kept (`19.90` stays `19.90`).
@@ -97,6 +102,9 @@ mod tests {
 
     #[test]
     fn string_builtins() {
+        for i in [0, 7, -7, 1_000_000, i64::MAX, i64::MIN] {
+            assert_eq!(from_int(i), i.to_string());
+        }
         assert_eq!(lower("ÄB"), "äb");
         assert_eq!(trim(Str::Borrowed("  x ")), "x");
         assert_eq!(split("a,b", ","), vec!["a", "b"]);
