@@ -13,19 +13,19 @@ use crate::ir::{
     Base, Binary, Expr, ExprKind, Field, ForLoop, Mapping, Object, OnMiss, Origin, Seg, Step,
     Unary, WhenAbsent, Write,
 };
+use read::Node;
 use runtime::{decimal, ErrorCode, Fault, JsonWriter, Location, RuntimeError};
-use serde_json::Value;
 use std::borrow::Cow;
 use value::Val;
 
 /// Transform one record.
 pub fn run(mapping: &Mapping, input: &[u8]) -> std::result::Result<Vec<u8>, RuntimeError> {
-    let payload: Value = read::payload(mapping, input)?;
+    let payload = read::payload(mapping, input)?;
     // `read` guarantees every key of `at` is there.
-    let record = mapping
-        .at
-        .iter()
-        .fold(&payload, |node, key| &node[key.as_str()]);
+    let mut record = &payload;
+    for key in &mapping.at {
+        record = record.get(key).unwrap_or(&Node::Null);
+    }
     let mut out = Vec::with_capacity(1024);
     let mut eval = Evaluator {
         mapping,
@@ -44,7 +44,7 @@ pub fn run(mapping: &Mapping, input: &[u8]) -> std::result::Result<Vec<u8>, Runt
 
 struct Evaluator<'m, 'v> {
     mapping: &'m Mapping,
-    record: &'v Value,
+    record: &'v Node<'v>,
     locals: Vec<Val<'v>>,
 }
 
@@ -296,7 +296,7 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
     }
 
     fn eval_path(&mut self, base: Base, steps: &'m [Step], e: &'m Expr) -> Result<Val<'v>> {
-        let mut node: &'v Value = match base {
+        let mut node: &'v Node<'v> = match base {
             Base::Record => self.record,
             Base::Local(local) => match self.locals.get(local) {
                 Some(Val::Node(v)) => v,
@@ -306,14 +306,14 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
         for step in steps {
             let next = match step {
                 Step::Field { name, .. } => node.get(name),
-                Step::Index(i) => usize::try_from(*i).ok().and_then(|i| node.get(i)),
+                Step::Index(i) => usize::try_from(*i).ok().and_then(|i| node.at(i)),
             };
             match next {
-                Some(Value::Null) | None => return Ok(Val::Absent),
+                Some(Node::Null) | None => return Ok(Val::Absent),
                 Some(v) => node = v,
             }
         }
-        Val::from_json(node, &e.ty).ok_or_else(|| {
+        Val::from_node(node, &e.ty).ok_or_else(|| {
             let fault = Fault::new(ErrorCode::SchemaMismatch, format!("expected {}", e.ty));
             self.fail_here(fault, e)
         })
@@ -327,7 +327,7 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
         let Some((Step::Field { name, .. }, parents)) = steps.split_last() else {
             return false;
         };
-        let mut node: &Value = match base {
+        let mut node: &Node<'_> = match base {
             Base::Record => self.record,
             Base::Local(local) => match self.locals.get(*local) {
                 Some(Val::Node(v)) => v,
@@ -337,14 +337,14 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
         for step in parents {
             let next = match step {
                 Step::Field { name, .. } => node.get(name),
-                Step::Index(i) => usize::try_from(*i).ok().and_then(|i| node.get(i)),
+                Step::Index(i) => usize::try_from(*i).ok().and_then(|i| node.at(i)),
             };
             match next {
-                Some(v) if !v.is_null() => node = v,
-                _ => return false,
+                Some(Node::Null) | None => return false,
+                Some(v) => node = v,
             }
         }
-        node.as_object().is_some_and(|o| o.contains_key(name))
+        node.get(name).is_some()
     }
 
     fn eval_unary(&mut self, op: Unary, x: &'m Expr, e: &'m Expr) -> Result<Val<'v>> {

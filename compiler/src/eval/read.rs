@@ -7,16 +7,58 @@
 
 use crate::ir::{Mapping, ShapeField, ShapeId, Ty};
 use runtime::json_in::{self, ReadError, Reader};
-use runtime::RuntimeError;
-use serde_json::{Map, Value};
+use runtime::{Decimal, RuntimeError, Str};
+
+/// A payload value as read: only what the mapping reads, strings borrowed
+/// from the input, numbers already converted.
+#[derive(Debug, PartialEq)]
+pub enum Node<'v> {
+    /// `null`, or a value of a type the mapping does not read.
+    Null,
+    /// A string.
+    Str(Str<'v>),
+    /// An integer.
+    Int(i64),
+    /// An exact decimal.
+    Dec(Decimal),
+    /// A boolean.
+    Bool(bool),
+    /// An object: the fields read that the payload has, in field order.
+    Object(Vec<(&'v str, Node<'v>)>),
+    /// An array.
+    List(Vec<Node<'v>>),
+}
+
+impl<'v> Node<'v> {
+    /// The value under `key` of an object (`None` when missing or not an
+    /// object).
+    pub fn get(&self, key: &str) -> Option<&Node<'v>> {
+        match self {
+            Node::Object(fields) => fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// Element `index` of an array.
+    pub fn at(&self, index: usize) -> Option<&Node<'v>> {
+        match self {
+            Node::List(items) => items.get(index),
+            _ => None,
+        }
+    }
+}
 
 /// Parse a record, keeping only what the mapping reads.
-pub fn payload(mapping: &Mapping, input: &[u8]) -> Result<Value, RuntimeError> {
+pub fn payload<'v>(mapping: &'v Mapping, input: &'v [u8]) -> Result<Node<'v>, RuntimeError> {
     json_in::read_record(input, |r| down(mapping, r, &mapping.at))
 }
 
 /// The object on the way down `at`: only the next key is kept.
-fn down(mapping: &Mapping, r: &mut Reader<'_>, at: &[String]) -> Result<Value, ReadError> {
+fn down<'v>(
+    mapping: &'v Mapping,
+    r: &mut Reader<'v>,
+    at: &'v [String],
+) -> Result<Node<'v>, ReadError> {
     let Some((key, rest)) = at.split_first() else {
         return shape(mapping, r, 0);
     };
@@ -29,16 +71,17 @@ fn down(mapping: &Mapping, r: &mut Reader<'_>, at: &[String]) -> Result<Value, R
         }
     })?;
     let inner = r.required(slot, key)?;
-    Ok(Value::Object(Map::from_iter([(key.clone(), inner)])))
+    Ok(Node::Object(vec![(key.as_str(), inner)]))
 }
 
 /// An object of a shape: its fields, as present in the payload.
-fn shape(mapping: &Mapping, r: &mut Reader<'_>, id: ShapeId) -> Result<Value, ReadError> {
+fn shape<'v>(mapping: &'v Mapping, r: &mut Reader<'v>, id: ShapeId) -> Result<Node<'v>, ReadError> {
     let Some(shape) = mapping.shapes.get(id) else {
-        return r.skip().map(|()| Value::Null);
+        return r.skip().map(|()| Node::Null);
     };
     let fields: Vec<(&String, &ShapeField)> = shape.fields.iter().collect();
-    let mut slots: Vec<Option<Value>> = vec![None; fields.len()];
+    let mut slots: Vec<Option<Node<'v>>> =
+        std::iter::repeat_with(|| None).take(fields.len()).collect();
     r.object(|r, key| {
         let found = fields
             .iter()
@@ -49,51 +92,45 @@ fn shape(mapping: &Mapping, r: &mut Reader<'_>, id: ShapeId) -> Result<Value, Re
             None => r.skip(),
         }
     })?;
-    let mut out = Map::new();
+    let mut out = Vec::with_capacity(fields.len());
     for ((name, field), slot) in fields.into_iter().zip(slots) {
         match slot {
-            Some(v) => {
-                out.insert(name.clone(), v);
-            }
+            Some(v) => out.push((name.as_str(), v)),
             None if field.optional => {}
             None => return Err(r.missing(name)),
         }
     }
-    Ok(Value::Object(out))
+    Ok(Node::Object(out))
 }
 
-fn value(mapping: &Mapping, r: &mut Reader<'_>, field: &ShapeField) -> Result<Value, ReadError> {
+fn value<'v>(
+    mapping: &'v Mapping,
+    r: &mut Reader<'v>,
+    field: &'v ShapeField,
+) -> Result<Node<'v>, ReadError> {
     if field.optional {
         return r
             .nullable(|r| typed(mapping, r, &field.ty))
-            .map(|v| v.unwrap_or(Value::Null));
+            .map(|v| v.unwrap_or(Node::Null));
     }
     typed(mapping, r, &field.ty)
 }
 
-fn typed(mapping: &Mapping, r: &mut Reader<'_>, ty: &Ty) -> Result<Value, ReadError> {
+fn typed<'v>(mapping: &'v Mapping, r: &mut Reader<'v>, ty: &'v Ty) -> Result<Node<'v>, ReadError> {
     Ok(match ty {
-        Ty::String => Value::String(r.str()?.0.into_owned()),
-        Ty::Int => Value::from(r.int()?),
-        Ty::Decimal => {
-            let token = r.decimal_token()?;
-            // Exact: `arbitrary_precision` keeps the token as it is.
-            Value::Number(
-                token
-                    .parse()
-                    .map_err(|_| r.mismatch(format!("{token} is not a number")))?,
-            )
-        }
-        Ty::Bool => Value::Bool(r.bool()?),
+        Ty::String => Node::Str(r.str()?.0),
+        Ty::Int => Node::Int(r.int()?),
+        Ty::Decimal => Node::Dec(r.decimal()?.0),
+        Ty::Bool => Node::Bool(r.bool()?),
         Ty::Source(id) => shape(mapping, r, *id)?,
         // XML cannot tell a list of one from one element.
         Ty::Array(elem) if mapping.format == runtime::SourceFormat::Xml => {
-            Value::Array(r.one_or_many(|r| typed(mapping, r, elem))?)
+            Node::List(r.one_or_many(|r| typed(mapping, r, elem))?)
         }
-        Ty::Array(elem) => Value::Array(r.list(|r| typed(mapping, r, elem))?),
+        Ty::Array(elem) => Node::List(r.list(|r| typed(mapping, r, elem))?),
         _ => {
             r.skip()?;
-            Value::Null
+            Node::Null
         }
     })
 }

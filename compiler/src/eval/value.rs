@@ -1,8 +1,8 @@
 //! Evaluator values.
 
+use super::read::Node;
 use crate::ir::{Lit, Ty};
 use runtime::{Decimal, Money, Timestamp};
-use serde_json::Value;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
@@ -24,7 +24,7 @@ pub enum Val<'v> {
     /// Amount and currency.
     Money(Money),
     /// A source object.
-    Node(&'v Value),
+    Node(&'v Node<'v>),
     /// An array.
     List(Vec<Val<'v>>),
     /// An output object, already encoded.
@@ -45,18 +45,18 @@ impl<'v> Val<'v> {
     }
 
     /// A payload value read as type `ty` (already shape-checked).
-    pub fn from_json(v: &'v Value, ty: &Ty) -> Option<Self> {
+    pub fn from_node(v: &'v Node<'v>, ty: &Ty) -> Option<Self> {
         Some(match (ty, v) {
-            (_, Value::Null) => Val::Absent,
-            (Ty::String, Value::String(s)) => Val::Str(Cow::Borrowed(s)),
-            (Ty::Int, Value::Number(n)) => Val::Int(n.as_i64()?),
-            (Ty::Decimal, Value::Number(n)) => Val::Dec(runtime::decimal::parse(n.as_str()).ok()?),
-            (Ty::Bool, Value::Bool(b)) => Val::Bool(*b),
-            (Ty::Source(_), Value::Object(_)) => Val::Node(v),
-            (Ty::Array(elem), Value::Array(items)) => Val::List(
+            (_, Node::Null) => Val::Absent,
+            (Ty::String, Node::Str(s)) => Val::Str(Cow::Borrowed(s)),
+            (Ty::Int, Node::Int(i)) => Val::Int(*i),
+            (Ty::Decimal, Node::Dec(d)) => Val::Dec(*d),
+            (Ty::Bool, Node::Bool(b)) => Val::Bool(*b),
+            (Ty::Source(_), Node::Object(_)) => Val::Node(v),
+            (Ty::Array(elem), Node::List(items)) => Val::List(
                 items
                     .iter()
-                    .map(|i| Val::from_json(i, elem))
+                    .map(|i| Val::from_node(i, elem))
                     .collect::<Option<_>>()?,
             ),
             _ => return None,
