@@ -257,6 +257,14 @@ pub(crate) fn push_digits(out: &mut Vec<u8>, n: u128, scale: u32) {
     match u64::try_from(n) {
         // Amounts fit in 64 bits: divide in u64 (u128 division is a call).
         Ok(mut small) => {
+            // Two digits per division while no point falls between them.
+            while small >= 10 && (scale == 0 || count + 2 <= scale || count > scale) {
+                let pair = (small % 100) as u8;
+                put(b'0' + pair % 10);
+                put(b'0' + pair / 10);
+                small /= 100;
+                count += 2;
+            }
             while small > 0 || count <= scale {
                 if count == scale && scale > 0 {
                     put(b'.');

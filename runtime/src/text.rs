@@ -58,12 +58,15 @@ pub fn concat(a: &str, b: &str) -> String {
 
 /// `sha256(s)`: lower-case hex digest, for deterministic idempotency keys.
 pub fn sha256(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(s.as_bytes());
-    let mut out = String::with_capacity(64);
-    for nibble in digest.iter().flat_map(|b| [b >> 4, b & 0xf]) {
-        out.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+    let mut out = Vec::with_capacity(64);
+    for b in digest {
+        for nibble in [b >> 4, b & 0xf] {
+            out.extend(HEX.get(usize::from(nibble)));
+        }
     }
-    out
+    String::from_utf8(out).unwrap_or_default() // hex digits: always UTF-8
 }
 
 /// `string(x)` for integers.
