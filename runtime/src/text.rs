@@ -56,6 +56,53 @@ pub fn concat(a: &str, b: &str) -> String {
     out
 }
 
+/// `a ++ b ++ ...` in one allocation.
+pub fn concat_all(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+/// `string(i)` for an integer, formatted on the stack (for concatenations,
+/// which copy it anyway).
+pub struct IntText {
+    text: [u8; 20],
+    start: usize,
+}
+
+impl IntText {
+    /// Format `i` (at most 20 characters: `-9223372036854775808`).
+    pub fn new(i: i64) -> Self {
+        let mut text = [b'-'; 20];
+        let mut start = text.len();
+        let mut rest = i.unsigned_abs();
+        loop {
+            start -= 1;
+            if let Some(slot) = text.get_mut(start) {
+                *slot = b'0' + (rest % 10) as u8;
+            }
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        if i < 0 {
+            start -= 1; // the `-` already there
+        }
+        Self { text, start }
+    }
+}
+
+impl std::ops::Deref for IntText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        // ASCII digits and a sign: always UTF-8.
+        std::str::from_utf8(self.text.get(self.start..).unwrap_or_default()).unwrap_or_default()
+    }
+}
+
 /// `sha256(s)`: lower-case hex digest, for deterministic idempotency keys.
 pub fn sha256(s: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -71,12 +118,7 @@ pub fn sha256(s: &str) -> String {
 
 /// `string(x)` for integers.
 pub fn from_int(i: i64) -> String {
-    let mut digits = Vec::with_capacity(20);
-    if i < 0 {
-        digits.push(b'-');
-    }
-    crate::json_out::push_digits(&mut digits, u128::from(i.unsigned_abs()), 0);
-    String::from_utf8(digits).unwrap_or_default() // ASCII digits: always UTF-8
+    IntText::new(i).to_owned()
 }
 
 /// `string(x)` for decimals: scale is kept (`19.90` stays `19.90`).
@@ -105,9 +147,11 @@ mod tests {
 
     #[test]
     fn string_builtins() {
-        for i in [0, 7, -7, 1_000_000, i64::MAX, i64::MIN] {
+        for i in [0, 7, -7, 10, -10, 1_000_000, i64::MAX, i64::MIN] {
             assert_eq!(from_int(i), i.to_string());
+            assert_eq!(&*IntText::new(i), i.to_string());
         }
+        assert_eq!(concat_all(&["a", "", "bc"]), "abc");
         assert_eq!(lower("ÄB"), "äb");
         assert_eq!(trim(Str::Borrowed("  x ")), "x");
         assert_eq!(split("a,b", ","), vec!["a", "b"]);

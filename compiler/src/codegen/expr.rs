@@ -293,7 +293,42 @@ impl Generator<'_> {
         }
     }
 
+    /// A `++` chain as one call: one allocation for the result, and integers
+    /// formatted on the stack (`"shopify:" ++ string(.id)`).
+    fn concat_chain(&mut self, e: &Expr) -> String {
+        fn operands<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+            match &e.kind {
+                ExprKind::Binary(Binary::Concat, a, b) => {
+                    operands(a, out);
+                    operands(b, out);
+                }
+                _ => out.push(e),
+            }
+        }
+        let mut parts = Vec::new();
+        operands(e, &mut parts);
+        let parts: Vec<String> = parts
+            .into_iter()
+            .map(|part| match &part.kind {
+                ExprKind::Call(Builtin::String, args, _)
+                    if args.len() == 1 && args.first().is_some_and(|a| a.ty == Ty::Int) =>
+                {
+                    let int = args.first().map(|a| self.expr(a)).unwrap_or_default();
+                    format!("&*runtime::text::IntText::new({int})")
+                }
+                _ => format!("&*{}", self.expr(part)),
+            })
+            .collect();
+        format!(
+            "Str::Owned(runtime::text::concat_all(&[{}]))",
+            parts.join(", ")
+        )
+    }
+
     fn binary(&mut self, op: Binary, a: &Expr, b: &Expr, e: &Expr) -> String {
+        if op == Binary::Concat {
+            return self.concat_chain(e);
+        }
         if op == Binary::Default {
             return self.default(a, b);
         }
@@ -314,7 +349,7 @@ impl Generator<'_> {
             Binary::Le => format!("({x} <= {y})"),
             Binary::Gt => format!("({x} > {y})"),
             Binary::Ge => format!("({x} >= {y})"),
-            Binary::Concat => format!("Str::Owned(runtime::text::concat(&{x}, &{y}))"),
+            Binary::Concat => self.concat_chain(e), // (returned above)
             Binary::Int(c) => {
                 let blame = self.blame(&origin, e.loc);
                 format!("runtime::decimal::int_op({x}, {y}, '{c}'){blame}")
@@ -591,9 +626,13 @@ impl Generator<'_> {
                 format!("runtime::text::split(&{a}, &{b}).into_iter().map(Str::Owned).collect::<Vec<_>>()")
             }
             Builtin::Join => format!("Str::Owned(runtime::text::join(&{a}, &{b}))"),
-            Builtin::Concat => codes.iter().skip(1).fold(a.clone(), |acc, next| {
-                format!("Str::Owned(runtime::text::concat(&{acc}, &{next}))")
-            }),
+            Builtin::Concat => {
+                let parts: Vec<String> = codes.iter().map(|c| format!("&*{c}")).collect();
+                format!(
+                    "Str::Owned(runtime::text::concat_all(&[{}]))",
+                    parts.join(", ")
+                )
+            }
             Builtin::Len => format!("runtime::text::len(&{a})"),
             Builtin::Flatten => format!("({a}).into_iter().flatten().collect::<Vec<_>>()"),
             Builtin::Sha256 => format!("Str::Owned(runtime::text::sha256(&{a}))"),
