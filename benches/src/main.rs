@@ -168,7 +168,11 @@ fn bench(args: &Args) -> Result<(), String> {
     println!("\n| ratio (throughput) | value |\n|---|---:|");
     println!("| a/b compiled vs hand-written | {:.2}x |", b / a);
     println!("| a/c compiled vs evaluator | {:.2}x |", c / a);
-    println!("| a/d compiled vs parser ceiling | {:.2}x |", d / a);
+    println!(
+        "| a/d compiled vs parser ceiling | {:.3}x (the ceiling is {:.2}x faster) |",
+        d / a,
+        a / d
+    );
     println!("| a/e compiled vs untyped round trip | {:.2}x |", e / a);
     println!(
         "| d'/d runtime reader skip vs IgnoredAny | {:.2}x |",

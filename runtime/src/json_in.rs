@@ -934,6 +934,24 @@ mod tests {
             }
         }
         assert_eq!(skip_plain(b"plain text, no end", 0), 18);
+        // The reader's own word loop: a string ending, escaping or broken at
+        // every offset of a word reads exactly.
+        for len in 0..20 {
+            let body = "aé~ \u{7f}".repeat(5);
+            let body: String = body.chars().take(len).collect();
+            let plain = format!("[\"{body}\", 1]");
+            let mut r = Reader::new(&plain);
+            let got = r.list(|r| r.skip().map(|()| r.pos));
+            assert!(got.is_ok(), "{plain}");
+            let mut r = Reader::new(&plain[1..]);
+            assert_eq!(r.str().unwrap().0, body.as_str());
+            let escaped = format!("\"{body}\\n{body}\"");
+            let mut r = Reader::new(&escaped);
+            assert_eq!(r.str().unwrap().0, format!("{body}\n{body}"));
+            let broken = format!("\"{body}\u{1}\"");
+            let got = read_record(broken.as_bytes(), Reader::skip).unwrap_err();
+            assert!(got.message.contains("control character"), "{broken}: {got}");
+        }
     }
 
     #[test]

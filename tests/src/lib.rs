@@ -83,8 +83,8 @@ pub fn differential(
             "evaluator and compiled output differ"
         ),
         (Err(a), Err(b)) => assert_eq!(
-            (a.code, &a.path, &a.location),
-            (b.code, &b.path, &b.location),
+            (a.code, &a.path, &a.location, &a.message),
+            (b.code, &b.path, &b.location, &b.message),
             "evaluator and compiled code fail differently:\n  eval: {a}\n  code: {b}"
         ),
         (a, b) => panic!("evaluator and compiled code disagree:\n  eval: {a:?}\n  code: {b:?}"),

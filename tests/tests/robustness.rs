@@ -156,6 +156,50 @@ fn mutated_payloads_never_panic_and_both_back_ends_agree() {
     );
 }
 
+/// Payloads that are JSON but not of the source schema's shape, and JSON
+/// that is broken: the exact error (code, path, message), the same on both
+/// back ends (one reader serves both).
+#[test]
+fn bad_payloads_fail_with_the_exact_error_on_both_back_ends() {
+    let (compiled, _) = compile("mappings/shopify/order.map");
+    let ir = compiled.mapping.expect("compiles");
+    let code = maprt::find("shopify.order").expect("compiled in");
+    let cases = [
+        (
+            r#"{"order": {"id": "450789469"}}"#,
+            "error[R102] at $.order.id: the record does not match the source schema: expected an integer, found the string \"450789469\" at line 1 column 18",
+        ),
+        (
+            r#"{"order": {"id": 1, "id": 2}}"#,
+            "error[R102] at $.order.id: the record does not match the source schema: duplicate field `id` at line 1 column 27",
+        ),
+        (
+            r#"{"order": {"id": 1.5}}"#,
+            "error[R102] at $.order.id: the record does not match the source schema: expected a 64-bit integer, found the number 1.5 at line 1 column 18",
+        ),
+        (
+            r#"{"order": {"line_items": [{"quantity": 1}, {"id": 7, "quantity": null}]}}"#,
+            "error[R102] at $.order.line_items[0]: the record does not match the source schema: missing field `id` at line 1 column 41",
+        ),
+        (
+            r#"{"order": []}"#,
+            "error[R102] at $.order: the record does not match the source schema: expected a JSON object, found an array at line 1 column 11",
+        ),
+        (
+            r#"{"order": {"id": 1, "note": "\q"}}"#,
+            "error[R101] at $: the record is not valid JSON: invalid escape in a string at line 1 column 30",
+        ),
+        (
+            "{\"order\": {\"note\": \"\u{7}\"}}",
+            "error[R101] at $: the record is not valid JSON: control character in a string at line 1 column 21",
+        ),
+    ];
+    for (input, expected) in cases {
+        let got = differential(&ir, code, input.as_bytes()).expect_err(input);
+        assert_eq!(got.to_string(), expected, "{input}");
+    }
+}
+
 /// XML payloads and payloads cut along routes, truncated and flipped: no
 /// panic, the evaluator and the compiled code agree record by record, and a
 /// broken document fails as one clear error (R114 for XML, R101/R102 for an
