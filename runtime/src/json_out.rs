@@ -103,16 +103,33 @@ impl<'o> JsonWriter<'o> {
     }
 
     fn raw_string(&mut self, s: &str) {
+        self.out.push(b'"');
+        self.string_content(s);
+        self.out.push(b'"');
+    }
+
+    /// The characters of a string, escaped, without quotes.
+    fn string_content(&mut self, s: &str) {
         // Most strings need no escaping: copy them as they are. Anything else
         // goes through serde_json's escaper (writing into a Vec cannot fail).
         if crate::json_in::skip_plain(s.as_bytes(), 0) == s.len() {
-            self.out.reserve(s.len() + 2);
-            self.out.push(b'"');
             self.out.extend_from_slice(s.as_bytes());
-            self.out.push(b'"');
-        } else {
-            let _ = serde_json::to_writer(&mut *self.out, s);
+        } else if let Ok(quoted) = serde_json::to_vec(s) {
+            let inner = quoted.get(1..quoted.len().saturating_sub(1));
+            self.out.extend_from_slice(inner.unwrap_or_default());
         }
+    }
+
+    /// A string value made of parts (a `++` chain), written without building
+    /// it first: the same bytes as [`JsonWriter::string`] of their
+    /// concatenation (escaping is per character).
+    pub fn string_parts(&mut self, parts: &[&str]) {
+        self.before_value();
+        self.out.push(b'"');
+        for part in parts {
+            self.string_content(part);
+        }
+        self.out.push(b'"');
     }
 
     /// A string value.
@@ -346,6 +363,14 @@ mod tests {
             let mut out = Vec::new();
             JsonWriter::new(&mut out).string(s);
             assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
+            let mut middle = s.len() / 2;
+            while !s.is_char_boundary(middle) {
+                middle += 1;
+            }
+            let (a, b) = s.split_at(middle);
+            let mut parts = Vec::new();
+            JsonWriter::new(&mut parts).string_parts(&[a, "", b]);
+            assert_eq!(parts, out, "{s:?} in parts");
         }
         assert_eq!(encode_key("a\"b"), "\"a\\\"b\":");
     }

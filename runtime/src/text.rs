@@ -6,13 +6,20 @@ use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
 /// `lower(s)`.
-pub fn lower(s: &str) -> String {
-    s.to_lowercase()
+pub fn lower(s: Str<'_>) -> Str<'_> {
+    // ASCII without upper case (most emails and codes): nothing to change.
+    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        return s;
+    }
+    Str::Owned(s.to_lowercase())
 }
 
 /// `upper(s)`.
-pub fn upper(s: &str) -> String {
-    s.to_uppercase()
+pub fn upper(s: Str<'_>) -> Str<'_> {
+    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_lowercase()) {
+        return s;
+    }
+    Str::Owned(s.to_uppercase())
 }
 
 /// `trim(s)`: leading and trailing white space removed.
@@ -152,7 +159,11 @@ mod tests {
             assert_eq!(&*IntText::new(i), i.to_string());
         }
         assert_eq!(concat_all(&["a", "", "bc"]), "abc");
-        assert_eq!(lower("ÄB"), "äb");
+        assert_eq!(lower(Str::Borrowed("ÄB")), "äb");
+        assert_eq!(upper(Str::Borrowed("straße")), "STRASSE");
+        assert!(matches!(lower(Str::Borrowed("a@b.com")), Str::Borrowed(_)));
+        assert!(matches!(upper(Str::Borrowed("US")), Str::Borrowed(_)));
+        assert_eq!(upper(Str::Borrowed("us")), "US");
         assert_eq!(trim(Str::Borrowed("  x ")), "x");
         assert_eq!(split("a,b", ","), vec!["a", "b"]);
         assert!(split("", ",").is_empty());

@@ -293,9 +293,9 @@ impl Generator<'_> {
         }
     }
 
-    /// A `++` chain as one call: one allocation for the result, and integers
-    /// formatted on the stack (`"shopify:" ++ string(.id)`).
-    fn concat_chain(&mut self, e: &Expr) -> String {
+    /// The parts of a `++` chain, each an expression of type `&str`;
+    /// integers are formatted on the stack (`"shopify:" ++ string(.id)`).
+    pub(crate) fn concat_parts(&mut self, e: &Expr) -> Vec<String> {
         fn operands<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
             match &e.kind {
                 ExprKind::Binary(Binary::Concat, a, b) => {
@@ -307,7 +307,7 @@ impl Generator<'_> {
         }
         let mut parts = Vec::new();
         operands(e, &mut parts);
-        let parts: Vec<String> = parts
+        parts
             .into_iter()
             .map(|part| match &part.kind {
                 ExprKind::Call(Builtin::String, args, _)
@@ -318,11 +318,13 @@ impl Generator<'_> {
                 }
                 _ => format!("&*{}", self.expr(part)),
             })
-            .collect();
-        format!(
-            "Str::Owned(runtime::text::concat_all(&[{}]))",
-            parts.join(", ")
-        )
+            .collect()
+    }
+
+    /// A `++` chain as one call: one allocation for the result.
+    fn concat_chain(&mut self, e: &Expr) -> String {
+        let parts = self.concat_parts(e);
+        format!("Str::Owned(runtime::text::concat_all(&[{}]))", parts.join(", "))
     }
 
     fn binary(&mut self, op: Binary, a: &Expr, b: &Expr, e: &Expr) -> String {
@@ -618,8 +620,8 @@ impl Generator<'_> {
             String::new()
         };
         match builtin {
-            Builtin::Lower => format!("Str::Owned(runtime::text::lower(&{a}))"),
-            Builtin::Upper => format!("Str::Owned(runtime::text::upper(&{a}))"),
+            Builtin::Lower => format!("runtime::text::lower({a})"),
+            Builtin::Upper => format!("runtime::text::upper({a})"),
             Builtin::Trim => format!("runtime::text::trim({a})"),
             Builtin::Replace => format!("Str::Owned(runtime::text::replace(&{a}, &{b}, &{c}))"),
             Builtin::Split => {

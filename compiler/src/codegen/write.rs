@@ -2,7 +2,7 @@
 //! buffer in target-schema order, without building intermediate values.
 
 use super::{ident, Generator, Stmt};
-use crate::ir::{Expr, ExprKind, Field, Object, Ty, WhenAbsent, Write};
+use crate::ir::{Binary, Expr, ExprKind, Field, Object, Ty, WhenAbsent, Write};
 
 fn line(text: impl Into<String>) -> Stmt {
     Stmt::Line(text.into())
@@ -186,6 +186,11 @@ impl Generator<'_> {
                 }
                 out.push(line("w.end_array();"));
                 out
+            }
+            // A `++` chain is written part by part, never built.
+            (ExprKind::Binary(Binary::Concat, ..), Write::String) => {
+                let parts = self.concat_parts(value);
+                vec![line(format!("w.string_parts(&[{}]);", parts.join(", ")))]
             }
             // Writing a string only borrows it: no clone of a `let`.
             (ExprKind::Local(local), Write::String) => {

@@ -50,8 +50,8 @@ fn call<'v>(builtin: Builtin, mut args: Vec<Val<'v>>) -> std::result::Result<Val
     };
     let arg = |i: usize| args.get(i).cloned().unwrap_or(Val::Absent);
     Ok(match builtin {
-        Builtin::Lower => owned(text::lower(str_of(&first))),
-        Builtin::Upper => owned(text::upper(str_of(&first))),
+        Builtin::Lower => owned(text::lower(Cow::Borrowed(str_of(&first))).into_owned()),
+        Builtin::Upper => owned(text::upper(Cow::Borrowed(str_of(&first))).into_owned()),
         Builtin::Trim => match first {
             Val::Str(s) => Val::Str(text::trim(s)),
             other => other,
