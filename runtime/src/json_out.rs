@@ -253,63 +253,64 @@ fn push_decimal(out: &mut Vec<u8>, d: Decimal) {
 }
 
 /// `n` in decimal with a point `scale` digits from the right (`0.05` for
-/// 5 and 2).
+/// 5 and 2): the room is made in `out` first (zeros), then the digits are
+/// filled in from the right, two per division.
 pub(crate) fn push_digits(out: &mut Vec<u8>, n: u128, scale: u32) {
     let scale = scale as usize;
-    // Right to left: 39 digits for u128::MAX, or up to 29 for rust_decimal's
-    // largest scale (28), and the point.
-    // The digits end at `END`; the bytes after them are slack, so that a
-    // block of fixed size can be copied (a few moves, no `memcpy` call).
-    const END: usize = 48;
+    let log = match u64::try_from(n) {
+        Ok(small) => small.checked_ilog10(),
+        Err(_) => n.checked_ilog10(),
+    };
+    let digits = log.map_or(1, |log| log as usize + 1);
+    // At least one digit before the point.
+    let total = digits.max(scale + 1) + usize::from(scale > 0);
+    let start = out.len();
+    // Room of zeros: a block of fixed size (a few stores), cut to length.
     const BLOCK: usize = 32;
-    let mut text = [b'0'; END + BLOCK];
-    let mut at = END;
-    let mut put = |byte: u8| {
+    if total <= BLOCK {
+        out.extend_from_slice(&[b'0'; BLOCK]);
+        out.truncate(start + total);
+    } else {
+        out.resize(start + total, b'0');
+    }
+    let Some(text) = out.get_mut(start..) else {
+        return;
+    };
+    let point = (scale > 0).then(|| total - scale - 1);
+    if let Some(slot) = point.and_then(|p| text.get_mut(p)) {
+        *slot = b'.';
+    }
+    let mut at = total;
+    let mut put = |digit: u8| {
         at -= 1;
+        if Some(at) == point {
+            at -= 1;
+        }
         if let Some(slot) = text.get_mut(at) {
-            *slot = byte;
+            *slot = b'0' + digit;
         }
     };
-    let mut count = 0;
     match u64::try_from(n) {
         // Amounts fit in 64 bits: divide in u64 (u128 division is a call).
         Ok(mut small) => {
-            // Two digits per division while no point falls between them.
-            while small >= 10 && (scale == 0 || count + 2 <= scale || count > scale) {
+            while small >= 100 {
                 let pair = (small % 100) as u8;
-                put(b'0' + pair % 10);
-                put(b'0' + pair / 10);
+                put(pair % 10);
+                put(pair / 10);
                 small /= 100;
-                count += 2;
             }
-            while small > 0 || count <= scale {
-                if count == scale && scale > 0 {
-                    put(b'.');
-                }
-                put(b'0' + (small % 10) as u8);
+            while small > 0 {
+                put((small % 10) as u8);
                 small /= 10;
-                count += 1;
             }
         }
         Err(_) => {
             let mut big = n;
-            while big > 0 || count <= scale {
-                if count == scale && scale > 0 {
-                    put(b'.');
-                }
-                put(b'0' + (big % 10) as u8);
+            while big > 0 {
+                put((big % 10) as u8);
                 big /= 10;
-                count += 1;
             }
         }
-    }
-    let len = END - at;
-    match text.get(at..at + BLOCK) {
-        Some(block) if len <= BLOCK => {
-            out.extend_from_slice(block);
-            out.truncate(out.len() - (BLOCK - len));
-        }
-        _ => out.extend_from_slice(text.get(at..END).unwrap_or_default()),
     }
 }
 

@@ -324,7 +324,10 @@ impl Generator<'_> {
     /// A `++` chain as one call: one allocation for the result.
     fn concat_chain(&mut self, e: &Expr) -> String {
         let parts = self.concat_parts(e);
-        format!("Str::Owned(runtime::text::concat_all(&[{}]))", parts.join(", "))
+        format!(
+            "Str::Owned(runtime::text::concat_all(&[{}]))",
+            parts.join(", ")
+        )
     }
 
     fn binary(&mut self, op: Binary, a: &Expr, b: &Expr, e: &Expr) -> String {
