@@ -172,10 +172,17 @@ pub fn read_record<'a, T>(
     input: &'a [u8],
     read: impl FnOnce(&mut Reader<'a>) -> Result<T, ReadError>,
 ) -> Result<T, RuntimeError> {
-    let text = std::str::from_utf8(input).map_err(|e| {
-        let message = "invalid UTF-8".to_owned();
-        ReadError::new(true, e.valid_up_to(), message).into_runtime(input)
-    })?;
+    // SIMD validation; std's only to say where a bad record goes wrong.
+    let text = match simdutf8::basic::from_utf8(input) {
+        Ok(text) => text,
+        Err(_) => {
+            let at = std::str::from_utf8(input)
+                .err()
+                .map_or(0, |e| e.valid_up_to());
+            let message = "invalid UTF-8".to_owned();
+            return Err(ReadError::new(true, at, message).into_runtime(input));
+        }
+    };
     let mut reader = Reader::new(text);
     read(&mut reader)
         .and_then(|value| reader.end().map(|()| value))
