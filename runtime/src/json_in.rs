@@ -61,6 +61,25 @@ pub(crate) fn skip_plain(input: &[u8], mut at: usize) -> usize {
     at
 }
 
+/// What tells an object from an array while reading their items.
+struct Container {
+    close: u8,
+    eof: &'static str,
+    expected: &'static str,
+}
+
+const OBJECT: Container = Container {
+    close: b'}',
+    eof: "EOF while parsing an object",
+    expected: "expected `,` or `}` after an object member",
+};
+
+const ARRAY: Container = Container {
+    close: b']',
+    eof: "EOF while parsing an array",
+    expected: "expected `,` or `]` after an array element",
+};
+
 /// A cursor over one JSON record.
 #[derive(Clone)]
 pub struct Reader<'a> {
@@ -280,6 +299,38 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Enter the container whose opening byte is at the cursor; whether it
+    /// is empty (then it is left again, closing byte consumed).
+    #[inline(always)]
+    fn open(&mut self, container: &Container) -> Result<bool, ReadError> {
+        self.descend()?;
+        if self.peek() == Some(container.close) {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// After an item: `,` (another follows: true) or the closing byte (the
+    /// container is left: false).
+    #[inline(always)]
+    fn next_item(&mut self, container: &Container) -> Result<bool, ReadError> {
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(b) if b == container.close => {
+                self.pos += 1;
+                self.depth -= 1;
+                Ok(false)
+            }
+            None => Err(self.syntax(container.eof)),
+            Some(_) => Err(self.syntax(container.expected)),
+        }
+    }
+
     fn descend(&mut self) -> Result<(), ReadError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -300,10 +351,7 @@ impl<'a> Reader<'a> {
         if self.peek() != Some(b'{') {
             return Err(self.unexpected("a JSON object"));
         }
-        self.descend()?;
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            self.depth -= 1;
+        if self.open(&OBJECT)? {
             return Ok(());
         }
         let input = self.input;
@@ -317,15 +365,8 @@ impl<'a> Reader<'a> {
                 input.get(start..end).unwrap_or_default()
             };
             each(self, key).map_err(|e| e.under_key(key))?;
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    self.depth -= 1;
-                    return Ok(());
-                }
-                None => return Err(self.syntax("EOF while parsing an object")),
-                Some(_) => return Err(self.syntax("expected `,` or `}` after an object member")),
+            if !self.next_item(&OBJECT)? {
+                return Ok(());
             }
         }
     }
@@ -361,25 +402,15 @@ impl<'a> Reader<'a> {
         if self.peek() != Some(b'[') {
             return Err(self.unexpected("an array"));
         }
-        self.descend()?;
-        if self.peek() == Some(b']') {
-            self.pos += 1;
-            self.depth -= 1;
+        if self.open(&ARRAY)? {
             return Ok(());
         }
         let mut index = 0;
         loop {
             each(self).map_err(|e| e.under_index(index))?;
             index += 1;
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    self.depth -= 1;
-                    return Ok(());
-                }
-                None => return Err(self.syntax("EOF while parsing an array")),
-                Some(_) => return Err(self.syntax("expected `,` or `]` after an array element")),
+            if !self.next_item(&ARRAY)? {
+                return Ok(());
             }
         }
     }
@@ -482,49 +513,23 @@ impl<'a> Reader<'a> {
     /// [`Reader::object`] for a value nobody reads: keys are scanned, not
     /// decoded, and only syntax errors can occur (so no path is kept).
     fn skip_object(&mut self) -> Result<(), ReadError> {
-        self.descend()?;
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            self.depth -= 1;
-            return Ok(());
-        }
-        loop {
+        let mut more = !self.open(&OBJECT)?;
+        while more {
             self.key()?;
             self.skip()?;
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    self.depth -= 1;
-                    return Ok(());
-                }
-                None => return Err(self.syntax("EOF while parsing an object")),
-                Some(_) => return Err(self.syntax("expected `,` or `}` after an object member")),
-            }
+            more = self.next_item(&OBJECT)?;
         }
+        Ok(())
     }
 
     /// [`Reader::array`] for a value nobody reads.
     fn skip_array(&mut self) -> Result<(), ReadError> {
-        self.descend()?;
-        if self.peek() == Some(b']') {
-            self.pos += 1;
-            self.depth -= 1;
-            return Ok(());
-        }
-        loop {
+        let mut more = !self.open(&ARRAY)?;
+        while more {
             self.skip()?;
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    self.depth -= 1;
-                    return Ok(());
-                }
-                None => return Err(self.syntax("EOF while parsing an array")),
-                Some(_) => return Err(self.syntax("expected `,` or `]` after an array element")),
-            }
+            more = self.next_item(&ARRAY)?;
         }
+        Ok(())
     }
 
     fn literal(&mut self, word: &[u8]) -> Result<(), ReadError> {
