@@ -481,11 +481,6 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A schema mismatch (R102) at the current position.
-    pub fn mismatch(&self, message: impl Into<String>) -> ReadError {
-        self.shape(message.into())
-    }
-
     /// The error for a required field the object just read lacks.
     pub fn missing(&self, name: &str) -> ReadError {
         // The position is just past the object's `}`.
@@ -777,15 +772,6 @@ impl<'a> Reader<'a> {
         crate::decimal::parse(token)
             .map(JsonDecimal)
             .map_err(|f| ReadError::new(false, at, f.message))
-    }
-
-    /// A JSON number token that parses as an exact decimal, kept as text.
-    pub fn decimal_token(&mut self) -> Result<&'a str, ReadError> {
-        let (at, token) = self.number_token("a number")?;
-        match crate::decimal::parse(token) {
-            Ok(_) => Ok(token),
-            Err(f) => Err(ReadError::new(false, at, f.message)),
-        }
     }
 
     /// `true` or `false`.
