@@ -392,9 +392,12 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    fn literal(&mut self, word: &[u8]) -> Result<(), ReadError> {
-        let end = self.pos + word.len();
-        if self.input.get(self.pos..end) == Some(word) {
+    /// `true`, `false` or `null` (the length known at compile time makes
+    /// the comparison one load).
+    #[inline]
+    fn literal<const N: usize>(&mut self, word: &[u8; N]) -> Result<(), ReadError> {
+        let end = self.pos + N;
+        if self.input.get(self.pos..end) == Some(&word[..]) {
             self.pos = end;
             return Ok(());
         }
@@ -402,7 +405,7 @@ impl<'a> Reader<'a> {
             && self
                 .input
                 .get(self.pos..)
-                .is_some_and(|r| word.starts_with(r))
+                .is_some_and(|rest| word.starts_with(rest))
         {
             self.pos = self.input.len();
             return Err(self.syntax("EOF while parsing a value"));
@@ -469,6 +472,9 @@ impl<'a> Reader<'a> {
     /// A 64-bit integer (`1.0` and `1e3` are not integers here).
     #[inline]
     pub fn int(&mut self) -> Result<i64, ReadError> {
+        if let Some(value) = self.plain_int() {
+            return Ok(value);
+        }
         let (at, token) = self.number_token("an integer")?;
         token.parse().map_err(|_| {
             ReadError::new(
@@ -477,6 +483,31 @@ impl<'a> Reader<'a> {
                 format!("expected a 64-bit integer, found the number {token}"),
             )
         })
+    }
+
+    /// The common integer, `-?digits` (at most 18, no leading zero, no
+    /// fraction or exponent after it), parsed while it is scanned; `None`
+    /// (nothing consumed) for anything else, which [`Reader::int`] reads the
+    /// general way.
+    fn plain_int(&mut self) -> Option<i64> {
+        self.peek();
+        let negative = self.byte_at(self.pos) == Some(b'-');
+        let first = self.pos + usize::from(negative);
+        let mut at = first;
+        let mut value: i64 = 0;
+        while let Some(digit @ b'0'..=b'9') = self.byte_at(at) {
+            if at - first == 18 {
+                return None;
+            }
+            value = value * 10 + i64::from(digit - b'0');
+            at += 1;
+        }
+        let leading_zero = self.byte_at(first) == Some(b'0') && at - first > 1;
+        if at == first || leading_zero || matches!(self.byte_at(at), Some(b'.' | b'e' | b'E')) {
+            return None;
+        }
+        self.pos = at;
+        Some(if negative { -value } else { value })
     }
 
     /// A JSON number read exactly as a decimal (never through `f64`).
@@ -535,6 +566,31 @@ mod tests {
         let mut r = Reader::new(r#""plain" "esc\"aped""#);
         assert!(matches!(r.str().unwrap().0, Str::Borrowed("plain")));
         assert!(matches!(r.str().unwrap().0, Str::Owned(s) if s == "esc\"aped"));
+    }
+
+    #[test]
+    fn integers_read_fast_or_general_alike() {
+        let ok = [
+            ("0", 0),
+            ("-0", 0),
+            ("7", 7),
+            ("-42", -42),
+            ("123456789012345678", 123_456_789_012_345_678),
+            ("1234567890123456789", 1_234_567_890_123_456_789),
+            ("9223372036854775807", i64::MAX),
+            ("-9223372036854775808", i64::MIN),
+            (" 5 ", 5),
+        ];
+        for (text, want) in ok {
+            let mut r = Reader::new(text);
+            assert_eq!(r.int().ok(), Some(want), "{text}");
+            assert!(r.end().is_ok(), "{text}");
+        }
+        for text in ["1.0", "1e3", "-", "9223372036854775808", "01", "\"1\""] {
+            let mut r = Reader::new(text);
+            let read = r.int().and_then(|_| r.end());
+            assert!(read.is_err(), "{text}");
+        }
     }
 
     #[test]
