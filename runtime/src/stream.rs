@@ -189,8 +189,12 @@ fn is_blank(line: &[u8]) -> bool {
     line.iter().all(u8::is_ascii_whitespace)
 }
 
+/// Whether `line` is one whole JSON value (then the input is NDJSON). Only
+/// the structure counts: a line with broken UTF-8 in a string is still a
+/// record of its own, rejected alone.
 fn is_whole_value(line: &[u8]) -> bool {
-    crate::json_in::read_record(line, crate::json_in::Reader::skip).is_ok()
+    let text = String::from_utf8_lossy(line);
+    crate::json_in::read_record(text.as_bytes(), crate::json_in::Reader::skip).is_ok()
 }
 
 /// Call `each` for every record of `input`, in order, reading NDJSON one line
@@ -366,6 +370,13 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_first_line_with_broken_utf8_still_makes_ndjson() {
+        let input = b"{\"a\": \"\xff\"}\n{\"a\": 2}\n";
+        let (format, _) = detect(&input[..], InputFormat::Auto).unwrap();
+        assert_eq!(format, InputFormat::Ndjson);
+    }
 
     #[test]
     fn lines_are_read_whole_across_buffer_refills() {
