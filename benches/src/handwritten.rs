@@ -448,11 +448,6 @@ fn sales_order<'a>(o: &'a Order<'a>) -> Result<SalesOrder<'a>> {
     })
 }
 
-/// Parse only (to see how the time splits between reading and writing).
-pub fn parse_only(input: &[u8]) -> bool {
-    serde_json::from_slice::<Envelope>(input).is_ok()
-}
-
 /// Transform one Shopify order record into one canonical `SalesOrder` line.
 pub fn transform(input: &[u8], out: &mut Vec<u8>) -> Result<()> {
     let envelope: Envelope = serde_json::from_slice(input).map_err(|e| e.to_string())?;
