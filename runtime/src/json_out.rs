@@ -257,9 +257,12 @@ fn push_decimal(out: &mut Vec<u8>, d: Decimal) {
 /// filled in from the right, two per division.
 pub(crate) fn push_digits(out: &mut Vec<u8>, n: u128, scale: u32) {
     let scale = scale as usize;
-    let log = match u64::try_from(n) {
-        Ok(small) => small.checked_ilog10(),
-        Err(_) => n.checked_ilog10(),
+    // Amounts fit in 64 bits: count and divide in u64 (u128 division is a
+    // call).
+    let small = u64::try_from(n).ok();
+    let log = match small {
+        Some(small) => small.checked_ilog10(),
+        None => n.checked_ilog10(),
     };
     let digits = log.map_or(1, |log| log as usize + 1);
     // At least one digit before the point.
@@ -290,9 +293,8 @@ pub(crate) fn push_digits(out: &mut Vec<u8>, n: u128, scale: u32) {
             *slot = b'0' + digit;
         }
     };
-    match u64::try_from(n) {
-        // Amounts fit in 64 bits: divide in u64 (u128 division is a call).
-        Ok(mut small) => {
+    match small {
+        Some(mut small) => {
             while small >= 100 {
                 let pair = (small % 100) as u8;
                 put(pair % 10);
@@ -304,7 +306,7 @@ pub(crate) fn push_digits(out: &mut Vec<u8>, n: u128, scale: u32) {
                 small /= 10;
             }
         }
-        Err(_) => {
+        None => {
             let mut big = n;
             while big > 0 {
                 put((big % 10) as u8);

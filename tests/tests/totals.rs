@@ -340,16 +340,7 @@ fn amazon_settlement_records_sum_to_the_transaction_rows() {
     let records = outputs("amazon.settlement", &std::fs::read(&path).unwrap());
     assert_eq!(records.len(), 1, "the file is read whole");
     let settlement = &records[0];
-    let records_sum = sum(array(&settlement["records"]), |r| {
-        dec(&r["amount"]["amount"])
-    });
-    assert_eq!(records_sum, expected);
-    assert_eq!(dec(&settlement["computed_total"]["amount"]), expected);
-    assert_eq!(dec(&settlement["stated_total"]["amount"]), stated);
-    assert_eq!(
-        dec(&settlement["reconciliation"]["difference"]["amount"]),
-        stated - expected
-    );
+    assert_settlement_totals(settlement, expected, stated);
     // The sample is an excerpt: 26.99 of a stated 16,630.13.
     assert_eq!(expected, Decimal::from_str("26.99").unwrap());
     assert_eq!(settlement["reconciliation"]["agrees"], Value::Bool(false));
@@ -434,15 +425,23 @@ fn walmart_statement_records_sum_to_the_aggregates_net_payable() {
 
     let records = outputs("walmart.payment_statement", &bytes);
     assert_eq!(records.len(), 1);
-    let settlement = &records[0];
+    assert_settlement_totals(&records[0], net_payable, stated);
+}
+
+/// A settlement header against sums done here: its records add up to
+/// `computed`, it states `stated`, and its reconciliation says how the two
+/// compare.
+fn assert_settlement_totals(settlement: &Value, computed: Decimal, stated: Decimal) {
     let records = sum(array(&settlement["records"]), |r| {
         dec(&r["amount"]["amount"])
     });
-    assert_eq!(records, net_payable);
-    assert_eq!(dec(&settlement["computed_total"]["amount"]), net_payable);
+    assert_eq!(records, computed);
+    assert_eq!(dec(&settlement["computed_total"]["amount"]), computed);
     assert_eq!(dec(&settlement["stated_total"]["amount"]), stated);
+    let reconciliation = &settlement["reconciliation"];
     assert_eq!(
-        settlement["reconciliation"]["agrees"],
-        Value::Bool(stated == net_payable)
+        dec(&reconciliation["difference"]["amount"]),
+        stated - computed
     );
+    assert_eq!(reconciliation["agrees"], Value::Bool(stated == computed));
 }

@@ -354,7 +354,6 @@ impl Generator<'_> {
             Binary::Le => format!("({x} <= {y})"),
             Binary::Gt => format!("({x} > {y})"),
             Binary::Ge => format!("({x} >= {y})"),
-            Binary::Concat => self.concat_chain(e), // (returned above)
             Binary::Int(c) => {
                 let blame = self.blame(&origin, e.loc);
                 format!("runtime::decimal::int_op({x}, {y}, '{c}'){blame}")

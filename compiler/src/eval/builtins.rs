@@ -75,11 +75,8 @@ fn call<'v>(builtin: Builtin, mut args: Vec<Val<'v>>) -> std::result::Result<Val
             owned(text::join(&parts, str_of(&arg(0))))
         }
         Builtin::Concat => {
-            let mut out = str_of(&first).to_owned();
-            for a in &args {
-                out = text::concat(&out, str_of(a));
-            }
-            owned(out)
+            let parts: Vec<&str> = std::iter::once(&first).chain(&args).map(str_of).collect();
+            owned(text::concat_all(&parts))
         }
         Builtin::Len => Val::Int(text::len(str_of(&first))),
         Builtin::Flatten => match first {
