@@ -79,7 +79,9 @@ fn shape<'v>(mapping: &'v Mapping, r: &mut Reader<'v>, id: ShapeId) -> Result<No
     let Some(shape) = mapping.shapes.get(id) else {
         return r.skip().map(|()| Node::Null);
     };
-    let fields = &shape.fields;
+    // Collected once per object: every key is looked up in it, and a slice
+    // is faster to scan than the map.
+    let fields: Vec<(&String, &ShapeField)> = shape.fields.iter().collect();
     let mut slots: Vec<Option<Node<'v>>> =
         std::iter::repeat_with(|| None).take(fields.len()).collect();
     r.object(|r, key| {
@@ -93,7 +95,7 @@ fn shape<'v>(mapping: &'v Mapping, r: &mut Reader<'v>, id: ShapeId) -> Result<No
         }
     })?;
     let mut out = Vec::with_capacity(fields.len());
-    for ((name, field), slot) in fields.iter().zip(slots) {
+    for ((name, field), slot) in fields.into_iter().zip(slots) {
         match slot {
             Some(v) => out.push((name.as_str(), v)),
             None if field.optional => {}
