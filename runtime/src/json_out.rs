@@ -3,6 +3,7 @@
 //! Generated code and the evaluator both write through this type, so their
 //! output is byte-identical whenever their values are.
 
+use crate::text::Part;
 use crate::{Decimal, Money, Timestamp};
 
 use std::io::Write;
@@ -123,11 +124,23 @@ impl<'o> JsonWriter<'o> {
     /// A string value made of parts (a `++` chain), written without building
     /// it first: the same bytes as [`JsonWriter::string`] of their
     /// concatenation (escaping is per character).
-    pub fn string_parts(&mut self, parts: &[&str]) {
+    pub fn string_parts(&mut self, parts: &[Part<'_>]) {
         self.before_value();
         self.out.push(b'"');
         for part in parts {
-            self.string_content(part);
+            match *part {
+                Part::Text(s) => self.string_content(s),
+                // Digits, a sign, RFC 3339: nothing to escape.
+                Part::Int(i) => self
+                    .out
+                    .extend_from_slice(itoa::Buffer::new().format(i).as_bytes()),
+                Part::Instant(ts) => match crate::time::whole_second_text(ts) {
+                    Some(text) => self.out.extend_from_slice(&text),
+                    None => {
+                        let _ = write!(self.out, "{ts}");
+                    }
+                },
+            }
         }
         self.out.push(b'"');
     }
@@ -177,8 +190,18 @@ impl<'o> JsonWriter<'o> {
     /// An instant as RFC 3339 UTC (`2008-01-10T16:00:00Z`).
     pub fn timestamp(&mut self, ts: Timestamp) {
         self.before_value();
-        if !push_whole_second(self.out, ts) {
-            let _ = write!(self.out, "\"{ts}\"");
+        match crate::time::whole_second_text(ts) {
+            Some(text) => {
+                // Quotes and text in one fixed-size copy.
+                let mut quoted = [b'"'; 22];
+                if let Some(inner) = quoted.get_mut(1..21) {
+                    inner.copy_from_slice(&text);
+                }
+                self.out.extend_from_slice(&quoted);
+            }
+            None => {
+                let _ = write!(self.out, "\"{ts}\"");
+            }
         }
     }
 
@@ -202,44 +225,6 @@ impl<'o> JsonWriter<'o> {
     }
 }
 
-/// `"YYYY-MM-DDTHH:MM:SSZ"` for an instant on a whole second in years 0 to
-/// 9999, as jiff's `Display` writes it, without going through `fmt`; false
-/// (nothing written) for any other instant.
-fn push_whole_second(out: &mut Vec<u8>, ts: Timestamp) -> bool {
-    let seconds = ts.as_second();
-    if ts.subsec_nanosecond() != 0 || !(-62_167_219_200..253_402_300_800).contains(&seconds) {
-        return false;
-    }
-    // Days to civil date (H. Hinnant's algorithm, proleptic Gregorian).
-    let (days, second_of_day) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
-    let z = days + 719_468;
-    let (era, day_of_era) = (z.div_euclid(146_097), z.rem_euclid(146_097));
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 {
-        shifted_month + 3
-    } else {
-        shifted_month - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    let two = |n: i64| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
-    let [y1, y2] = two(year / 100);
-    let [y3, y4] = two(year);
-    let [mo1, mo2] = two(month);
-    let [d1, d2] = two(day);
-    let [h1, h2] = two(second_of_day / 3600);
-    let [mi1, mi2] = two(second_of_day / 60 % 60);
-    let [s1, s2] = two(second_of_day % 60);
-    out.extend_from_slice(&[
-        b'"', y1, y2, y3, y4, b'-', mo1, mo2, b'-', d1, d2, b'T', h1, h2, b':', mi1, mi2, b':', s1,
-        s2, b'Z', b'"',
-    ]);
-    true
-}
-
 /// A decimal as rust_decimal's `Display` writes it (all of its scale's
 /// digits, no exponent), without going through `fmt`; zero without a sign
 /// (rust_decimal keeps the sign of `-0.00` from negating a zero, which no
@@ -253,29 +238,82 @@ fn push_decimal(out: &mut Vec<u8>, d: Decimal) {
 }
 
 /// `n` in decimal with a point `scale` digits from the right (`0.05` for
-/// 5 and 2): the room is made in `out` first (zeros), then the digits are
-/// filled in from the right, two per division.
+/// 5 and 2). Amounts fit in 64 bits and carry up to four decimals: those are
+/// written by [`push_fixed`] with the scale a constant; anything else by
+/// [`push_any`].
 pub(crate) fn push_digits(out: &mut Vec<u8>, n: u128, scale: u32) {
+    match (u64::try_from(n), scale) {
+        (Ok(n), 0) => push_fixed::<0>(out, n),
+        (Ok(n), 1) => push_fixed::<1>(out, n),
+        (Ok(n), 2) => push_fixed::<2>(out, n),
+        (Ok(n), 3) => push_fixed::<3>(out, n),
+        (Ok(n), 4) => push_fixed::<4>(out, n),
+        _ => push_any(out, n, scale),
+    }
+}
+
+/// Two-digit pairs `00` to `99`.
+const PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// `n` with `SCALE` decimals: the text is built right to left in a block on
+/// the stack (a division by the constant 10^SCALE splits the number, then
+/// two digits per division by 100) and copied in one fixed-size move.
+fn push_fixed<const SCALE: u32>(out: &mut Vec<u8>, n: u64) {
+    // 20 digits, a point, and the fraction's leading zeros fit in 32.
+    const BLOCK: usize = 32;
+    let mut text = [b'0'; BLOCK];
+    let whole = n / 10u64.pow(SCALE);
+    let mut fraction = n % 10u64.pow(SCALE);
+    let whole_digits = whole.checked_ilog10().map_or(1, |log| log as usize + 1);
+    let total = whole_digits + if SCALE > 0 { SCALE as usize + 1 } else { 0 };
+    let mut at = total;
+    for _ in 0..SCALE {
+        at -= 1;
+        if let Some(slot) = text.get_mut(at) {
+            *slot = b'0' + (fraction % 10) as u8;
+        }
+        fraction /= 10;
+    }
+    if SCALE > 0 {
+        at -= 1;
+        if let Some(slot) = text.get_mut(at) {
+            *slot = b'.';
+        }
+    }
+    let mut rest = whole;
+    while rest >= 10 {
+        let pair = (rest % 100) as usize * 2;
+        at = at.saturating_sub(2);
+        if let (Some(slot), Some(digits)) = (text.get_mut(at..at + 2), PAIRS.get(pair..pair + 2)) {
+            slot.copy_from_slice(digits);
+        }
+        rest /= 100;
+    }
+    // An odd digit count leaves one digit (or the `0` of zero) in front.
+    if at > 0 {
+        if let Some(slot) = text.get_mut(0) {
+            *slot = b'0' + rest as u8;
+        }
+    }
+    let start = out.len();
+    out.extend_from_slice(&text);
+    out.truncate(start + total);
+}
+
+/// Any `n` and scale: digit by digit (rust_decimal's scale goes to 28, its
+/// mantissa to 96 bits).
+fn push_any(out: &mut Vec<u8>, n: u128, scale: u32) {
     let scale = scale as usize;
-    // Amounts fit in 64 bits: count and divide in u64 (u128 division is a
-    // call).
-    let small = u64::try_from(n).ok();
-    let log = match small {
-        Some(small) => small.checked_ilog10(),
-        None => n.checked_ilog10(),
-    };
-    let digits = log.map_or(1, |log| log as usize + 1);
+    let digits = n.checked_ilog10().map_or(1, |log| log as usize + 1);
     // At least one digit before the point.
     let total = digits.max(scale + 1) + usize::from(scale > 0);
     let start = out.len();
-    // Room of zeros: a block of fixed size (a few stores), cut to length.
-    const BLOCK: usize = 32;
-    if total <= BLOCK {
-        out.extend_from_slice(&[b'0'; BLOCK]);
-        out.truncate(start + total);
-    } else {
-        out.resize(start + total, b'0');
-    }
+    out.resize(start + total, b'0');
     let Some(text) = out.get_mut(start..) else {
         return;
     };
@@ -284,35 +322,16 @@ pub(crate) fn push_digits(out: &mut Vec<u8>, n: u128, scale: u32) {
         *slot = b'.';
     }
     let mut at = total;
-    let mut put = |digit: u8| {
+    let mut rest = n;
+    while rest > 0 {
         at -= 1;
         if Some(at) == point {
             at -= 1;
         }
         if let Some(slot) = text.get_mut(at) {
-            *slot = b'0' + digit;
+            *slot = b'0' + (rest % 10) as u8;
         }
-    };
-    match small {
-        Some(mut small) => {
-            while small >= 100 {
-                let pair = (small % 100) as u8;
-                put(pair % 10);
-                put(pair / 10);
-                small /= 100;
-            }
-            while small > 0 {
-                put((small % 10) as u8);
-                small /= 10;
-            }
-        }
-        None => {
-            let mut big = n;
-            while big > 0 {
-                put((big % 10) as u8);
-                big /= 10;
-            }
-        }
+        rest /= 10;
     }
 }
 
@@ -372,8 +391,28 @@ mod tests {
             }
             let (a, b) = s.split_at(middle);
             let mut parts = Vec::new();
-            JsonWriter::new(&mut parts).string_parts(&[a, "", b]);
+            JsonWriter::new(&mut parts).string_parts(&[
+                Part::Text(a),
+                Part::Text(""),
+                Part::Text(b),
+            ]);
             assert_eq!(parts, out, "{s:?} in parts");
+        }
+        // Formatted parts are written as `concat_all` builds them.
+        let ts = Timestamp::from_second(1_199_980_800).unwrap();
+        let fraction = Timestamp::new(1_199_980_800, 250_000_000).unwrap();
+        for chain in [
+            [Part::Text("id:"), Part::Int(-42), Part::Instant(ts)],
+            [
+                Part::Int(i64::MIN),
+                Part::Text("\"|"),
+                Part::Instant(fraction),
+            ],
+        ] {
+            let mut out = Vec::new();
+            JsonWriter::new(&mut out).string_parts(&chain);
+            let built = crate::text::concat_all(&chain);
+            assert_eq!(out, serde_json::to_vec(&built).unwrap(), "{built}");
         }
         assert_eq!(encode_key("a\"b"), "\"a\\\"b\":");
     }
@@ -388,8 +427,21 @@ mod tests {
             Decimal::from_i128_with_scale(u64::MAX as i128 + 1, 3),
             Decimal::from_i128_with_scale(-(u64::MAX as i128), 0),
         ];
-        for mantissa in [0, 1, 5, 9, 10, 99, 100, 1999, 123_456_789, -7, -100] {
-            for scale in [0, 1, 2, 3, 4, 9, 28] {
+        let mut mantissas = vec![0, 1, 5, 9, 10, 99, 100, 1999, 123_456_789, -7, -100];
+        mantissas.extend([i64::MAX, i64::MIN + 1, 10_000, 99_999, 100_001]);
+        let mut rng = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..3000 {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            // Every length of mantissa, both signs.
+            let digits = rng % 18;
+            mantissas.push(
+                (rng >> 8) as i64 % 10_i64.pow(digits as u32 + 1) * [1, -1][rng as usize & 1],
+            );
+        }
+        for mantissa in mantissas {
+            for scale in [0, 1, 2, 3, 4, 5, 9, 28] {
                 decimals.push(Decimal::new(mantissa, scale));
             }
         }

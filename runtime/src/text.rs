@@ -1,7 +1,7 @@
 //! String builtins and conversions to text.
 
 use crate::error::Fault;
-use crate::Str;
+use crate::{Str, Timestamp};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
@@ -11,6 +11,9 @@ pub fn lower(s: Str<'_>) -> Str<'_> {
     if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
         return s;
     }
+    if s.is_ascii() {
+        return Str::Owned(s.to_ascii_lowercase());
+    }
     Str::Owned(s.to_lowercase())
 }
 
@@ -19,6 +22,9 @@ pub fn upper(s: Str<'_>) -> Str<'_> {
     if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_lowercase()) {
         return s;
     }
+    if s.is_ascii() {
+        return Str::Owned(s.to_ascii_uppercase());
+    }
     Str::Owned(s.to_uppercase())
 }
 
@@ -26,7 +32,13 @@ pub fn upper(s: Str<'_>) -> Str<'_> {
 pub fn trim<'a>(s: Str<'a>) -> Str<'a> {
     match s {
         Str::Borrowed(b) => Str::Borrowed(b.trim()),
-        Str::Owned(o) => Str::Owned(o.trim().to_owned()),
+        // In place: no second allocation.
+        Str::Owned(mut o) => {
+            o.truncate(o.trim_end().len());
+            let leading = o.len() - o.trim_start().len();
+            o.drain(..leading);
+            Str::Owned(o)
+        }
     }
 }
 
@@ -63,51 +75,44 @@ pub fn concat(a: &str, b: &str) -> String {
     out
 }
 
+/// One piece of a `++` chain: text, or a value `string()` would format,
+/// kept as it is so that the chain is formatted once, where it goes (one
+/// allocation in [`concat_all`], none in [`crate::JsonWriter::string_parts`]).
+#[derive(Debug, Clone, Copy)]
+pub enum Part<'a> {
+    /// Text as it is.
+    Text(&'a str),
+    /// `string(i)` of an integer.
+    Int(i64),
+    /// `string(t)` of an instant (RFC 3339 UTC).
+    Instant(Timestamp),
+}
+
+impl Part<'_> {
+    /// An upper bound of the part's length in bytes.
+    fn max_len(&self) -> usize {
+        match self {
+            Part::Text(s) => s.len(),
+            Part::Int(_) => 20,
+            Part::Instant(_) => 32,
+        }
+    }
+}
+
 /// `a ++ b ++ ...` in one allocation.
-pub fn concat_all(parts: &[&str]) -> String {
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+pub fn concat_all(parts: &[Part<'_>]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(Part::max_len).sum());
     for part in parts {
-        out.push_str(part);
+        match part {
+            Part::Text(s) => out.push_str(s),
+            Part::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
+            Part::Instant(ts) => match crate::time::whole_second_text(*ts) {
+                Some(text) => out.extend(text.iter().map(|&b| char::from(b))),
+                None => out.push_str(&ts.to_string()),
+            },
+        }
     }
     out
-}
-
-/// `string(i)` for an integer, formatted on the stack (for concatenations,
-/// which copy it anyway).
-pub struct IntText {
-    text: [u8; 20],
-    start: usize,
-}
-
-impl IntText {
-    /// Format `i` (at most 20 characters: `-9223372036854775808`).
-    pub fn new(i: i64) -> Self {
-        let mut text = [b'-'; 20];
-        let mut start = text.len();
-        let mut rest = i.unsigned_abs();
-        loop {
-            start -= 1;
-            if let Some(slot) = text.get_mut(start) {
-                *slot = b'0' + (rest % 10) as u8;
-            }
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
-        }
-        if i < 0 {
-            start -= 1; // the `-` already there
-        }
-        Self { text, start }
-    }
-}
-
-impl std::ops::Deref for IntText {
-    type Target = str;
-    fn deref(&self) -> &str {
-        // ASCII digits and a sign: always UTF-8.
-        std::str::from_utf8(self.text.get(self.start..).unwrap_or_default()).unwrap_or_default()
-    }
 }
 
 /// `sha256(s)`: lower-case hex digest, for deterministic idempotency keys.
@@ -125,7 +130,7 @@ pub fn sha256(s: &str) -> String {
 
 /// `string(x)` for integers.
 pub fn from_int(i: i64) -> String {
-    IntText::new(i).to_owned()
+    itoa::Buffer::new().format(i).to_owned()
 }
 
 /// `string(x)` for decimals: scale is kept (`19.90` stays `19.90`).
@@ -156,15 +161,29 @@ mod tests {
     fn string_builtins() {
         for i in [0, 7, -7, 10, -10, 1_000_000, i64::MAX, i64::MIN] {
             assert_eq!(from_int(i), i.to_string());
-            assert_eq!(&*IntText::new(i), i.to_string());
+            assert_eq!(concat_all(&[Part::Int(i)]), i.to_string());
         }
-        assert_eq!(concat_all(&["a", "", "bc"]), "abc");
+        assert_eq!(
+            concat_all(&[Part::Text("a"), Part::Text(""), Part::Text("bc")]),
+            "abc"
+        );
+        for second in [0, 1_199_980_800, -62_167_219_200, -62_167_219_201, -1] {
+            let ts = Timestamp::from_second(second).unwrap();
+            let chain = [Part::Text("at "), Part::Instant(ts), Part::Text(".")];
+            assert_eq!(concat_all(&chain), format!("at {ts}."));
+        }
+        let fraction = Timestamp::new(1_199_980_800, 5_000_000).unwrap();
+        assert_eq!(concat_all(&[Part::Instant(fraction)]), fraction.to_string());
         assert_eq!(lower(Str::Borrowed("ÄB")), "äb");
         assert_eq!(upper(Str::Borrowed("straße")), "STRASSE");
         assert!(matches!(lower(Str::Borrowed("a@b.com")), Str::Borrowed(_)));
         assert!(matches!(upper(Str::Borrowed("US")), Str::Borrowed(_)));
         assert_eq!(upper(Str::Borrowed("us")), "US");
         assert_eq!(trim(Str::Borrowed("  x ")), "x");
+        assert_eq!(trim(Str::Owned(" \t x y\n".to_owned())), "x y");
+        assert_eq!(trim(Str::Owned("   ".to_owned())), "");
+        assert_eq!(lower(Str::Borrowed("Jo@X.COM")), "jo@x.com");
+        assert_eq!(upper(Str::Borrowed("gb")), "GB");
         assert_eq!(split("a,b", ","), vec!["a", "b"]);
         assert!(split("", ",").is_empty());
         assert_eq!(join(&["a", "b"], "-"), "a-b");

@@ -26,6 +26,43 @@ pub fn parse_rfc3339(text: &str) -> Result<Timestamp, Fault> {
         .map_err(|e| bad_timestamp(text, e))
 }
 
+/// `YYYY-MM-DDTHH:MM:SSZ` for an instant on a whole second in years 0 to
+/// 9999, as jiff's `Display` writes it, without going through `fmt`; `None`
+/// for any other instant (then `Display` is the way).
+pub fn whole_second_text(ts: Timestamp) -> Option<[u8; 20]> {
+    let seconds = ts.as_second();
+    if ts.subsec_nanosecond() != 0 || !(-62_167_219_200..253_402_300_800).contains(&seconds) {
+        return None;
+    }
+    // Days to civil date (H. Hinnant's algorithm, proleptic Gregorian).
+    let (days, second_of_day) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    let z = days + 719_468;
+    let (era, day_of_era) = (z.div_euclid(146_097), z.rem_euclid(146_097));
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    let two = |n: i64| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
+    let [y1, y2] = two(year / 100);
+    let [y3, y4] = two(year);
+    let [mo1, mo2] = two(month);
+    let [d1, d2] = two(day);
+    let [h1, h2] = two(second_of_day / 3600);
+    let [mi1, mi2] = two(second_of_day / 60 % 60);
+    let [s1, s2] = two(second_of_day % 60);
+    Some([
+        y1, y2, y3, y4, b'-', mo1, mo2, b'-', d1, d2, b'T', h1, h2, b':', mi1, mi2, b':', s1, s2,
+        b'Z',
+    ])
+}
+
 /// `parse_time(text, format, zone)`: strftime-style format; when the format
 /// has no offset, the wall-clock time is read in the IANA `zone`.
 pub fn parse_format(text: &str, format: &str, zone_name: &str) -> Result<Timestamp, Fault> {

@@ -293,8 +293,9 @@ impl Generator<'_> {
         }
     }
 
-    /// The parts of a `++` chain, each an expression of type `&str`;
-    /// integers are formatted on the stack (`"shopify:" ++ string(.id)`).
+    /// The parts of a `++` chain (or of a lone `string(x)`), each a
+    /// `runtime::text::Part`: integers and instants stay values until the
+    /// chain is formatted where it goes (`"shopify:" ++ string(.id)`).
     pub(crate) fn concat_parts(&mut self, e: &Expr) -> Vec<String> {
         fn operands<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
             match &e.kind {
@@ -307,18 +308,20 @@ impl Generator<'_> {
         }
         let mut parts = Vec::new();
         operands(e, &mut parts);
-        parts
-            .into_iter()
-            .map(|part| match &part.kind {
-                ExprKind::Call(Builtin::String, args, _)
-                    if args.len() == 1 && args.first().is_some_and(|a| a.ty == Ty::Int) =>
-                {
-                    let int = args.first().map(|a| self.expr(a)).unwrap_or_default();
-                    format!("&*runtime::text::IntText::new({int})")
-                }
-                _ => format!("&*{}", self.expr(part)),
-            })
-            .collect()
+        parts.into_iter().map(|part| self.text_part(part)).collect()
+    }
+
+    /// One piece of text as a `runtime::text::Part`.
+    fn text_part(&mut self, e: &Expr) -> String {
+        // A part only borrows: no clone of a `let`.
+        if let ExprKind::Local(local) = &e.kind {
+            return format!("Part::Text(&*l{local})");
+        }
+        match formatted_value(e) {
+            Some(value) if value.ty == Ty::Int => format!("Part::Int({})", self.expr(value)),
+            Some(value) => format!("Part::Instant({})", self.expr(value)),
+            None => format!("Part::Text(&*{})", self.expr(e)),
+        }
     }
 
     /// A `++` chain as one call: one allocation for the result.
@@ -631,7 +634,8 @@ impl Generator<'_> {
             }
             Builtin::Join => format!("Str::Owned(runtime::text::join(&{a}, &{b}))"),
             Builtin::Concat => {
-                let parts: Vec<String> = codes.iter().map(|c| format!("&*{c}")).collect();
+                let parts: Vec<String> =
+                    codes.iter().map(|c| format!("Part::Text(&*{c})")).collect();
                 format!(
                     "Str::Owned(runtime::text::concat_all(&[{}]))",
                     parts.join(", ")
@@ -681,5 +685,17 @@ impl Generator<'_> {
             Builtin::IsPresent => "true".to_owned(),
             Builtin::Has => self.has(args.first()),
         }
+    }
+}
+
+/// The integer or instant `e` formats when it is `string(x)` of one: text
+/// made from it need not build that string first (see `Generator::text_part`).
+pub(crate) fn formatted_value(e: &Expr) -> Option<&Expr> {
+    match &e.kind {
+        ExprKind::Call(Builtin::String, args, _) => match args.as_slice() {
+            [value] if matches!(value.ty, Ty::Int | Ty::Timestamp) => Some(value),
+            _ => None,
+        },
+        _ => None,
     }
 }

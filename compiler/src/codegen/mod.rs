@@ -77,6 +77,7 @@ pub fn generate(mapping: &Mapping) -> String {
         ("runtime", "Timestamp"),
         ("runtime::json_in", "Reader"),
         ("runtime::json_in", "ReadError"),
+        ("runtime::text", "Part"),
     ] {
         module.import(path, ty);
     }

@@ -1,7 +1,7 @@
 //! Output statements: canonical fields written straight into the output
 //! buffer in target-schema order, without building intermediate values.
 
-use super::{ident, Generator, Stmt};
+use super::{expr, ident, Generator, Stmt};
 use crate::ir::{Binary, Expr, ExprKind, Field, Object, Ty, WhenAbsent, Write};
 
 fn line(text: impl Into<String>) -> Stmt {
@@ -187,8 +187,13 @@ impl Generator<'_> {
                 out.push(line("w.end_array();"));
                 out
             }
-            // A `++` chain is written part by part, never built.
+            // A `++` chain is written part by part, never built; so is the
+            // text of a number or an instant.
             (ExprKind::Binary(Binary::Concat, ..), Write::String) => {
+                let parts = self.concat_parts(value);
+                vec![line(format!("w.string_parts(&[{}]);", parts.join(", ")))]
+            }
+            (_, Write::String) if expr::formatted_value(value).is_some() => {
                 let parts = self.concat_parts(value);
                 vec![line(format!("w.string_parts(&[{}]);", parts.join(", ")))]
             }

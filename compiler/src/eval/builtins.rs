@@ -75,7 +75,10 @@ fn call<'v>(builtin: Builtin, mut args: Vec<Val<'v>>) -> std::result::Result<Val
             owned(text::join(&parts, str_of(&arg(0))))
         }
         Builtin::Concat => {
-            let parts: Vec<&str> = std::iter::once(&first).chain(&args).map(str_of).collect();
+            let parts: Vec<text::Part<'_>> = std::iter::once(&first)
+                .chain(&args)
+                .map(|a| text::Part::Text(str_of(a)))
+                .collect();
             owned(text::concat_all(&parts))
         }
         Builtin::Len => Val::Int(text::len(str_of(&first))),
