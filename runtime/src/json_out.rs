@@ -103,6 +103,15 @@ impl<'o> JsonWriter<'o> {
         self.out.extend_from_slice(encoded);
     }
 
+    /// A key encoded as `"key":` or `,"key":` by generated code that knows
+    /// whether a comma is due (the fields before it are always written):
+    /// no test of the comma state. Always inlined, as [`Self::key_encoded`].
+    #[inline(always)]
+    pub fn key_placed(&mut self, encoded: &[u8]) {
+        self.comma = true;
+        self.out.extend_from_slice(encoded);
+    }
+
     fn raw_string(&mut self, s: &str) {
         self.out.push(b'"');
         self.string_content(s);
@@ -260,13 +269,20 @@ const PAIRS: &[u8; 200] = b"\
 6061626364656667686970717273747576777879\
 8081828384858687888990919293949596979899";
 
-/// `n` with `SCALE` decimals: the text is built right to left in a block on
-/// the stack (a division by the constant 10^SCALE splits the number, then
-/// two digits per division by 100) and copied in one fixed-size move.
+/// `n` with `SCALE` decimals: room is made in `out` with a block of zeros
+/// of fixed size (a few vector stores), then the text is filled in right to
+/// left (a division by the constant 10^SCALE splits the number, then two
+/// digits per division by 100) and the block cut to length. The digits go
+/// straight into `out`: built in a stack buffer and copied, the copy would
+/// read back bytes just stored one by one, which stalls the CPU.
 fn push_fixed<const SCALE: u32>(out: &mut Vec<u8>, n: u64) {
     // 20 digits, a point, and the fraction's leading zeros fit in 32.
     const BLOCK: usize = 32;
-    let mut text = [b'0'; BLOCK];
+    let start = out.len();
+    out.extend_from_slice(&[b'0'; BLOCK]);
+    let Some(text) = out.get_mut(start..) else {
+        return;
+    };
     let whole = n / 10u64.pow(SCALE);
     let mut fraction = n % 10u64.pow(SCALE);
     let whole_digits = whole.checked_ilog10().map_or(1, |log| log as usize + 1);
@@ -300,8 +316,6 @@ fn push_fixed<const SCALE: u32>(out: &mut Vec<u8>, n: u64) {
             *slot = b'0' + rest as u8;
         }
     }
-    let start = out.len();
-    out.extend_from_slice(&text);
     out.truncate(start + total);
 }
 

@@ -45,30 +45,40 @@ impl Generator<'_> {
             out.push(line(format!("let l{local}: {ty} = {code};")));
         }
         out.push(line("w.begin_object();"));
+        // Whether a comma is due before the next key, when that is known
+        // here: it is after a field that is always written.
+        let mut comma_due = Some(false);
         for field in &object.fields {
-            out.extend(self.write_field(field));
+            out.push(line(format!("// {}", field.name)));
+            out.extend(self.write_maybe(&field.value, field, &Self::key(field, comma_due)));
+            let always = !field.value.optional || field.absent != WhenAbsent::Omit;
+            comma_due = match comma_due {
+                Some(true) => Some(true),
+                _ if always => Some(true),
+                _ => None,
+            };
         }
         out.push(line("w.end_object();"));
         out
     }
 
-    fn write_field(&mut self, field: &Field) -> Vec<Stmt> {
-        let mut out = vec![line(format!("// {}", field.name))];
-        out.extend(self.write_maybe(&field.value, field));
-        out
-    }
-
-    fn key(field: &Field) -> Stmt {
+    /// The statement writing `field`'s key: with its comma (or none) baked
+    /// in when `comma_due` is known, else the writer decides.
+    fn key(field: &Field, comma_due: Option<bool>) -> Stmt {
         let encoded = runtime::json_out::encode_key(&field.name);
+        let (method, comma) = match comma_due {
+            Some(due) => ("key_placed", if due { "," } else { "" }),
+            None => ("key_encoded", ""),
+        };
         line(format!(
-            "w.key_encoded({}.as_bytes());",
-            ident::string_literal(&encoded)
+            "w.{method}({}.as_bytes());",
+            ident::string_literal(&format!("{comma}{encoded}"))
         ))
     }
 
-    fn absent(field: &Field) -> Vec<Stmt> {
+    fn absent(field: &Field, key: &Stmt) -> Vec<Stmt> {
         match field.absent {
-            WhenAbsent::Null | WhenAbsent::Never => vec![Self::key(field), line("w.null();")],
+            WhenAbsent::Null | WhenAbsent::Never => vec![key.clone(), line("w.null();")],
             WhenAbsent::Omit => Vec::new(),
         }
     }
@@ -86,18 +96,19 @@ impl Generator<'_> {
         ))]
     }
 
-    /// Write `value` for `field`, handling absence.
-    fn write_maybe(&mut self, value: &Expr, field: &Field) -> Vec<Stmt> {
+    /// Write `value` for `field` (its key written by `key`), handling
+    /// absence.
+    fn write_maybe(&mut self, value: &Expr, field: &Field, key: &Stmt) -> Vec<Stmt> {
         if !value.optional {
             if field.allowed.is_some() {
                 let code = self.expr(value);
                 let mut out = vec![line(format!("let t: Str<'_> = {code};"))];
                 out.extend(self.enum_check(field, "t"));
-                out.push(Self::key(field));
+                out.push(key.clone());
                 out.extend(self.write_scalar("t", &field.write, &value.ty));
                 return vec![Stmt::Block(String::new(), out, String::new())];
             }
-            let mut out = vec![Self::key(field)];
+            let mut out = vec![key.clone()];
             out.extend(self.write_present(value, &field.write));
             return out;
         }
@@ -108,25 +119,33 @@ impl Generator<'_> {
         } = &value.kind
         {
             let code = self.expr(bound);
-            let some = self.write_maybe(body, field);
+            let some = self.write_maybe(body, field, key);
             return vec![Stmt::Block(
                 format!("match {code}"),
                 vec![
                     Stmt::Block(format!("Some(l{local}) =>"), some, String::new()),
-                    Stmt::Block("None =>".to_owned(), Self::absent(field), String::new()),
+                    Stmt::Block(
+                        "None =>".to_owned(),
+                        Self::absent(field, key),
+                        String::new(),
+                    ),
                 ],
                 String::new(),
             )];
         }
         let code = self.expr(value);
         let mut some = self.enum_check(field, "t");
-        some.push(Self::key(field));
+        some.push(key.clone());
         some.extend(self.write_scalar("t", &field.write, &value.ty));
         vec![Stmt::Block(
             format!("match {code}"),
             vec![
                 Stmt::Block("Some(t) =>".to_owned(), some, String::new()),
-                Stmt::Block("None =>".to_owned(), Self::absent(field), String::new()),
+                Stmt::Block(
+                    "None =>".to_owned(),
+                    Self::absent(field, key),
+                    String::new(),
+                ),
             ],
             String::new(),
         )]
