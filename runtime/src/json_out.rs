@@ -143,12 +143,7 @@ impl<'o> JsonWriter<'o> {
                 Part::Int(i) => self
                     .out
                     .extend_from_slice(itoa::Buffer::new().format(i).as_bytes()),
-                Part::Instant(ts) => match crate::time::whole_second_text(ts) {
-                    Some(text) => self.out.extend_from_slice(&text),
-                    None => {
-                        let _ = write!(self.out, "{ts}");
-                    }
-                },
+                Part::Instant(ts) => self.instant(ts, false),
             }
         }
         self.out.push(b'"');
@@ -199,18 +194,27 @@ impl<'o> JsonWriter<'o> {
     /// An instant as RFC 3339 UTC (`2008-01-10T16:00:00Z`).
     pub fn timestamp(&mut self, ts: Timestamp) {
         self.before_value();
-        match crate::time::whole_second_text(ts) {
-            Some(text) => {
-                // Quotes and text in one fixed-size copy.
-                let mut quoted = [b'"'; 22];
-                if let Some(inner) = quoted.get_mut(1..21) {
-                    inner.copy_from_slice(&text);
-                }
-                self.out.extend_from_slice(&quoted);
-            }
-            None => {
-                let _ = write!(self.out, "\"{ts}\"");
-            }
+        self.instant(ts, true);
+    }
+
+    /// An instant's RFC 3339 text, `quoted` or not (inside a string): room
+    /// is made with one fixed-size block, then the text written in it.
+    fn instant(&mut self, ts: Timestamp, quoted: bool) {
+        let start = self.out.len();
+        let quote = usize::from(quoted);
+        self.out.extend_from_slice(&[b'"'; 22]);
+        self.out.truncate(start + 20 + 2 * quote);
+        let written = self
+            .out
+            .get_mut(start + quote..start + quote + 20)
+            .and_then(|slot| <&mut [u8; 20]>::try_from(slot).ok())
+            .is_some_and(|text| crate::time::write_whole_second(ts, text));
+        if !written {
+            self.out.truncate(start);
+            let _ = match quoted {
+                true => write!(self.out, "\"{ts}\""),
+                false => write!(self.out, "{ts}"),
+            };
         }
     }
 

@@ -106,10 +106,14 @@ pub fn concat_all(parts: &[Part<'_>]) -> String {
         match part {
             Part::Text(s) => out.push_str(s),
             Part::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
-            Part::Instant(ts) => match crate::time::whole_second_text(*ts) {
-                Some(text) => out.extend(text.iter().map(|&b| char::from(b))),
-                None => out.push_str(&ts.to_string()),
-            },
+            Part::Instant(ts) => {
+                let mut text = [0; 20];
+                if crate::time::write_whole_second(*ts, &mut text) {
+                    out.extend(text.iter().map(|&b| char::from(b)));
+                } else {
+                    out.push_str(&ts.to_string());
+                }
+            }
         }
     }
     out

@@ -26,13 +26,16 @@ pub fn parse_rfc3339(text: &str) -> Result<Timestamp, Fault> {
         .map_err(|e| bad_timestamp(text, e))
 }
 
-/// `YYYY-MM-DDTHH:MM:SSZ` for an instant on a whole second in years 0 to
-/// 9999, as jiff's `Display` writes it, without going through `fmt`; `None`
-/// for any other instant (then `Display` is the way).
-pub fn whole_second_text(ts: Timestamp) -> Option<[u8; 20]> {
+/// Write `YYYY-MM-DDTHH:MM:SSZ` into `text` for an instant on a whole
+/// second in years 0 to 9999, as jiff's `Display` writes it, without going
+/// through `fmt`; false (nothing written) for any other instant (then
+/// `Display` is the way). `text` is where the bytes go for good (the output
+/// buffer): built elsewhere and copied, the copy would read back bytes just
+/// stored one by one, which stalls the CPU.
+pub fn write_whole_second(ts: Timestamp, text: &mut [u8; 20]) -> bool {
     let seconds = ts.as_second();
     if ts.subsec_nanosecond() != 0 || !(-62_167_219_200..253_402_300_800).contains(&seconds) {
-        return None;
+        return false;
     }
     // Days to civil date (H. Hinnant's algorithm, proleptic Gregorian).
     let (days, second_of_day) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
@@ -57,10 +60,11 @@ pub fn whole_second_text(ts: Timestamp) -> Option<[u8; 20]> {
     let [h1, h2] = two(second_of_day / 3600);
     let [mi1, mi2] = two(second_of_day / 60 % 60);
     let [s1, s2] = two(second_of_day % 60);
-    Some([
+    *text = [
         y1, y2, y3, y4, b'-', mo1, mo2, b'-', d1, d2, b'T', h1, h2, b':', mi1, mi2, b':', s1, s2,
         b'Z',
-    ])
+    ];
+    true
 }
 
 /// `parse_time(text, format, zone)`: strftime-style format; when the format

@@ -604,7 +604,13 @@ impl Generator<'_> {
         let codes: Vec<String> = args.iter().map(|a| self.expr(a)).collect();
         let arg = |i: usize| codes.get(i).cloned().unwrap_or_default();
         let ty = |i: usize| args.get(i).map_or(Ty::Unknown, |a| a.ty.clone());
-        let (a, b, c) = (arg(0), arg(1), arg(2));
+        let (a, b) = (arg(0), arg(1));
+        // An argument only borrowed (`&{ra}`) needs no clone of a `let`.
+        let borrowed = |i: usize| match args.get(i).map(|a| &a.kind) {
+            Some(ExprKind::Local(local)) => format!("l{local}"),
+            _ => arg(i),
+        };
+        let (ra, rb, rc) = (borrowed(0), borrowed(1), borrowed(2));
         let fallible = matches!(
             builtin,
             Builtin::Int
@@ -628,11 +634,11 @@ impl Generator<'_> {
             Builtin::Lower => format!("runtime::text::lower({a})"),
             Builtin::Upper => format!("runtime::text::upper({a})"),
             Builtin::Trim => format!("runtime::text::trim({a})"),
-            Builtin::Replace => format!("Str::Owned(runtime::text::replace(&{a}, &{b}, &{c}))"),
+            Builtin::Replace => format!("Str::Owned(runtime::text::replace(&{ra}, &{rb}, &{rc}))"),
             Builtin::Split => {
-                format!("runtime::text::split(&{a}, &{b}).into_iter().map(Str::Owned).collect::<Vec<_>>()")
+                format!("runtime::text::split(&{ra}, &{rb}).into_iter().map(Str::Owned).collect::<Vec<_>>()")
             }
-            Builtin::Join => format!("Str::Owned(runtime::text::join(&{a}, &{b}))"),
+            Builtin::Join => format!("Str::Owned(runtime::text::join(&{ra}, &{rb}))"),
             Builtin::Concat => {
                 let parts: Vec<String> =
                     codes.iter().map(|c| format!("Part::Text(&*{c})")).collect();
@@ -641,9 +647,9 @@ impl Generator<'_> {
                     parts.join(", ")
                 )
             }
-            Builtin::Len => format!("runtime::text::len(&{a})"),
+            Builtin::Len => format!("runtime::text::len(&{ra})"),
             Builtin::Flatten => format!("({a}).into_iter().flatten().collect::<Vec<_>>()"),
-            Builtin::Sha256 => format!("Str::Owned(runtime::text::sha256(&{a}))"),
+            Builtin::Sha256 => format!("Str::Owned(runtime::text::sha256(&{ra}))"),
             Builtin::String => match ty(0) {
                 Ty::String => a,
                 Ty::Int => format!("Str::Owned(runtime::text::from_int({a}))"),
@@ -652,27 +658,32 @@ impl Generator<'_> {
                 _ => format!("Str::Owned({a}.to_string())"),
             },
             Builtin::Int => match ty(0) {
-                Ty::String => format!("runtime::text::to_int(&{a}){blame}"),
+                Ty::String => format!("runtime::text::to_int(&{ra}){blame}"),
                 _ => a,
             },
             Builtin::Decimal => match ty(0) {
-                Ty::String => format!("runtime::decimal::parse(&{a}){blame}"),
+                Ty::String => format!("runtime::decimal::parse(&{ra}){blame}"),
                 t => as_decimal(a, &t),
             },
             Builtin::Round => format!(
-                "runtime::decimal::round({}, {b}, &{c}){blame}",
+                "runtime::decimal::round({}, {b}, &{rc}){blame}",
                 as_decimal(a.clone(), &ty(0))
             ),
-            Builtin::Money => format!("Money::new({}, &{b}){blame}", as_decimal(a.clone(), &ty(0))),
-            Builtin::FromMinor => format!("Money::from_minor({a}, &{b}){blame}"),
+            Builtin::Money => format!(
+                "Money::new({}, &{rb}){blame}",
+                as_decimal(a.clone(), &ty(0))
+            ),
+            Builtin::FromMinor => format!("Money::from_minor({a}, &{rb}){blame}"),
             Builtin::ToMinor => format!("{a}.to_minor(){blame}"),
             Builtin::Amount => format!("{a}.amount"),
             Builtin::Currency => format!("Str::Owned({a}.currency.as_str().to_owned())"),
-            Builtin::Timestamp => format!("runtime::time::parse_rfc3339(&{a}){blame}"),
-            Builtin::ParseTime => format!("runtime::time::parse_format(&{a}, &{b}, &{c}){blame}"),
+            Builtin::Timestamp => format!("runtime::time::parse_rfc3339(&{ra}){blame}"),
+            Builtin::ParseTime => {
+                format!("runtime::time::parse_format(&{ra}, &{rb}, &{rc}){blame}")
+            }
             Builtin::FromUnixMillis => format!("runtime::time::from_unix_millis({a}){blame}"),
             Builtin::FormatTime => {
-                format!("Str::Owned(runtime::time::format({a}, &{b}, &{c}){blame})")
+                format!("Str::Owned(runtime::time::format({a}, &{rb}, &{rc}){blame})")
             }
             Builtin::Sum if e.ty == Ty::Decimal => format!("runtime::decimal::sum({a}){blame}"),
             Builtin::Sum => format!("runtime::decimal::sum_int({a}){blame}"),
