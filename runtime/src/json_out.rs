@@ -3,6 +3,7 @@
 //! Generated code and the evaluator both write through this type, so their
 //! output is byte-identical whenever their values are.
 
+use crate::source::JsonStr;
 use crate::text::Part;
 use crate::{Decimal, Money, Timestamp};
 
@@ -119,12 +120,23 @@ impl<'o> JsonWriter<'o> {
     }
 
     /// The characters of a string, escaped, without quotes.
+    #[inline]
     fn string_content(&mut self, s: &str) {
-        // Most strings need no escaping: copy them as they are. Anything else
-        // goes through serde_json's escaper (writing into a Vec cannot fail).
+        // Most strings need no escaping: copy them as they are.
         if crate::json_in::skip_plain(s.as_bytes(), 0) == s.len() {
             self.out.extend_from_slice(s.as_bytes());
-        } else if let Ok(quoted) = serde_json::to_vec(s) {
+        } else {
+            self.escaped_content(s);
+        }
+    }
+
+    /// [`Self::string_content`] for text with characters to escape, out of
+    /// the common path: through serde_json's escaper (writing into a `Vec`
+    /// cannot fail).
+    #[cold]
+    #[inline(never)]
+    fn escaped_content(&mut self, s: &str) {
+        if let Ok(quoted) = serde_json::to_vec(s) {
             let inner = quoted.get(1..quoted.len().saturating_sub(1));
             self.out.extend_from_slice(inner.unwrap_or_default());
         }
@@ -153,6 +165,19 @@ impl<'o> JsonWriter<'o> {
     pub fn string(&mut self, s: &str) {
         self.before_value();
         self.raw_string(s);
+    }
+
+    /// A payload string value: text the reader found without escapes is
+    /// copied as it is, with no second look for characters to escape.
+    pub fn source_string(&mut self, s: &JsonStr<'_>) {
+        self.before_value();
+        self.out.push(b'"');
+        if s.is_plain() {
+            self.out.extend_from_slice(s.as_bytes());
+        } else {
+            self.string_content(s);
+        }
+        self.out.push(b'"');
     }
 
     /// An integer value.
@@ -403,6 +428,14 @@ mod tests {
             let mut out = Vec::new();
             JsonWriter::new(&mut out).string(s);
             assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
+            // Read back from a payload (borrowed, or unescaped when it holds
+            // escapes), then written as a payload string: the same bytes.
+            let json = serde_json::to_vec(s).unwrap();
+            let read = crate::json_in::read_record(&json, crate::json_in::Reader::str).unwrap();
+            assert_eq!(read.is_plain(), !json.contains(&b'\\'), "{s:?}");
+            let mut source = Vec::new();
+            JsonWriter::new(&mut source).source_string(&read);
+            assert_eq!(source, out, "{s:?} read from a payload");
             let mut middle = s.len() / 2;
             while !s.is_char_boundary(middle) {
                 middle += 1;

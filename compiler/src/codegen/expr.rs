@@ -162,7 +162,7 @@ impl Generator<'_> {
 
     /// Walk a source path: the code reaching it, whether it may be absent,
     /// and the shape it ends in (for objects and arrays of objects).
-    fn walk(
+    pub(crate) fn walk(
         &self,
         base: Base,
         base_optional: bool,

@@ -2,7 +2,7 @@
 //! buffer in target-schema order, without building intermediate values.
 
 use super::{expr, ident, Generator, Stmt};
-use crate::ir::{Binary, Expr, ExprKind, Field, Object, Ty, WhenAbsent, Write};
+use crate::ir::{Binary, Expr, ExprKind, Field, Lit, Object, Ty, WhenAbsent, Write};
 
 fn line(text: impl Into<String>) -> Stmt {
     Stmt::Line(text.into())
@@ -133,6 +133,26 @@ impl Generator<'_> {
                 String::new(),
             )];
         }
+        if let (None, Write::String, Some((code, true))) =
+            (&field.allowed, &field.write, self.source_string(value))
+        {
+            return vec![Stmt::Block(
+                format!("match {code}"),
+                vec![
+                    Stmt::Block(
+                        "Some(t) =>".to_owned(),
+                        vec![key.clone(), line("w.source_string(t);")],
+                        String::new(),
+                    ),
+                    Stmt::Block(
+                        "None =>".to_owned(),
+                        Self::absent(field, key),
+                        String::new(),
+                    ),
+                ],
+                String::new(),
+            )];
+        }
         let code = self.expr(value);
         let mut some = self.enum_check(field, "t");
         some.push(key.clone());
@@ -151,8 +171,40 @@ impl Generator<'_> {
         )]
     }
 
+    /// The payload string `value` reads, as code of type `&JsonStr` (or
+    /// `Option<&JsonStr>` when it may be absent, the `bool`), for
+    /// `w.source_string`: text read without escapes is written as it is.
+    fn source_string(&self, value: &Expr) -> Option<(String, bool)> {
+        match &value.kind {
+            ExprKind::Path {
+                base,
+                base_optional,
+                steps,
+            } if value.ty == Ty::String => {
+                let (code, optional, _) = self.walk(*base, *base_optional, steps);
+                Some((code, optional))
+            }
+            _ => None,
+        }
+    }
+
     /// Write a value that is present.
     fn write_present(&mut self, value: &Expr, write: &Write) -> Vec<Stmt> {
+        if *write == Write::String {
+            if let Some((code, false)) = self.source_string(value) {
+                return vec![line(format!("w.source_string({code});"))];
+            }
+            // A literal is encoded here, once.
+            if let ExprKind::Lit(Lit::String(text)) = &value.kind {
+                let mut encoded = Vec::new();
+                runtime::JsonWriter::new(&mut encoded).string(text);
+                let encoded = String::from_utf8_lossy(&encoded);
+                return vec![line(format!(
+                    "w.raw({});",
+                    ident::byte_string_literal(&encoded)
+                ))];
+            }
+        }
         match (&value.kind, write) {
             (ExprKind::Object(object), _) => {
                 vec![Stmt::Block(
