@@ -236,9 +236,10 @@ impl<'o> JsonWriter<'o> {
             .is_some_and(|text| crate::time::write_whole_second(ts, text));
         if !written {
             self.out.truncate(start);
-            let _ = match quoted {
-                true => write!(self.out, "\"{ts}\""),
-                false => write!(self.out, "{ts}"),
+            let _ = if quoted {
+                write!(self.out, "\"{ts}\"")
+            } else {
+                write!(self.out, "{ts}")
             };
         }
     }

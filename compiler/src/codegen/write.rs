@@ -260,11 +260,10 @@ impl Generator<'_> {
             }
             // A `++` chain is written part by part, never built; so is the
             // text of a number or an instant.
-            (ExprKind::Binary(Binary::Concat, ..), Write::String) => {
-                let parts = self.concat_parts(value);
-                vec![line(format!("w.string_parts(&[{}]);", parts.join(", ")))]
-            }
-            (_, Write::String) if expr::formatted_value(value).is_some() => {
+            (kind, Write::String)
+                if matches!(kind, ExprKind::Binary(Binary::Concat, ..))
+                    || expr::formatted_value(value).is_some() =>
+            {
                 let parts = self.concat_parts(value);
                 vec![line(format!("w.string_parts(&[{}]);", parts.join(", ")))]
             }
