@@ -136,7 +136,12 @@ impl RoundingMode {
 /// Round to `places` decimals with an explicit mode. The result always has
 /// exactly `places` decimals (`round(2.5, 2, ..)` is `2.50`).
 pub fn round(value: Decimal, places: i64, mode: &str) -> Result<Decimal, Fault> {
-    let mode = RoundingMode::from_name(mode)?;
+    round_with(value, places, RoundingMode::from_name(mode)?)
+}
+
+/// [`round`] with the mode known (a literal mode is looked up at compile
+/// time).
+pub fn round_with(value: Decimal, places: i64, mode: RoundingMode) -> Result<Decimal, Fault> {
     let places = u32::try_from(places)
         .ok()
         .filter(|p| *p <= 28)

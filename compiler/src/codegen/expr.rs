@@ -665,10 +665,22 @@ impl Generator<'_> {
                 Ty::String => format!("runtime::decimal::parse(&{ra}){blame}"),
                 t => as_decimal(a, &t),
             },
-            Builtin::Round => format!(
-                "runtime::decimal::round({}, {b}, &{rc}){blame}",
-                as_decimal(a.clone(), &ty(0))
-            ),
+            Builtin::Round => {
+                let value = as_decimal(a.clone(), &ty(0));
+                // A literal mode was checked by `mapc check`: looked up here.
+                let mode = match args.get(2).map(|m| &m.kind) {
+                    Some(ExprKind::Lit(Lit::String(name))) => {
+                        runtime::decimal::RoundingMode::from_name(name).ok()
+                    }
+                    _ => None,
+                };
+                match mode {
+                    Some(mode) => format!(
+                        "runtime::decimal::round_with({value}, {b}, runtime::decimal::RoundingMode::{mode:?}){blame}"
+                    ),
+                    None => format!("runtime::decimal::round({value}, {b}, &{rc}){blame}"),
+                }
+            }
             Builtin::Money => format!(
                 "Money::new({}, &{rb}){blame}",
                 as_decimal(a.clone(), &ty(0))
