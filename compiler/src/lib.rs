@@ -40,6 +40,7 @@
 //! ```
 
 #![deny(clippy::indexing_slicing)] // input must never panic the compiler
+pub mod builtins;
 pub mod check;
 pub mod codegen;
 pub mod contract;

@@ -194,6 +194,18 @@ pub fn int_op(a: i64, b: i64, op: char) -> Result<i64, Fault> {
     result.ok_or_else(|| Fault::new(ErrorCode::Arithmetic, "integer arithmetic overflowed"))
 }
 
+/// `-i` for integers (overflows only for the smallest integer).
+pub fn neg_int(i: i64) -> Result<i64, Fault> {
+    i.checked_neg()
+        .ok_or_else(|| Fault::new(ErrorCode::Arithmetic, "integer negation overflowed"))
+}
+
+/// `decimal(i)` for integers: the same value, exactly.
+#[inline]
+pub fn from_int(i: i64) -> Decimal {
+    Decimal::from(i)
+}
+
 /// Sum of decimals (`0` for none).
 pub fn sum(values: impl IntoIterator<Item = Decimal>) -> Result<Decimal, Fault> {
     values.into_iter().try_fold(Decimal::ZERO, add)

@@ -5,7 +5,9 @@
 //!
 //! - [`error`]: [`RuntimeError`] with a stable code, the JSON path of the
 //!   offending source value and the mapping line that failed;
-//! - [`decimal`], [`money`], [`time`], [`text`]: the builtin functions;
+//! - [`decimal`], [`money`], [`time`], [`text`], [`aggregate`]: the builtin
+//!   functions (each builtin's one implementation, see the compiler's
+//!   `builtins` registry);
 //! - [`json_in`]: the JSON reader behind both back ends (only what a
 //!   mapping reads is decoded; errors carry JSON paths);
 //! - [`source`]: the types source values are read into;
@@ -18,6 +20,7 @@
 #![warn(missing_docs)]
 #![deny(clippy::indexing_slicing)] // hostile payloads must never panic
 
+pub mod aggregate;
 pub mod decimal;
 pub mod envelope;
 pub mod error;

@@ -60,6 +60,17 @@ impl Currency {
     }
 }
 
+/// `amount(m)`.
+#[inline]
+pub fn amount(m: Money) -> Decimal {
+    m.amount
+}
+
+/// `currency(m)`: the ISO 4217 code.
+pub fn currency(m: Money) -> String {
+    m.currency.as_str().to_owned()
+}
+
 impl Money {
     /// `money(amount, currency)`.
     pub fn new(amount: Decimal, currency: &str) -> Result<Self, Fault> {

@@ -119,6 +119,11 @@ pub fn concat_all(parts: &[Part<'_>]) -> String {
     out
 }
 
+/// `concat(a, b, ...)`.
+pub fn concat_strs(parts: &[&str]) -> String {
+    parts.concat()
+}
+
 /// `sha256(s)`: lower-case hex digest, for deterministic idempotency keys.
 pub fn sha256(s: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";

@@ -104,6 +104,11 @@ pub fn from_unix_millis(millis: i64) -> Result<Timestamp, Fault> {
     })
 }
 
+/// `string(ts)`: RFC 3339 in UTC (`2024-01-31T09:30:00Z`).
+pub fn to_rfc3339(ts: Timestamp) -> String {
+    ts.to_string()
+}
+
 /// A timestamp literal in a mapping, resolved at compile time to seconds and
 /// nanoseconds since the Unix epoch.
 pub fn from_parts(seconds: i64, nanos: i32) -> Timestamp {

@@ -118,3 +118,18 @@ fn mappings_doc_lists_every_mapping() {
     actual.sort();
     assert_eq!(listed, actual, "docs/mappings.md is out of date");
 }
+
+#[test]
+fn builtin_table_is_the_registry() {
+    let dsl = read("docs/dsl.md");
+    let expected = mapc::builtins::markdown_table();
+    let start = dsl.find("| function | result |").expect("builtin table");
+    let end = dsl[start..]
+        .find("\n\n")
+        .map_or(dsl.len(), |e| start + e + 1);
+    assert_eq!(
+        &dsl[start..end],
+        expected,
+        "docs/dsl.md's builtin table differs from the registry; it should read:\n{expected}"
+    );
+}

@@ -123,6 +123,13 @@ pub enum CheckErrorKind {
         /// What is wrong.
         reason: String,
     },
+    /// A literal argument that must be a known constant is not one.
+    InvalidConstant {
+        /// The literal.
+        value: String,
+        /// What it must be.
+        constant: crate::builtins::Constant,
+    },
     /// A `let` that is never used.
     UnusedLet {
         /// The binding.

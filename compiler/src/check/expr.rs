@@ -288,9 +288,13 @@ impl Checker<'_> {
             return e;
         }
         let (span, loc) = (e.span, e.loc);
+        let Some(decimal) = super::builtins::callee(ir::Builtin::Decimal, std::slice::from_ref(&e))
+        else {
+            return e;
+        };
         let kind = match e.kind {
             ExprKind::Lit(Lit::Int(i)) => ExprKind::Lit(Lit::Decimal(i.into())),
-            _ => ExprKind::Call(ir::Builtin::Decimal, vec![e], Vec::new()),
+            _ => ExprKind::Call(decimal, vec![e], Vec::new()),
         };
         Expr {
             kind,

@@ -13,7 +13,6 @@ mod scope;
 mod source;
 mod target;
 
-pub use builtins::usage;
 pub use error::{similar, CheckError, CheckErrorKind, Severity};
 
 use crate::ir::{self, Loc, Origin, Seg};

@@ -3,8 +3,9 @@
 //! and attach the JSON path and mapping location only on the error path.
 
 use super::{ident, shapes, Generator};
+use crate::builtins::{Imp, Pass, Ret, RuntimeFn};
 use crate::ir::{
-    Base, Binary, Builtin, Expr, ExprKind, ForLoop, Lit, OnMiss, Origin, Step, Ty, Unary,
+    Base, Binary, Builtin, Callee, Expr, ExprKind, ForLoop, Lit, OnMiss, Origin, Step, Ty, Unary,
 };
 
 /// The Rust type of a value (for `let` annotations).
@@ -99,7 +100,7 @@ impl Generator<'_> {
                 let fail = self.fail_with("Fault::missing()", origin, e);
                 format!("match {value} {{ Some(v) => v, None => {fail} }}")
             }
-            ExprKind::Call(builtin, args, origin) => self.call(*builtin, args, origin, e),
+            ExprKind::Call(callee, args, origin) => self.call(*callee, args, origin, e),
             ExprKind::If(c, a, b) => {
                 let cond = self.expr(c);
                 let then = wrap(self.expr(a), a.optional, e.optional);
@@ -284,9 +285,7 @@ impl Generator<'_> {
             Unary::NegInt => {
                 let origin = self.record_origin();
                 let blame = self.blame(&origin, e.loc);
-                format!(
-                    "{value}.checked_neg().ok_or_else(|| Fault::new(runtime::ErrorCode::Arithmetic, \"integer negation overflowed\")){blame}"
-                )
+                format!("runtime::decimal::neg_int({value}){blame}")
             }
             Unary::NegDecimal => format!("(-{value})"),
             Unary::Not => format!("(!{value})"),
@@ -595,119 +594,91 @@ impl Generator<'_> {
         ))
     }
 
-    fn call(&mut self, builtin: Builtin, args: &[Expr], origin: &Origin, e: &Expr) -> String {
+    fn call(&mut self, callee: Callee, args: &[Expr], origin: &Origin, e: &Expr) -> String {
+        // Fast paths (listed in `crate::builtins::FAST_PATHS`).
         if let Some(ExprKind::For(f)) = args.first().map(|a| &a.kind) {
-            if let Some(fused) = self.fused_aggregate(builtin, f, origin, e) {
+            if let Some(fused) = self.fused_aggregate(callee.builtin, f, origin, e) {
                 return fused;
             }
         }
-        let codes: Vec<String> = args.iter().map(|a| self.expr(a)).collect();
-        let arg = |i: usize| codes.get(i).cloned().unwrap_or_default();
-        let ty = |i: usize| args.get(i).map_or(Ty::Unknown, |a| a.ty.clone());
-        let (a, b) = (arg(0), arg(1));
-        // An argument only borrowed (`&{ra}`) needs no clone of a `let`.
-        let borrowed = |i: usize| match args.get(i).map(|a| &a.kind) {
-            Some(ExprKind::Local(local)) => format!("l{local}"),
-            _ => arg(i),
-        };
-        let (ra, rb, rc) = (borrowed(0), borrowed(1), borrowed(2));
-        let fallible = matches!(
-            builtin,
-            Builtin::Int
-                | Builtin::Decimal
-                | Builtin::Round
-                | Builtin::Money
-                | Builtin::FromMinor
-                | Builtin::ToMinor
-                | Builtin::Timestamp
-                | Builtin::ParseTime
-                | Builtin::FromUnixMillis
-                | Builtin::FormatTime
-                | Builtin::Sum
-        );
-        let blame = if fallible {
-            self.blame(origin, e.loc)
-        } else {
-            String::new()
-        };
-        match builtin {
-            Builtin::Lower => format!("runtime::text::lower({a})"),
-            Builtin::Upper => format!("runtime::text::upper({a})"),
-            Builtin::Trim => format!("runtime::text::trim({a})"),
-            Builtin::Replace => format!("Str::Owned(runtime::text::replace(&{ra}, &{rb}, &{rc}))"),
-            Builtin::Split => {
-                format!("runtime::text::split(&{ra}, &{rb}).into_iter().map(Str::Owned).collect::<Vec<_>>()")
+        if callee.builtin == Builtin::Round {
+            if let Some(code) = self.round_known_mode(args, origin, e) {
+                return code;
             }
-            Builtin::Join => format!("Str::Owned(runtime::text::join(&{ra}, &{rb}))"),
-            Builtin::Concat => {
-                let parts: Vec<String> =
-                    codes.iter().map(|c| format!("Part::Text(&*{c})")).collect();
-                format!(
-                    "Str::Owned(runtime::text::concat_all(&[{}]))",
-                    parts.join(", ")
-                )
-            }
-            Builtin::Len => format!("runtime::text::len(&{ra})"),
-            Builtin::Flatten => format!("({a}).into_iter().flatten().collect::<Vec<_>>()"),
-            Builtin::Sha256 => format!("Str::Owned(runtime::text::sha256(&{ra}))"),
-            Builtin::String => match ty(0) {
-                Ty::String => a,
-                Ty::Int => format!("Str::Owned(runtime::text::from_int({a}))"),
-                Ty::Decimal => format!("Str::Owned(runtime::text::from_decimal({a}))"),
-                Ty::Bool => format!("Str::Owned(runtime::text::from_bool({a}))"),
-                _ => format!("Str::Owned({a}.to_string())"),
-            },
-            Builtin::Int => match ty(0) {
-                Ty::String => format!("runtime::text::to_int(&{ra}){blame}"),
-                _ => a,
-            },
-            Builtin::Decimal => match ty(0) {
-                Ty::String => format!("runtime::decimal::parse(&{ra}){blame}"),
-                t => as_decimal(a, &t),
-            },
-            Builtin::Round => {
-                let value = as_decimal(a.clone(), &ty(0));
-                // A literal mode was checked by `mapc check`: looked up here.
-                let mode = match args.get(2).map(|m| &m.kind) {
-                    Some(ExprKind::Lit(Lit::String(name))) => {
-                        runtime::decimal::RoundingMode::from_name(name).ok()
-                    }
-                    _ => None,
-                };
-                match mode {
-                    Some(mode) => format!(
-                        "runtime::decimal::round_with({value}, {b}, runtime::decimal::RoundingMode::{mode:?}){blame}"
-                    ),
-                    None => format!("runtime::decimal::round({value}, {b}, &{rc}){blame}"),
-                }
-            }
-            Builtin::Money => format!(
-                "Money::new({}, &{rb}){blame}",
-                as_decimal(a.clone(), &ty(0))
-            ),
-            Builtin::FromMinor => format!("Money::from_minor({a}, &{rb}){blame}"),
-            Builtin::ToMinor => format!("{a}.to_minor(){blame}"),
-            Builtin::Amount => format!("{a}.amount"),
-            Builtin::Currency => format!("Str::Owned({a}.currency.as_str().to_owned())"),
-            Builtin::Timestamp => format!("runtime::time::parse_rfc3339(&{ra}){blame}"),
-            Builtin::ParseTime => {
-                format!("runtime::time::parse_format(&{ra}, &{rb}, &{rc}){blame}")
-            }
-            Builtin::FromUnixMillis => format!("runtime::time::from_unix_millis({a}){blame}"),
-            Builtin::FormatTime => {
-                format!("Str::Owned(runtime::time::format({a}, &{rb}, &{rc}){blame})")
-            }
-            Builtin::Sum if e.ty == Ty::Decimal => format!("runtime::decimal::sum({a}){blame}"),
-            Builtin::Sum => format!("runtime::decimal::sum_int({a}){blame}"),
-            Builtin::Count => format!("({a}.len() as i64)"),
-            Builtin::Min => format!("{a}.into_iter().min()"),
-            Builtin::Max => format!("{a}.into_iter().max()"),
-            Builtin::IsPresent if args.first().is_some_and(|x| x.optional) => {
-                format!("{a}.is_some()")
-            }
-            Builtin::IsPresent => "true".to_owned(),
-            Builtin::Has => self.has(args.first()),
         }
+        let Some(overload) = callee.overload() else {
+            return "()".to_owned();
+        };
+        match &overload.imp {
+            Imp::KeyPresent => self.has(args.first()),
+            Imp::Identity => args.first().map(|a| self.expr(a)).unwrap_or_default(),
+            Imp::Runtime(function) => {
+                self.runtime_call(function, overload.variadic, args, origin, e)
+            }
+        }
+    }
+
+    /// The call of a builtin's runtime function: each argument passed as
+    /// its parameter takes it, failures blamed on the source value, the
+    /// result made a value.
+    fn runtime_call(
+        &mut self,
+        function: &RuntimeFn,
+        variadic: bool,
+        args: &[Expr],
+        origin: &Origin,
+        e: &Expr,
+    ) -> String {
+        let passed: Vec<String> = args
+            .iter()
+            .enumerate()
+            .map(|(i, arg)| match function.pass.get(i) {
+                _ if variadic => format!("&*{}", self.borrowed(arg)),
+                Some(Pass::Ref) => format!("&{}", self.borrowed(arg)),
+                Some(Pass::Decimal) => as_decimal(self.expr(arg), &arg.ty),
+                Some(Pass::Value) | None => self.expr(arg),
+            })
+            .collect();
+        let arguments = if variadic {
+            format!("&[{}]", passed.join(", "))
+        } else {
+            passed.join(", ")
+        };
+        let mut call = format!("{}({arguments})", function.path);
+        if function.fallible {
+            call.push_str(&self.blame(origin, e.loc));
+        }
+        match function.ret {
+            Ret::AsIs => call,
+            Ret::String => format!("Str::Owned({call})"),
+            Ret::Strings => format!("{call}.into_iter().map(Str::Owned).collect::<Vec<_>>()"),
+        }
+    }
+
+    /// An argument that is only borrowed: a `let` needs no clone.
+    fn borrowed(&mut self, arg: &Expr) -> String {
+        match &arg.kind {
+            ExprKind::Local(local) => format!("l{local}"),
+            _ => self.expr(arg),
+        }
+    }
+
+    /// `round(x, places, "mode")`: a literal mode (checked by `mapc check`)
+    /// is looked up at compile time.
+    fn round_known_mode(&mut self, args: &[Expr], origin: &Origin, e: &Expr) -> Option<String> {
+        let [value, places, mode] = args else {
+            return None;
+        };
+        let ExprKind::Lit(Lit::String(name)) = &mode.kind else {
+            return None;
+        };
+        let mode = runtime::decimal::RoundingMode::from_name(name).ok()?;
+        let value = as_decimal(self.expr(value), &value.ty);
+        let places = self.expr(places);
+        let blame = self.blame(origin, e.loc);
+        Some(format!(
+            "runtime::decimal::round_with({value}, {places}, runtime::decimal::RoundingMode::{mode:?}){blame}"
+        ))
     }
 }
 
@@ -715,10 +686,12 @@ impl Generator<'_> {
 /// made from it need not build that string first (see `Generator::text_part`).
 pub(crate) fn formatted_value(e: &Expr) -> Option<&Expr> {
     match &e.kind {
-        ExprKind::Call(Builtin::String, args, _) => match args.as_slice() {
-            [value] if matches!(value.ty, Ty::Int | Ty::Timestamp) => Some(value),
-            _ => None,
-        },
+        ExprKind::Call(callee, args, _) if callee.builtin == Builtin::String => {
+            match args.as_slice() {
+                [value] if matches!(value.ty, Ty::Int | Ty::Timestamp) => Some(value),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }

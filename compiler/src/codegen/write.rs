@@ -28,10 +28,11 @@ impl Generator<'_> {
             let code = self.expr(value);
             // Source objects picked by a `for` are references into the
             // payload: the local borrows the vector that holds them.
-            let picked = matches!(
-                value.kind,
-                ExprKind::For(_) | ExprKind::Call(crate::ir::Builtin::Flatten, _, _)
-            );
+            let picked = match &value.kind {
+                ExprKind::For(_) => true,
+                ExprKind::Call(callee, _, _) => callee.builtin == crate::ir::Builtin::Flatten,
+                _ => false,
+            };
             if let (Ty::Array(elem), false, true) = (&value.ty, value.optional, picked) {
                 if let Ty::Source(_) = **elem {
                     // A list picked from a picked list holds references to

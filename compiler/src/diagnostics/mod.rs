@@ -290,7 +290,10 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
             span,
             format!("{found} argument(s)"),
         )
-        .maybe_help(crate::check::usage(name).map(|u| format!("usage: {u}"))),
+        .maybe_help(crate::builtins::Builtin::named(name).map(|b| {
+            let decl = b.decl();
+            format!("usage: {} gives {}", decl.usage, decl.doc)
+        })),
         K::UnknownName { name, candidates } => Diagnostic::new(
             codes::UNKNOWN_NAME,
             format!("unknown name `{name}`"),
@@ -344,6 +347,23 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
         .help("assign the object to a target field, or compute scalar values here"),
         K::InvalidArgument { reason } => {
             Diagnostic::new(codes::INVALID_ARGUMENT, "invalid argument", span, reason.clone())
+        }
+        K::InvalidConstant { value, constant } => {
+            let valid = match constant {
+                crate::builtins::Constant::RoundingMode => format!(
+                    "rounding modes are: {}",
+                    runtime::decimal::RoundingMode::NAMES.join(", ")
+                ),
+                crate::builtins::Constant::TimeZone => {
+                    "time zones are IANA names such as \"UTC\" or \"America/New_York\"".to_owned()
+                }
+            };
+            Diagnostic::new(
+                codes::INVALID_ARGUMENT,
+                "invalid argument",
+                span,
+                format!("{value:?} is not valid here; {valid}"),
+            )
         }
         K::UnusedLet { name } => Diagnostic::new(
             codes::UNUSED_LET,

@@ -16,7 +16,7 @@ use crate::ir::{
 use read::Node;
 use runtime::{decimal, ErrorCode, Fault, JsonWriter, Location, RuntimeError};
 use std::borrow::Cow;
-use value::Val;
+pub(crate) use value::Val;
 
 /// Transform one record.
 pub fn run(mapping: &Mapping, input: &[u8]) -> std::result::Result<Vec<u8>, RuntimeError> {
@@ -249,7 +249,7 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
                 Val::Absent => Err(self.fail(Fault::missing(), origin, e)),
                 v => Ok(v),
             },
-            ExprKind::Call(builtin, args, origin) => self.eval_call(*builtin, args, origin, e),
+            ExprKind::Call(callee, args, origin) => self.eval_call(*callee, args, origin, e),
             ExprKind::If(c, a, b) => match (self.eval(c)?, b) {
                 (Val::Bool(true), _) => self.eval(a),
                 (_, Some(b)) => self.eval(b),
@@ -349,12 +349,9 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
 
     fn eval_unary(&mut self, op: Unary, x: &'m Expr, e: &'m Expr) -> Result<Val<'v>> {
         Ok(match (op, self.eval(x)?) {
-            (Unary::NegInt, Val::Int(i)) => Val::Int(i.checked_neg().ok_or_else(|| {
-                self.fail_here(
-                    Fault::new(ErrorCode::Arithmetic, "integer negation overflowed"),
-                    e,
-                )
-            })?),
+            (Unary::NegInt, Val::Int(i)) => {
+                Val::Int(decimal::neg_int(i).map_err(|f| self.fail_here(f, e))?)
+            }
             (Unary::NegDecimal, Val::Dec(d)) => Val::Dec(-d),
             (Unary::Not, Val::Bool(b)) => Val::Bool(!b),
             _ => Val::Absent,

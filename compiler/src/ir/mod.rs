@@ -7,6 +7,7 @@
 
 mod types;
 
+pub use crate::builtins::Builtin;
 pub use types::Ty;
 
 use crate::span::Span;
@@ -267,67 +268,21 @@ pub enum Binary {
     Money(char),
 }
 
-/// Builtin functions (see `check/builtins.rs` for signatures).
+/// A resolved builtin call: the builtin and which of its overloads the
+/// argument types chose (see `crate::builtins`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Builtin {
-    /// `flatten(xss)`: the arrays of an array, one after the other.
-    Flatten,
-    /// `lower(s)`
-    Lower,
-    /// `upper(s)`
-    Upper,
-    /// `trim(s)`
-    Trim,
-    /// `replace(s, from, to)`
-    Replace,
-    /// `split(s, sep)`
-    Split,
-    /// `join(xs, sep)`
-    Join,
-    /// `concat(a, b, ...)`
-    Concat,
-    /// `len(s)`
-    Len,
-    /// `sha256(s)`
-    Sha256,
-    /// `string(x)`
-    String,
-    /// `int(s)`
-    Int,
-    /// `decimal(x)` from a string, integer or decimal
-    Decimal,
-    /// `round(d, places, mode)`
-    Round,
-    /// `money(amount, currency)`
-    Money,
-    /// `from_minor(units, currency)`
-    FromMinor,
-    /// `to_minor(m)`
-    ToMinor,
-    /// `amount(m)`
-    Amount,
-    /// `currency(m)`
-    Currency,
-    /// `timestamp(s)` (RFC 3339)
-    Timestamp,
-    /// `parse_time(s, format, zone)`
-    ParseTime,
-    /// `from_unix_millis(ms)`
-    FromUnixMillis,
-    /// `format_time(ts, format, zone)`
-    FormatTime,
-    /// `sum(xs)`
-    Sum,
-    /// `count(xs)`
-    Count,
-    /// `min(xs)`
-    Min,
-    /// `max(xs)`
-    Max,
-    /// `is_present(x)`: whether an optional value is there
-    IsPresent,
-    /// `has(.path)`: whether the key is in the payload, even if null
-    Has,
+pub struct Callee {
+    /// The builtin.
+    pub builtin: Builtin,
+    /// Index into its declaration's overloads.
+    pub overload: usize,
+}
+
+impl Callee {
+    /// The overload called.
+    pub fn overload(self) -> Option<&'static crate::builtins::Overload> {
+        self.builtin.decl().overloads.get(self.overload)
+    }
 }
 
 /// Expression forms.
@@ -353,7 +308,7 @@ pub enum ExprKind {
     /// `x!`: absent is an error.
     Assert(Box<Expr>, Origin),
     /// A builtin call; `origin` names the source value blamed on failure.
-    Call(Builtin, Vec<Expr>, Origin),
+    Call(Callee, Vec<Expr>, Origin),
     /// `if c then a else b` (no else: absent).
     If(Box<Expr>, Box<Expr>, Option<Box<Expr>>),
     /// `match x { lits => v, _ => d }`.

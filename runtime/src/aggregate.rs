@@ -1,0 +1,64 @@
+//! Array builtins that work on any element type: `count`, `min`, `max`,
+//! `flatten`, and the presence test `is_present`.
+//!
+//! They are generic, so generated code calls them on its own typed vectors
+//! and the evaluator on its values: one definition of each rule (the tie
+//! rule of `min`/`max` included) for both back ends.
+
+/// `count(xs)`: the number of elements.
+pub fn count<T>(items: &[T]) -> i64 {
+    i64::try_from(items.len()).unwrap_or(i64::MAX)
+}
+
+/// `min(xs)`: the smallest element, absent for none. Of equal elements the
+/// first is kept (`1.0` and `1.00` are equal but print differently).
+pub fn min<T: Ord>(items: Vec<T>) -> Option<T> {
+    items.into_iter().min()
+}
+
+/// `max(xs)`: the largest element, absent for none. Of equal elements the
+/// last is kept.
+pub fn max<T: Ord>(items: Vec<T>) -> Option<T> {
+    items.into_iter().max()
+}
+
+/// `flatten(xss)`: the inner arrays' elements, one array after the other.
+pub fn flatten<I: IntoIterator>(outer: Vec<I>) -> Vec<I::Item> {
+    outer.into_iter().flatten().collect()
+}
+
+/// `is_present(x)`: whether an optional value is there.
+pub fn is_present<T>(value: &Option<T>) -> bool {
+    value.is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn min_keeps_the_first_and_max_the_last_of_equal_elements() {
+        let one = Decimal::new(10, 1); // 1.0
+        let one_again = Decimal::new(100, 2); // 1.00
+        assert_eq!(
+            min(vec![one, one_again]).map(|d| d.to_string()),
+            Some("1.0".into())
+        );
+        assert_eq!(
+            max(vec![one, one_again]).map(|d| d.to_string()),
+            Some("1.00".into())
+        );
+        assert_eq!(min(Vec::<i64>::new()), None);
+    }
+
+    #[test]
+    fn count_flatten_and_presence() {
+        assert_eq!(count(&[1, 2, 3]), 3);
+        assert_eq!(flatten(vec![vec![1], vec![], vec![2, 3]]), vec![1, 2, 3]);
+        let slices: Vec<&[i64]> = vec![&[1, 2], &[3]];
+        assert_eq!(flatten(slices), vec![&1, &2, &3]);
+        assert!(is_present(&Some(1)));
+        assert!(!is_present(&None::<i64>));
+    }
+}
