@@ -57,9 +57,7 @@ fn build() -> Result<(), String> {
     }
     code.push_str("/// Every compiled mapping, sorted by id.\npub static MAPPINGS: &[runtime::CompiledMapping] = &[\n");
     for module in &registry {
-        code.push_str(&format!(
-            "    runtime::CompiledMapping {{ id: {module}::ID, target: {module}::TARGET, file: {module}::FILE, format: {module}::FORMAT, routes: {module}::ROUTES, inputs: {module}::INPUTS, transform: {module}::transform }},\n"
-        ));
+        code.push_str(&format!("    {module}::MAPPING,\n"));
     }
     code.push_str("];\n");
     let out =

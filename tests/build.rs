@@ -57,10 +57,7 @@ fn build() -> Result<(), String> {
     }
     code.push_str("/// Compiled ok cases: (case folder, mapping).\npub static CASES: &[(&str, runtime::CompiledMapping)] = &[\n");
     for (name, module) in &registry {
-        let _ = writeln!(
-            code,
-            "    ({name:?}, runtime::CompiledMapping {{ id: {module}::ID, target: {module}::TARGET, file: {module}::FILE, format: {module}::FORMAT, routes: {module}::ROUTES, inputs: {module}::INPUTS, transform: {module}::transform }}),"
-        );
+        let _ = writeln!(code, "    ({name:?}, {module}::MAPPING),");
     }
     code.push_str("];\n");
     std::fs::write(out.join("cases.rs"), code).map_err(|e| e.to_string())?;

@@ -624,7 +624,7 @@ impl Checker<'_> {
         };
         let index = match &f.index {
             Some(name) => self.bind(name, index_value, BindingKind::Loop),
-            None => self.new_local(Vec::new(), None),
+            None => self.new_local("index", Vec::new(), None),
         };
         let mut origin = self.origin_of(&source);
         // Elements of a list built by a `for` already end in `[*]`.

@@ -68,6 +68,8 @@ pub(crate) struct Checker<'a> {
     record_origin: Origin,
     scopes: Scopes,
     locals: usize,
+    /// The name each local was bound with (`index` for an unnamed loop index).
+    local_names: Vec<String>,
     /// Per local: payload origin and (for source values) schema node.
     local_origins: Vec<Origin>,
     local_nodes: Vec<Option<Node>>,
@@ -90,6 +92,7 @@ impl<'a> Checker<'a> {
             record_origin: Vec::new(),
             scopes: Scopes::default(),
             locals: 0,
+            local_names: Vec::new(),
             local_origins: Vec::new(),
             local_nodes: Vec::new(),
             local_types: Vec::new(),
@@ -122,7 +125,13 @@ impl<'a> Checker<'a> {
     }
 
     /// A fresh local with its payload origin and schema node.
-    pub(crate) fn new_local(&mut self, origin: Origin, node: Option<Node>) -> ir::LocalId {
+    pub(crate) fn new_local(
+        &mut self,
+        name: &str,
+        origin: Origin,
+        node: Option<Node>,
+    ) -> ir::LocalId {
+        self.local_names.push(name.to_owned());
         self.local_origins.push(origin);
         self.local_nodes.push(node);
         self.local_types.push(ir::Ty::Unknown);
@@ -142,7 +151,7 @@ impl<'a> Checker<'a> {
         value: BindingValue,
         kind: scope::BindingKind,
     ) -> ir::LocalId {
-        let local = self.new_local(value.origin, value.node);
+        let local = self.new_local(&name.name, value.origin, value.node);
         if let Some(slot) = self.local_types.get_mut(local) {
             *slot = value.ty.clone();
         }
@@ -202,6 +211,7 @@ impl<'a> Checker<'a> {
             shapes: std::mem::take(&mut self.shapes),
             tables: self.tables.clone(),
             locals: self.locals,
+            local_names: std::mem::take(&mut self.local_names),
             body: body?,
         })
     }

@@ -91,8 +91,8 @@ impl Generator<'_> {
                 base_optional,
                 steps,
             } => self.path(*base, *base_optional, steps, &e.ty),
-            ExprKind::Local(local) if is_copy(&e.ty) => format!("l{local}"),
-            ExprKind::Local(local) => format!("l{local}.clone()"),
+            ExprKind::Local(local) if is_copy(&e.ty) => self.local(*local),
+            ExprKind::Local(local) => format!("{}.clone()", self.local(*local)),
             ExprKind::Unary(op, x) => self.unary(*op, x, e),
             ExprKind::Binary(op, a, b) => self.binary(*op, a, b, e),
             ExprKind::Assert(x, origin) => {
@@ -123,7 +123,8 @@ impl Generator<'_> {
             ExprKind::With { local, value, body } => {
                 let value = self.expr(value);
                 let body_code = wrap(self.expr(body), body.optional, true);
-                format!("match {value} {{ Some(l{local}) => {body_code}, None => None }}")
+                let name = self.local(*local);
+                format!("match {value} {{ Some({name}) => {body_code}, None => None }}")
             }
             // A bare `[]` has no element type: give Rust one (nothing is in it).
             ExprKind::Array(items)
@@ -171,7 +172,7 @@ impl Generator<'_> {
     ) -> (String, bool, Option<usize>) {
         let (mut code, mut optional, mut shape) = match base {
             Base::Record => ("l_record".to_owned(), false, Some(0)),
-            Base::Local(local) => (format!("l{local}"), base_optional, self.local_shape(local)),
+            Base::Local(local) => (self.local(local), base_optional, self.local_shape(local)),
         };
         for step in steps {
             match step {
@@ -314,7 +315,7 @@ impl Generator<'_> {
     fn text_part(&mut self, e: &Expr) -> String {
         // A part only borrows: no clone of a `let`.
         if let ExprKind::Local(local) = &e.kind {
-            return format!("Part::Text(&*l{local})");
+            return format!("Part::Text(&*{})", self.local(*local));
         }
         match formatted_value(e) {
             Some(value) if value.ty == Ty::Int => format!("Part::Int({})", self.expr(value)),
@@ -511,6 +512,7 @@ impl Generator<'_> {
             return "None".to_owned();
         };
         let name = ident::string_literal(&t.name);
+        let function = ident::table(&t.name);
         let convert = if t.value_ty == Ty::String {
             "Str::Borrowed(v)"
         } else {
@@ -518,7 +520,7 @@ impl Generator<'_> {
         };
         let k = self.temp();
         if on_miss == OnMiss::Absent {
-            let found = format!("table_{table}(&{k}).map(|v| {convert})");
+            let found = format!("{function}(&{k}).map(|v| {convert})");
             return if key.optional {
                 format!("match {key_code} {{ Some({k}) => {found}, None => None }}")
             } else {
@@ -526,7 +528,7 @@ impl Generator<'_> {
             };
         }
         let fail = self.fail_with(&format!("Fault::table_miss({name}, &{k})"), origin, e);
-        let found = format!("match table_{table}(&{k}) {{ Some(v) => {convert}, None => {fail} }}");
+        let found = format!("match {function}(&{k}) {{ Some(v) => {convert}, None => {fail} }}");
         if key.optional {
             format!("match {key_code} {{ Some({k}) => Some({found}), None => None }}")
         } else {
@@ -543,9 +545,9 @@ impl Generator<'_> {
         };
         let body = self.expr(&f.body);
         format!(
-            "{{ let mut acc = Vec::new(); for ({i}, l{item}) in ({source}).into_iter().enumerate() {{ let l{index} = {i} as i64; {filter}acc.push({body}); }} acc }}",
-            item = f.item,
-            index = f.index,
+            "{{ let mut acc = Vec::new(); for ({i}, {item}) in ({source}).into_iter().enumerate() {{ let {index} = {i} as i64; {filter}acc.push({body}); }} acc }}",
+            item = self.local(f.item),
+            index = self.local(f.index),
         )
     }
 
@@ -588,9 +590,9 @@ impl Generator<'_> {
             None => String::new(),
         };
         Some(format!(
-            "{{ let mut acc = {init}; for ({i}, l{item}) in ({source}).into_iter().enumerate() {{ let l{index} = {i} as i64; {filter}{step} }} acc }}",
-            item = f.item,
-            index = f.index,
+            "{{ let mut acc = {init}; for ({i}, {item}) in ({source}).into_iter().enumerate() {{ let {index} = {i} as i64; {filter}{step} }} acc }}",
+            item = self.local(f.item),
+            index = self.local(f.index),
         ))
     }
 
@@ -658,7 +660,7 @@ impl Generator<'_> {
     /// An argument that is only borrowed: a `let` needs no clone.
     fn borrowed(&mut self, arg: &Expr) -> String {
         match &arg.kind {
-            ExprKind::Local(local) => format!("l{local}"),
+            ExprKind::Local(local) => self.local(*local),
             _ => self.expr(arg),
         }
     }

@@ -31,6 +31,45 @@ pub fn field(name: &str) -> String {
     out
 }
 
+/// Names generated code uses for itself: a mapping's local never takes one.
+const GENERATED: &[&str] = &[
+    "acc", "d", "f", "input", "key", "o", "out", "p", "payload", "result", "runtime", "s", "start",
+    "v", "w", "x",
+];
+
+/// Rust identifiers for a mapping's locals, from the names they were bound
+/// with: sanitized, never a name generated code uses itself (`w`, `acc`,
+/// temporaries `t<n>`), and unique (a second `item` is `item_2`).
+pub fn locals(names: &[String]) -> Vec<String> {
+    let mut taken = std::collections::BTreeSet::new();
+    names
+        .iter()
+        .map(|name| {
+            let base = field(name).to_lowercase();
+            let temp = base
+                .strip_prefix('t')
+                .is_some_and(|n| n.parse::<u32>().is_ok());
+            let reserved = GENERATED.contains(&base.as_str()) || temp || base.starts_with("l_");
+            let mut n = 1;
+            let mut candidate = if reserved {
+                format!("{base}_1")
+            } else {
+                base.clone()
+            };
+            while !taken.insert(candidate.clone()) {
+                n += 1;
+                candidate = format!("{base}_{n}");
+            }
+            candidate
+        })
+        .collect()
+}
+
+/// The function of a lookup table: `table_<name>`.
+pub fn table(name: &str) -> String {
+    format!("table_{}", field(name).to_lowercase())
+}
+
 /// The module name of a mapping id: `shopify.order` -> `shopify_order`.
 pub fn module(mapping_id: &str) -> String {
     field(&mapping_id.replace('.', "_").to_lowercase())
@@ -77,6 +116,12 @@ mod tests {
             assert_eq!(field(input), want, "{input}");
         }
         assert_eq!(module("shopify.order"), "shopify_order");
+        let names = ["item", "w", "item", "t3", "type", "Total", "index"].map(String::from);
+        assert_eq!(
+            locals(&names),
+            ["item", "w_1", "item_2", "t3_1", "type_", "total", "index"]
+        );
+        assert_eq!(table("financial_status"), "table_financial_status");
         assert_eq!(string_literal("a\"b\n"), r#""a\"b\n""#);
         assert_eq!(byte_string_literal("a\"\\é\n"), r#"b"a\"\\\xc3\xa9\x0a""#);
     }

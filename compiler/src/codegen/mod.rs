@@ -16,7 +16,7 @@ pub use ident::module as module_name;
 
 use crate::ir::{Expr, ExprKind, Lit, Loc, Mapping, Origin, Seg, Ty};
 use codegen::{Block, Function, Module, Scope};
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 /// A statement tree, turned into `codegen::Block`s at the end.
 #[derive(Debug, Clone)]
@@ -50,9 +50,10 @@ fn block_of(head: String, body: Vec<Stmt>, tail: String) -> Block {
 pub fn generate(mapping: &Mapping) -> String {
     let mut gen = Generator {
         mapping,
-        locations: BTreeMap::new(),
+        locations: BTreeSet::new(),
         temps: 0,
         local_types: local_types(mapping),
+        local_names: ident::locals(&mapping.local_names),
     };
     let body = gen.write_record();
     let mut scope = Scope::new();
@@ -86,18 +87,29 @@ pub fn generate(mapping: &Mapping) -> String {
     gen.tables(module);
     gen.locations_static(module);
     gen.transform_fn(module, body);
-    scope.to_string()
+    format(scope.to_string())
+}
+
+/// The module printed as formatted Rust. Text that does not parse (a code
+/// generation bug) is returned as it is, for rustc to report.
+fn format(text: String) -> String {
+    match syn::parse_file(&text) {
+        Ok(file) => prettyplease::unparse(&file),
+        Err(_) => text,
+    }
 }
 
 /// Code generation state.
 pub(crate) struct Generator<'m> {
     pub(crate) mapping: &'m Mapping,
-    /// Fault locations, deduplicated: (line, column) -> number of its
-    /// `LOC_<n>` static, numbered in order of first use.
-    locations: BTreeMap<(u32, u32), usize>,
+    /// Fault locations, deduplicated: each becomes one
+    /// `LOC_<line>_<column>` static.
+    locations: BTreeSet<(u32, u32)>,
     temps: usize,
     /// The type of every local.
     pub(crate) local_types: Vec<Ty>,
+    /// The Rust name of every local.
+    local_names: Vec<String>,
 }
 
 fn object_exprs(object: &crate::ir::Object) -> Vec<&Expr> {
@@ -168,6 +180,14 @@ fn local_types(mapping: &Mapping) -> Vec<Ty> {
 }
 
 impl Generator<'_> {
+    /// The Rust name of a local.
+    pub(crate) fn local(&self, local: usize) -> String {
+        self.local_names
+            .get(local)
+            .cloned()
+            .unwrap_or_else(|| format!("local_{local}"))
+    }
+
     /// A fresh temporary name.
     pub(crate) fn temp(&mut self) -> String {
         self.temps += 1;
@@ -176,9 +196,8 @@ impl Generator<'_> {
 
     /// The static `Location` for a mapping position.
     pub(crate) fn location(&mut self, loc: Loc) -> String {
-        let next = self.locations.len();
-        let n = *self.locations.entry((loc.line, loc.column)).or_insert(next);
-        format!("LOC_{n}")
+        self.locations.insert((loc.line, loc.column));
+        format!("LOC_{}_{}", loc.line, loc.column)
     }
 
     /// A closure building the JSON path of an origin (only on error).
@@ -195,7 +214,7 @@ impl Generator<'_> {
                 Seg::Any => template.push_str("[*]"),
                 Seg::Loop(local) => {
                     template.push_str("[{}]");
-                    args.push(format!("l{local}"));
+                    args.push(self.local(*local));
                 }
             }
         }
@@ -266,28 +285,29 @@ impl Generator<'_> {
             "/// Named inputs a record is made of (empty: one document).\npub const INPUTS: &[&str] = &[{}];",
             inputs.join(", ")
         ));
+        scope.raw(
+            "/// This mapping, as the runtime runs it.\npub const MAPPING: runtime::CompiledMapping = runtime::CompiledMapping { id: ID, target: TARGET, file: FILE, format: FORMAT, routes: ROUTES, inputs: INPUTS, transform };",
+        );
     }
 
     fn locations_static(&self, module: &mut Module) {
-        let mut sorted: Vec<(&(u32, u32), &usize)> = self.locations.iter().collect();
-        sorted.sort_by_key(|(_, n)| **n);
-        for ((line, column), n) in sorted {
+        for (line, column) in &self.locations {
             module.scope().raw(format!(
-                "static LOC_{n}: Location = Location::fixed(FILE, {line}, {column});"
+                "static LOC_{line}_{column}: Location = Location::fixed(FILE, {line}, {column});"
             ));
         }
     }
 
     /// One `match`-based function per lookup table.
     fn tables(&self, module: &mut Module) {
-        for (i, table) in self.mapping.tables.iter().enumerate() {
+        for table in &self.mapping.tables {
             let value_ty = match table.value_ty {
                 Ty::Int => "i64",
                 Ty::Decimal => "Decimal",
                 Ty::Bool => "bool",
                 _ => "&'static str",
             };
-            let f = module.new_fn(format!("table_{i}"));
+            let f = module.new_fn(ident::table(&table.name));
             f.doc(format!("Lookup table `{}` ({}).", table.name, table.file))
                 .arg("key", "&str")
                 .ret(format!("Option<{value_ty}>"));

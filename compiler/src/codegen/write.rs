@@ -37,13 +37,14 @@ impl Generator<'_> {
                 if let Ty::Source(_) = **elem {
                     // A list picked from a picked list holds references to
                     // references: left to inference, field access derefs.
-                    out.push(line(format!("let l{local}_picked: Vec<_> = {code};")));
-                    out.push(line(format!("let l{local} = l{local}_picked.as_slice();")));
+                    let name = self.local(*local);
+                    out.push(line(format!("let {name}_picked: Vec<_> = {code};")));
+                    out.push(line(format!("let {name} = {name}_picked.as_slice();")));
                     continue;
                 }
             }
             let ty = super::expr::repr(self.mapping, &value.ty, value.optional);
-            out.push(line(format!("let l{local}: {ty} = {code};")));
+            out.push(line(format!("let {}: {ty} = {code};", self.local(*local))));
         }
         out.push(line("w.begin_object();"));
         // Whether a comma is due before the next key, when that is known
@@ -124,7 +125,11 @@ impl Generator<'_> {
             return vec![Stmt::Block(
                 format!("match {code}"),
                 vec![
-                    Stmt::Block(format!("Some(l{local}) =>"), some, String::new()),
+                    Stmt::Block(
+                        format!("Some({}) =>", self.local(*local)),
+                        some,
+                        String::new(),
+                    ),
                     Stmt::Block(
                         "None =>".to_owned(),
                         Self::absent(field, key),
@@ -217,7 +222,7 @@ impl Generator<'_> {
             (ExprKind::For(f), Write::Array(inner)) => {
                 let source = self.expr(&f.source);
                 let i = self.temp();
-                let mut body = vec![line(format!("let l{} = {i} as i64;", f.index))];
+                let mut body = vec![line(format!("let {} = {i} as i64;", self.local(f.index)))];
                 if let Some(cond) = &f.filter {
                     let cond = self.expr(cond);
                     body.push(line(format!("if !({cond}) {{ continue; }}")));
@@ -227,8 +232,8 @@ impl Generator<'_> {
                     line("w.begin_array();"),
                     Stmt::Block(
                         format!(
-                            "for ({i}, l{}) in ({source}).into_iter().enumerate()",
-                            f.item
+                            "for ({i}, {}) in ({source}).into_iter().enumerate()",
+                            self.local(f.item)
                         ),
                         body,
                         String::new(),
@@ -270,7 +275,8 @@ impl Generator<'_> {
             }
             // Writing a string only borrows it: no clone of a `let`.
             (ExprKind::Local(local), Write::String) => {
-                self.write_scalar(&format!("l{local}"), write, &value.ty)
+                let name = self.local(*local);
+                self.write_scalar(&name, write, &value.ty)
             }
             _ => {
                 let code = self.expr(value);

@@ -104,6 +104,9 @@ pub struct Mapping {
     pub tables: Vec<Table>,
     /// Number of locals used.
     pub locals: usize,
+    /// The name each local was bound with in the mapping (for generated
+    /// code; not unique).
+    pub local_names: Vec<String>,
     /// `where <condition>`: a record for which it is false produces no
     /// output (neither a record nor a failure).
     pub keep: Option<Expr>,
