@@ -35,6 +35,11 @@ pub fn repr(mapping: &crate::ir::Mapping, ty: &Ty, optional: bool) -> String {
     }
 }
 
+/// Arrays of payload objects are slices (references) in generated code.
+fn is_slice(ty: &Ty) -> bool {
+    matches!(ty, Ty::Array(elem) if matches!(**elem, Ty::Source(_)))
+}
+
 fn is_copy(ty: &Ty) -> bool {
     match ty {
         Ty::String => false,
@@ -122,9 +127,16 @@ impl Generator<'_> {
             ExprKind::For(f) => self.for_expr(f),
             ExprKind::With { local, value, body } => {
                 let value = self.expr(value);
-                let body_code = wrap(self.expr(body), body.optional, true);
+                let inner = self.expr(body);
                 let name = self.local(*local);
-                format!("match {value} {{ Some({name}) => {body_code}, None => None }}")
+                if may_return(&inner) {
+                    let body_code = wrap(inner, body.optional, true);
+                    format!("match {value} {{ Some({name}) => {body_code}, None => None }}")
+                } else if body.optional {
+                    format!("{value}.and_then(|{name}| {inner})")
+                } else {
+                    format!("{value}.map(|{name}| {inner})")
+                }
             }
             // A bare `[]` has no element type: give Rust one (nothing is in it).
             ExprKind::Array(items)
@@ -162,8 +174,10 @@ impl Generator<'_> {
             .is_some_and(|f| f.presence && f.optional)
     }
 
-    /// Walk a source path: the code reaching it, whether it may be absent,
-    /// and the shape it ends in (for objects and arrays of objects).
+    /// Walk a source path: the code reaching it (a place when it is
+    /// present and ends in a field, else a reference or an `Option` of
+    /// one), whether it may be absent, and the shape it ends in (for
+    /// objects and arrays of objects).
     pub(crate) fn walk(
         &self,
         base: Base,
@@ -190,7 +204,7 @@ impl Generator<'_> {
                         format!("{field}.as_ref()")
                     };
                     code = match (optional, field_optional) {
-                        (false, false) => format!("(&{code}.{field})"),
+                        (false, false) => format!("{code}.{field}"),
                         (false, true) => format!("{code}.{read}"),
                         (true, false) => format!("{code}.map(|v| &v.{field})"),
                         (true, true) => format!("{code}.and_then(|v| v.{read})"),
@@ -207,10 +221,15 @@ impl Generator<'_> {
                     };
                 }
                 Step::Index(i) => {
-                    code = if optional {
-                        format!("{code}.and_then(|v| v.get({i}))")
+                    let get = if *i == 0 {
+                        "first()".to_owned()
                     } else {
-                        format!("{code}.get({i})")
+                        format!("get({i})")
+                    };
+                    code = if optional {
+                        format!("{code}.and_then(|v| v.{get})")
+                    } else {
+                        format!("{code}.{get}")
                     };
                     optional = true;
                 }
@@ -253,30 +272,29 @@ impl Generator<'_> {
 
     fn path(&mut self, base: Base, base_optional: bool, steps: &[Step], ty: &Ty) -> String {
         let (code, optional, _) = self.walk(base, base_optional, steps);
-        let convert = |x: &str| match ty {
-            Ty::String => format!("Str::Borrowed(&**{x})"),
-            Ty::Int | Ty::Bool => format!("*{x}"),
-            Ty::Decimal => format!("{x}.0"),
-            Ty::Array(elem) => match **elem {
-                Ty::Source(_) => format!("{x}.as_slice()"),
-                Ty::String => {
-                    format!("{x}.iter().map(|s| Str::Borrowed(&**s)).collect::<Vec<_>>()")
-                }
-                Ty::Decimal => format!("{x}.iter().map(|d| d.0).collect::<Vec<_>>()"),
-                _ => format!("{x}.clone()"),
-            },
-            Ty::Null => "()".to_owned(),
-            _ => x.to_owned(),
-        };
+        if *ty == Ty::Null {
+            return "None::<()>".to_owned();
+        }
         if optional {
-            format!("{code}.map(|x| {})", convert("x"))
-        } else {
-            let x = convert(&code);
-            if *ty == Ty::Null {
-                "None::<()>".to_owned()
-            } else {
-                x
-            }
+            return optional_value(code, ty);
+        }
+        if steps.is_empty() {
+            // The base itself: a reference already.
+            return code;
+        }
+        match ty {
+            Ty::String => format!("Str::Borrowed(&{code})"),
+            Ty::Decimal => format!("{code}.0"),
+            Ty::Array(elem) => match **elem {
+                Ty::Source(_) => format!("{code}.as_slice()"),
+                Ty::String => {
+                    format!("{code}.iter().map(|s| Str::Borrowed(&**s)).collect::<Vec<_>>()")
+                }
+                Ty::Decimal => format!("{code}.iter().map(|d| d.0).collect::<Vec<_>>()"),
+                _ => format!("{code}.clone()"),
+            },
+            Ty::Source(_) => format!("&{code}"),
+            _ => code,
         }
     }
 
@@ -341,18 +359,18 @@ impl Generator<'_> {
             return self.default(a, b);
         }
         if op == Binary::Eq || op == Binary::Ne {
-            let eq = self.equality(a, b);
-            return if op == Binary::Eq {
-                eq
-            } else {
-                format!("(!{eq})")
-            };
+            return self.equality(a, b, op == Binary::Eq);
         }
         let (x, y) = (self.expr(a), self.expr(b));
         let origin = self.record_origin();
         match op {
             Binary::And => format!("({x} && {y})"),
             Binary::Or => format!("({x} || {y})"),
+            // Booleans order `false < true`, written without comparing them.
+            Binary::Lt if a.ty == Ty::Bool => format!("(!{x} & {y})"),
+            Binary::Le if a.ty == Ty::Bool => format!("(!{x} | {y})"),
+            Binary::Gt if a.ty == Ty::Bool => format!("({x} & !{y})"),
+            Binary::Ge if a.ty == Ty::Bool => format!("({x} | !{y})"),
             Binary::Lt => format!("({x} < {y})"),
             Binary::Le => format!("({x} <= {y})"),
             Binary::Gt => format!("({x} > {y})"),
@@ -392,11 +410,20 @@ impl Generator<'_> {
         }
         // `?? []` takes its type from the other arm (a `Vec` or a slice).
         let empty_slice = matches!(&b.kind, ExprKind::Array(items) if items.is_empty());
-        let y = if empty_slice {
-            "Default::default()".to_owned()
-        } else {
-            self.expr(b)
-        };
+        if empty_slice {
+            return format!("{x}.unwrap_or_default()");
+        }
+        let y = self.expr(b);
+        // A literal or a local costs nothing and cannot fail: no need to
+        // compute it only when needed.
+        if matches!(b.kind, ExprKind::Lit(_) | ExprKind::Local(_)) {
+            let zero = matches!(b.kind, ExprKind::Lit(Lit::Int(0) | Lit::Bool(false)));
+            return match (b.optional, zero) {
+                (true, _) => format!("{x}.or({y})"),
+                (false, true) => format!("{x}.unwrap_or_default()"),
+                (false, false) => format!("{x}.unwrap_or({y})"),
+            };
+        }
         let t = self.temp();
         if b.optional {
             format!("match {x} {{ Some({t}) => Some({t}), None => {y} }}")
@@ -405,17 +432,19 @@ impl Generator<'_> {
         }
     }
 
-    fn equality(&mut self, a: &Expr, b: &Expr) -> String {
+    /// `a == b` (`equal`) or `a != b`.
+    fn equality(&mut self, a: &Expr, b: &Expr, equal: bool) -> String {
         let null = |e: &Expr| matches!(e.kind, ExprKind::Lit(Lit::Null));
         match (null(a), null(b)) {
-            (true, true) => return "true".to_owned(),
+            (true, true) => return equal.to_string(),
             (true, false) | (false, true) => {
                 let other = if null(a) { b } else { a };
                 let code = self.expr(other);
+                let test = if equal { "is_none" } else { "is_some" };
                 return if other.optional {
-                    format!("{code}.is_none()")
+                    format!("{code}.{test}()")
                 } else {
-                    "false".to_owned()
+                    (!equal).to_string()
                 };
             }
             (false, false) => {}
@@ -423,7 +452,8 @@ impl Generator<'_> {
         let optional = a.optional || b.optional;
         let x = wrap(self.expr(a), a.optional, optional);
         let y = wrap(self.expr(b), b.optional, optional);
-        format!("({x} == {y})")
+        let op = if equal { "==" } else { "!=" };
+        format!("({x} {op} {y})")
     }
 
     /// `x == lit` for a match pattern.
@@ -518,15 +548,19 @@ impl Generator<'_> {
         } else {
             "v"
         };
-        let k = self.temp();
         if on_miss == OnMiss::Absent {
-            let found = format!("{function}(&{k}).map(|v| {convert})");
+            let found = |k: &str| match t.value_ty {
+                Ty::String => format!("{function}({k}).map(Str::Borrowed)"),
+                _ => format!("{function}({k})"),
+            };
             return if key.optional {
-                format!("match {key_code} {{ Some({k}) => {found}, None => None }}")
+                format!("{key_code}.and_then(|k| {})", found("&k"))
             } else {
-                format!("{{ let {k} = {key_code}; {found} }}")
+                let key = self.borrowed(key);
+                found(&format!("&{key}"))
             };
         }
+        let k = self.temp();
         let fail = self.fail_with(&format!("Fault::table_miss({name}, &{k})"), origin, e);
         let found = format!("match {function}(&{k}) {{ Some(v) => {convert}, None => {fail} }}");
         if key.optional {
@@ -538,16 +572,15 @@ impl Generator<'_> {
 
     fn for_expr(&mut self, f: &ForLoop) -> String {
         let source = self.expr(&f.source);
-        let i = self.temp();
         let filter = match &f.filter {
             Some(cond) => format!("if !({}) {{ continue; }} ", self.expr(cond)),
             None => String::new(),
         };
         let body = self.expr(&f.body);
+        let (head, index) = self.loop_head(f, &source, &format!("{filter}{body}"));
+        let index = index.unwrap_or_default();
         format!(
-            "{{ let mut acc = Vec::new(); for ({i}, {item}) in ({source}).into_iter().enumerate() {{ let {index} = {i} as i64; {filter}acc.push({body}); }} acc }}",
-            item = self.local(f.item),
-            index = self.local(f.index),
+            "{{ let mut acc = Vec::new(); {head} {{ {index} {filter}acc.push({body}); }} acc }}"
         )
     }
 
@@ -584,15 +617,14 @@ impl Generator<'_> {
             _ => return None,
         };
         let source = self.expr(&f.source);
-        let i = self.temp();
         let filter = match &f.filter {
             Some(cond) => format!("if !({}) {{ continue; }} ", self.expr(cond)),
             None => String::new(),
         };
+        let (head, index) = self.loop_head(f, &source, &format!("{filter}{step}"));
+        let index = index.unwrap_or_default();
         Some(format!(
-            "{{ let mut acc = {init}; for ({i}, {item}) in ({source}).into_iter().enumerate() {{ let {index} = {i} as i64; {filter}{step} }} acc }}",
-            item = self.local(f.item),
-            index = self.local(f.index),
+            "{{ let mut acc = {init}; {head} {{ {index} {filter}{step} }} acc }}"
         ))
     }
 
@@ -636,6 +668,13 @@ impl Generator<'_> {
             .enumerate()
             .map(|(i, arg)| match function.pass.get(i) {
                 _ if variadic => format!("&*{}", self.borrowed(arg)),
+                // Payload objects are already held in slices.
+                Some(Pass::Ref)
+                    if is_slice(&arg.ty)
+                        && matches!(arg.kind, ExprKind::Local(_) | ExprKind::Path { .. }) =>
+                {
+                    self.borrowed(arg)
+                }
                 Some(Pass::Ref) => format!("&{}", self.borrowed(arg)),
                 Some(Pass::Decimal) => as_decimal(self.expr(arg), &arg.ty),
                 Some(Pass::Value) | None => self.expr(arg),
@@ -681,6 +720,33 @@ impl Generator<'_> {
         Some(format!(
             "runtime::decimal::round_with({value}, {places}, runtime::decimal::RoundingMode::{mode:?}){blame}"
         ))
+    }
+}
+
+/// Whether code may leave the enclosing function (`?`, `return`): it cannot
+/// move into a closure. (A `?` in a string literal only keeps a `match`.)
+fn may_return(code: &str) -> bool {
+    code.contains('?') || code.contains("return ")
+}
+
+/// A value read through an `Option` of a reference to it.
+fn optional_value(code: String, ty: &Ty) -> String {
+    match ty {
+        Ty::String => format!("{code}.map(|x| Str::Borrowed(&**x))"),
+        Ty::Int | Ty::Bool => format!("{code}.copied()"),
+        Ty::Decimal => format!("{code}.map(|x| x.0)"),
+        Ty::Array(elem) => match **elem {
+            Ty::Source(_) => match code.strip_suffix(".as_ref()") {
+                Some(field) => format!("{field}.as_deref()"),
+                None => format!("{code}.map(Vec::as_slice)"),
+            },
+            Ty::String => {
+                format!("{code}.map(|x| x.iter().map(|s| Str::Borrowed(&**s)).collect::<Vec<_>>())")
+            }
+            Ty::Decimal => format!("{code}.map(|x| x.iter().map(|d| d.0).collect::<Vec<_>>())"),
+            _ => format!("{code}.cloned()"),
+        },
+        _ => code,
     }
 }
 

@@ -122,6 +122,12 @@ fn emit_struct(module: &mut Module, name: &str, lifetime: bool, doc: &str, field
     for field in fields {
         f.line(format!("let mut f_{} = None;", field.rust));
     }
+    if fields.is_empty() {
+        // Read only for its presence: every key is skipped.
+        f.line("r.object(|r, _| r.skip())?;");
+        f.line(format!("Ok({name} {{}})"));
+        return;
+    }
     let mut keys = Block::new("r.object(|r, key| match key");
     for field in fields {
         let read = if field.reading.optional {

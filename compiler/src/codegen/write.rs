@@ -8,6 +8,29 @@ fn line(text: impl Into<String>) -> Stmt {
     Stmt::Line(text.into())
 }
 
+/// `some` with `name` bound when the optional `code` is present, else
+/// `none` (an `if let` when there is nothing to do then).
+fn when_present(code: &str, name: &str, some: Vec<Stmt>, none: Vec<Stmt>) -> Stmt {
+    let used = super::mentions(&super::stmts_text(&some), name);
+    let name = if used { name } else { "_" };
+    if none.is_empty() {
+        let head = if used {
+            format!("if let Some({name}) = {code}")
+        } else {
+            format!("if {code}.is_some()")
+        };
+        return Stmt::Block(head, some, String::new());
+    }
+    Stmt::Block(
+        format!("match {code}"),
+        vec![
+            Stmt::Block(format!("Some({name}) =>"), some, String::new()),
+            Stmt::Block("None =>".to_owned(), none, String::new()),
+        ],
+        String::new(),
+    )
+}
+
 impl Generator<'_> {
     /// Statements writing the whole canonical record.
     pub(crate) fn write_record(&mut self) -> Vec<Stmt> {
@@ -122,59 +145,20 @@ impl Generator<'_> {
         {
             let code = self.expr(bound);
             let some = self.write_maybe(body, field, key);
-            return vec![Stmt::Block(
-                format!("match {code}"),
-                vec![
-                    Stmt::Block(
-                        format!("Some({}) =>", self.local(*local)),
-                        some,
-                        String::new(),
-                    ),
-                    Stmt::Block(
-                        "None =>".to_owned(),
-                        Self::absent(field, key),
-                        String::new(),
-                    ),
-                ],
-                String::new(),
-            )];
+            let name = self.local(*local);
+            return vec![when_present(&code, &name, some, Self::absent(field, key))];
         }
         if let (None, Write::String, Some((code, true))) =
             (&field.allowed, &field.write, self.source_string(value))
         {
-            return vec![Stmt::Block(
-                format!("match {code}"),
-                vec![
-                    Stmt::Block(
-                        "Some(t) =>".to_owned(),
-                        vec![key.clone(), line("w.source_string(t);")],
-                        String::new(),
-                    ),
-                    Stmt::Block(
-                        "None =>".to_owned(),
-                        Self::absent(field, key),
-                        String::new(),
-                    ),
-                ],
-                String::new(),
-            )];
+            let some = vec![key.clone(), line("w.source_string(t);")];
+            return vec![when_present(&code, "t", some, Self::absent(field, key))];
         }
         let code = self.expr(value);
         let mut some = self.enum_check(field, "t");
         some.push(key.clone());
         some.extend(self.write_scalar("t", &field.write, &value.ty));
-        vec![Stmt::Block(
-            format!("match {code}"),
-            vec![
-                Stmt::Block("Some(t) =>".to_owned(), some, String::new()),
-                Stmt::Block(
-                    "None =>".to_owned(),
-                    Self::absent(field, key),
-                    String::new(),
-                ),
-            ],
-            String::new(),
-        )]
+        vec![when_present(&code, "t", some, Self::absent(field, key))]
     }
 
     /// The payload string `value` reads, as code of type `&JsonStr` (or
@@ -188,7 +172,8 @@ impl Generator<'_> {
                 steps,
             } if value.ty == Ty::String => {
                 let (code, optional, _) = self.walk(*base, *base_optional, steps);
-                Some((code, optional))
+                // A present field is a place: borrowed for the writer.
+                Some((if optional { code } else { format!("&{code}") }, optional))
             }
             _ => None,
         }
@@ -221,23 +206,17 @@ impl Generator<'_> {
             }
             (ExprKind::For(f), Write::Array(inner)) => {
                 let source = self.expr(&f.source);
-                let i = self.temp();
-                let mut body = vec![line(format!("let {} = {i} as i64;", self.local(f.index)))];
+                let mut body = Vec::new();
                 if let Some(cond) = &f.filter {
                     let cond = self.expr(cond);
                     body.push(line(format!("if !({cond}) {{ continue; }}")));
                 }
                 body.extend(self.write_present(&f.body, inner));
+                let (head, index) = self.loop_head(f, &source, &super::stmts_text(&body));
+                body.splice(0..0, index.map(line));
                 vec![
                     line("w.begin_array();"),
-                    Stmt::Block(
-                        format!(
-                            "for ({i}, {}) in ({source}).into_iter().enumerate()",
-                            self.local(f.item)
-                        ),
-                        body,
-                        String::new(),
-                    ),
+                    Stmt::Block(head, body, String::new()),
                     line("w.end_array();"),
                 ]
             }
