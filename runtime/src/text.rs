@@ -119,6 +119,21 @@ pub fn concat_all(parts: &[Part<'_>]) -> String {
     out
 }
 
+/// `starts_with(s, prefix)`.
+pub fn starts_with(s: &str, prefix: &str) -> bool {
+    s.starts_with(prefix)
+}
+
+/// `ends_with(s, suffix)`.
+pub fn ends_with(s: &str, suffix: &str) -> bool {
+    s.ends_with(suffix)
+}
+
+/// `contains(s, part)`: `part` occurs in `s` (the empty string always does).
+pub fn contains(s: &str, part: &str) -> bool {
+    s.contains(part)
+}
+
 /// `concat(a, b, ...)`.
 pub fn concat_strs(parts: &[&str]) -> String {
     parts.concat()
@@ -165,6 +180,16 @@ pub fn to_int(s: &str) -> Result<i64, Fault> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefix_suffix_and_part_tests() {
+        assert!(starts_with("SKU-123", "SKU-"));
+        assert!(!starts_with("sku-123", "SKU-"));
+        assert!(ends_with("gid://shopify/Order/42", "/42"));
+        assert!(contains("https://x.test/orders/42", "/orders/"));
+        assert!(contains("abc", ""));
+        assert!(!contains("", "a"));
+    }
 
     #[test]
     fn string_builtins() {

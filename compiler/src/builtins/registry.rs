@@ -123,6 +123,12 @@ builtins! {
         [rt!(text::join(parts: &[Str], sep: &str) -> String)];
     Concat "concat" "concat(a, b, ...)" => "string: the strings one after the other"
         [rt!(text::concat_strs(parts: ..&str) -> String)];
+    StartsWith "starts_with" "starts_with(s, prefix)" => "bool: `s` begins with `prefix`"
+        [rt!(text::starts_with(s: &str, prefix: &str) -> bool)];
+    EndsWith "ends_with" "ends_with(s, suffix)" => "bool: `s` ends with `suffix`"
+        [rt!(text::ends_with(s: &str, suffix: &str) -> bool)];
+    Contains "contains" "contains(s, part)" => "bool: `part` occurs in `s` (`\"\"` always does)"
+        [rt!(text::contains(s: &str, part: &str) -> bool)];
     Len "len" "len(s)" => "int: the length in characters"
         [rt!(text::len(s: &str) -> i64)];
     Sha256 "sha256" "sha256(s)" => "string: the lower-case hex digest (idempotency keys)"
