@@ -4,78 +4,59 @@
 use std::borrow::Cow;
 use std::fmt;
 
-/// Stable runtime error codes. Never renumber; add new codes at the end.
-/// Documented one by one in `docs/diagnostics.md`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorCode {
-    /// R101: the record is not valid JSON.
-    InvalidJson,
-    /// R102: the record does not have the shape the source schema declares.
-    SchemaMismatch,
-    /// R103: a value asserted present with `!` is missing or null.
-    MissingValue,
-    /// R104: a string could not be parsed as a decimal.
-    InvalidDecimal,
-    /// R105: a string could not be parsed as a timestamp.
-    InvalidTimestamp,
-    /// R106: a lookup table has no entry for the key.
-    TableMiss,
-    /// R107: money of two different currencies was combined.
-    CurrencyMismatch,
-    /// R108: a currency code is not three upper-case ASCII letters.
-    InvalidCurrency,
-    /// R109: decimal or integer arithmetic overflowed or divided by zero.
-    Arithmetic,
-    /// R110: an amount has more decimals than its currency's minor unit.
-    InexactMinorUnits,
-    /// R111: a value is not one of the values the target schema allows.
-    NotInTargetEnum,
-    /// R112: a string could not be parsed as an integer.
-    InvalidInteger,
-    /// R113: an unknown rounding mode or time zone was given.
-    InvalidArgument,
-    /// R114: the record is not well-formed XML.
-    InvalidXml,
+/// Declares the runtime codes once: the enum, `ALL` and the code text.
+macro_rules! error_codes {
+    ($($(#[doc = $doc:literal])* $variant:ident = $code:literal,)*) => {
+        /// Stable runtime error codes. Never renumber; add new codes at the
+        /// end. Documented one by one in `docs/diagnostics.md`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every runtime code, in number order.
+            pub const ALL: &'static [ErrorCode] = &[$(Self::$variant),*];
+
+            /// The stable code, e.g. `R104`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $code,)*
+                }
+            }
+        }
+    };
 }
 
-impl ErrorCode {
-    /// Every runtime code, in number order.
-    pub const ALL: [ErrorCode; 14] = [
-        Self::InvalidJson,
-        Self::SchemaMismatch,
-        Self::MissingValue,
-        Self::InvalidDecimal,
-        Self::InvalidTimestamp,
-        Self::TableMiss,
-        Self::CurrencyMismatch,
-        Self::InvalidCurrency,
-        Self::Arithmetic,
-        Self::InexactMinorUnits,
-        Self::NotInTargetEnum,
-        Self::InvalidInteger,
-        Self::InvalidArgument,
-        Self::InvalidXml,
-    ];
-
-    /// The stable code, e.g. `R104`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::InvalidJson => "R101",
-            Self::SchemaMismatch => "R102",
-            Self::MissingValue => "R103",
-            Self::InvalidDecimal => "R104",
-            Self::InvalidTimestamp => "R105",
-            Self::TableMiss => "R106",
-            Self::CurrencyMismatch => "R107",
-            Self::InvalidCurrency => "R108",
-            Self::Arithmetic => "R109",
-            Self::InexactMinorUnits => "R110",
-            Self::NotInTargetEnum => "R111",
-            Self::InvalidInteger => "R112",
-            Self::InvalidArgument => "R113",
-            Self::InvalidXml => "R114",
-        }
-    }
+error_codes! {
+    /// R101: the record is not valid JSON.
+    InvalidJson = "R101",
+    /// R102: the record does not have the shape the source schema declares.
+    SchemaMismatch = "R102",
+    /// R103: a value asserted present with `!` is missing or null.
+    MissingValue = "R103",
+    /// R104: a string could not be parsed as a decimal.
+    InvalidDecimal = "R104",
+    /// R105: a string could not be parsed as a timestamp.
+    InvalidTimestamp = "R105",
+    /// R106: a lookup table has no entry for the key.
+    TableMiss = "R106",
+    /// R107: money of two different currencies was combined.
+    CurrencyMismatch = "R107",
+    /// R108: a currency code is not three upper-case ASCII letters.
+    InvalidCurrency = "R108",
+    /// R109: decimal or integer arithmetic overflowed or divided by zero.
+    Arithmetic = "R109",
+    /// R110: an amount has more decimals than its currency's minor unit.
+    InexactMinorUnits = "R110",
+    /// R111: a value is not one of the values the target schema allows.
+    NotInTargetEnum = "R111",
+    /// R112: a string could not be parsed as an integer.
+    InvalidInteger = "R112",
+    /// R113: an unknown rounding mode or time zone was given.
+    InvalidArgument = "R113",
+    /// R114: the record is not well-formed XML.
+    InvalidXml = "R114",
 }
 
 impl fmt::Display for ErrorCode {
@@ -213,3 +194,15 @@ impl fmt::Display for RuntimeError {
 }
 
 impl std::error::Error for RuntimeError {}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn codes_are_numbered_in_order_without_gaps() {
+        for (i, code) in ErrorCode::ALL.iter().enumerate() {
+            assert_eq!(code.as_str(), format!("R{}", 101 + i));
+        }
+    }
+}
