@@ -17,6 +17,22 @@ pub fn root() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// Every mapping file under `dirs` (relative to the workspace root), as
+/// paths relative to the root.
+pub fn mapping_files(dirs: &[&str]) -> Vec<String> {
+    let dirs: Vec<PathBuf> = dirs.iter().map(|d| root().join(d)).collect();
+    let files = mapc::project::find_mappings(&dirs).expect("mapping folders");
+    files
+        .iter()
+        .map(|f| {
+            f.strip_prefix(root())
+                .unwrap_or(f)
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect()
+}
+
 /// Compile a mapping given by its path relative to the workspace root.
 pub fn compile(relative: &str) -> (Compiled, String) {
     let root = root();

@@ -198,16 +198,7 @@ impl Reached {
 /// Every mapping in `mappings/` (compiled into `maprt`) and every ok case
 /// (compiled into the test binary), each differential-tested.
 fn compiled_everywhere() -> Vec<Mapping> {
-    let mut files: Vec<String> = mapc::project::find_mappings(&[root().join("mappings")])
-        .expect("mappings")
-        .iter()
-        .map(|f| {
-            f.strip_prefix(root())
-                .unwrap_or(f)
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
-        .collect();
+    let mut files = contract_tests::mapping_files(&["mappings"]);
     let cases = std::fs::read_dir(root().join("tests/cases/ok")).expect("ok cases");
     for case in cases {
         let name = case

@@ -81,17 +81,7 @@ fn deep_function_chains_are_an_error_not_a_stack_overflow() {
 }
 
 fn mapping_files() -> Vec<String> {
-    let mut dirs = vec![root().join("mappings"), root().join("tests/cases")];
-    let files = mapc::project::find_mappings(&std::mem::take(&mut dirs)).expect("mappings");
-    files
-        .iter()
-        .map(|f| {
-            f.strip_prefix(root())
-                .unwrap_or(f)
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
-        .collect()
+    contract_tests::mapping_files(&["mappings", "tests/cases"])
 }
 
 #[test]
