@@ -98,12 +98,12 @@ impl Checker<'_> {
             return None;
         }
         let args: Vec<Expr> = checked.into_iter().collect::<Option<_>>()?;
-        let overload = self.select_overload(decl, &args)?;
-        let chosen = decl.overloads.get(overload)?;
+        let selected = self.select_overload(decl, &args);
+        // Absence is reported too when no overload fits (as the first
+        // declares its parameters): every problem of the call at once.
+        let chosen = decl.overloads.get(selected.unwrap_or(0))?;
         let ok = self.check_absence(decl, chosen, &args) & self.check_constants(decl, &args);
-        if !ok {
-            return None;
-        }
+        let overload = selected.filter(|_| ok)?;
         let ty = chosen.result.of(&args);
         let origin = match args.first() {
             Some(first) => self.origin_of(first),
