@@ -96,8 +96,8 @@ impl Generator<'_> {
             None => ("key_encoded", ""),
         };
         line(format!(
-            "w.{method}({}.as_bytes());",
-            ident::string_literal(&format!("{comma}{encoded}"))
+            "w.{method}({});",
+            ident::byte_string_literal(&format!("{comma}{encoded}"))
         ))
     }
 
