@@ -1,7 +1,9 @@
 //! Rewrites of the generated syntax tree that change nothing but how it
-//! reads: redundant parentheses, negated comparisons, `vec!` iterated once, (the printer adds the ones precedence
-//! needs), `*&x`, and `(&x).field` / `(&x).method()` for methods taking
-//! `&self` (auto-deref and auto-ref make them `x.field`, `x.method()`).
+//! reads: redundant parentheses (the printer adds the ones precedence
+//! needs), `*&x`, `(&x).field` and `(&x).method()` for methods taking
+//! `&self` (auto-deref and auto-ref make them `x.field`, `x.method()`),
+//! negated comparisons and presence tests, `!!x`, `vec!` iterated once, and
+//! `Part::Text` of borrowed text.
 
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ExprReference, ExprUnary, UnOp};
@@ -54,14 +56,19 @@ fn presence_flipped(e: &Expr) -> Option<Expr> {
     Some(Expr::MethodCall(call))
 }
 
-/// `x` for `!x`.
-fn not_operand(e: &Expr) -> Option<&Expr> {
-    match e {
+/// `x` for `!x` (`not`) or `*x` (not `not`).
+fn operand(e: &Expr, not: bool) -> Option<&Expr> {
+    match unparen(e) {
         Expr::Unary(ExprUnary {
             op: UnOp::Not(_),
             expr,
             ..
-        }) => Some(unparen(expr)),
+        }) if not => Some(unparen(expr)),
+        Expr::Unary(ExprUnary {
+            op: UnOp::Deref(_),
+            expr,
+            ..
+        }) if !not => Some(unparen(expr)),
         _ => None,
     }
 }
@@ -95,32 +102,16 @@ fn is_path_ending(e: &Expr, name: &str) -> bool {
 
 /// `x` for `&*Str::Borrowed(x)`, `&x` for `&*x`.
 fn borrowed_text(e: &Expr) -> Option<Expr> {
-    let Expr::Reference(ExprReference {
-        mutability: None,
-        expr,
-        ..
-    }) = e
-    else {
-        return None;
-    };
-    let Expr::Unary(ExprUnary {
-        op: UnOp::Deref(_),
-        expr: inner,
-        ..
-    }) = &**expr
-    else {
-        return None;
-    };
-    if let Expr::Call(call) = &**inner {
+    let inner = operand(borrowed(e)?, false)?;
+    if let Expr::Call(call) = inner {
         if is_path_ending(&call.func, "Borrowed") && call.args.len() == 1 {
             return call.args.first().cloned();
         }
     }
-    let mut reference = match e {
-        Expr::Reference(r) => r.clone(),
-        _ => return None,
+    let Expr::Reference(mut reference) = unparen(e).clone() else {
+        return None;
     };
-    reference.expr = inner.clone();
+    reference.expr = Box::new(inner.clone());
     Some(Expr::Reference(reference))
 }
 
@@ -153,21 +144,14 @@ impl VisitMut for Tidy {
 
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         visit_mut::visit_expr_mut(self, e);
-        let replacement = match &*e {
-            Expr::Paren(p) => Some((*p.expr).clone()),
-            Expr::Unary(ExprUnary {
-                op: UnOp::Not(_),
-                expr,
-                ..
-            }) => negated(unparen(expr))
-                .or_else(|| presence_flipped(unparen(expr)))
-                .or_else(|| not_operand(unparen(expr)).cloned()),
-            Expr::Unary(ExprUnary {
-                op: UnOp::Deref(_),
-                expr,
-                ..
-            }) => borrowed(expr).cloned(),
-            _ => None,
+        let replacement = if let Expr::Paren(p) = &*e {
+            Some((*p.expr).clone())
+        } else if let Some(x) = operand(e, true) {
+            negated(x)
+                .or_else(|| presence_flipped(x))
+                .or_else(|| operand(x, true).cloned())
+        } else {
+            operand(e, false).and_then(borrowed).cloned()
         };
         if let Some(replacement) = replacement {
             *e = replacement;
