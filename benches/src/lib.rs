@@ -20,7 +20,7 @@ use std::io;
 /// One way of turning the corpus into output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Variant {
-    /// (a) generated code through `runtime::stream` / `runtime::parallel`.
+    /// (a) generated code through `host::run` / `host::parallel`.
     Compiled {
         /// Worker threads (1: the serial path).
         threads: usize,
@@ -87,25 +87,25 @@ pub fn run(
 ) -> io::Result<u64> {
     if let Variant::Compiled { threads } = variant {
         let (mut errors, mut ignored) = (io::sink(), None);
-        let sinks = runtime::stream::Sinks {
+        let sinks = host::Sinks {
             output: out,
             dead_letters: ignored.take(),
             errors: &mut errors,
         };
         let outcome = if threads > 1 {
-            runtime::parallel::run_ndjson(
+            host::parallel::run_ndjson(
                 subject.compiled.transform,
-                &subject.compiled.envelope(),
+                &host::Envelope::of(subject.compiled),
                 corpus,
                 threads,
                 sinks,
             )?
         } else {
-            runtime::stream::run(
+            host::run(
                 subject.compiled.transform,
-                &subject.compiled.envelope(),
+                &host::Envelope::of(subject.compiled),
                 corpus,
-                runtime::stream::InputFormat::Ndjson,
+                runtime::SourceFormat::Json(runtime::JsonFraming::Lines),
                 sinks,
             )?
         };
@@ -113,34 +113,39 @@ pub fn run(
     }
     let mut failed = 0;
     let mut buf = Vec::with_capacity(8192);
-    runtime::stream::for_each_record(corpus, runtime::stream::InputFormat::Ndjson, |record| {
-        buf.clear();
-        let ok = match variant {
-            Variant::HandWritten => handwritten::transform(record.bytes, &mut buf).is_ok(),
-            Variant::Evaluator => match mapc::eval::run(&subject.ir, record.bytes) {
-                Ok(bytes) => {
-                    buf = bytes;
-                    true
+    host::format::for_each_record(
+        corpus,
+        runtime::SourceFormat::Json(runtime::JsonFraming::Lines),
+        |record| {
+            buf.clear();
+            let ok = match variant {
+                Variant::HandWritten => handwritten::transform(record.bytes, &mut buf).is_ok(),
+                Variant::Evaluator => match mapc::eval::run(&subject.ir, record.bytes) {
+                    Ok(bytes) => {
+                        buf = bytes;
+                        true
+                    }
+                    Err(_) => false,
+                },
+                Variant::ParserCeiling => {
+                    serde_json::from_slice::<serde::de::IgnoredAny>(record.bytes).is_ok()
                 }
-                Err(_) => false,
-            },
-            Variant::ParserCeiling => {
-                serde_json::from_slice::<serde::de::IgnoredAny>(record.bytes).is_ok()
+                Variant::ReaderSkip => {
+                    runtime::json_in::read_record(record.bytes, runtime::json_in::Reader::skip)
+                        .is_ok()
+                }
+                _ => serde_json::from_slice::<serde_json::Value>(record.bytes)
+                    .and_then(|v| serde_json::to_writer(&mut buf, &v))
+                    .is_ok(),
+            };
+            if ok {
+                out.extend_from_slice(&buf);
+                out.push(b'\n');
+            } else {
+                failed += 1;
             }
-            Variant::ReaderSkip => {
-                runtime::json_in::read_record(record.bytes, runtime::json_in::Reader::skip).is_ok()
-            }
-            _ => serde_json::from_slice::<serde_json::Value>(record.bytes)
-                .and_then(|v| serde_json::to_writer(&mut buf, &v))
-                .is_ok(),
-        };
-        if ok {
-            out.extend_from_slice(&buf);
-            out.push(b'\n');
-        } else {
-            failed += 1;
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
     Ok(failed)
 }

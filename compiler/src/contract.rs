@@ -5,34 +5,31 @@ use crate::ir::Mapping;
 use serde_json::Value;
 
 /// The records of a sample file, framed as the mapping reads them (one JSON
-/// document, NDJSON lines, or CSV/TSV rows as JSON objects) and cut along
-/// the mapping's routes.
+/// or XML document, NDJSON lines, or CSV/TSV rows as JSON objects) and cut
+/// along the mapping's routes.
 pub fn sample_records(mapping: &Mapping, bytes: &[u8]) -> Result<Vec<Vec<u8>>, String> {
-    let mut payloads = Vec::new();
-    runtime::stream::for_each_record(
-        bytes,
-        runtime::stream::InputFormat::for_source(mapping.format),
-        |r| {
-            payloads.push(r.bytes.to_vec());
-            Ok(())
-        },
-    )
-    .map_err(|e| e.to_string())?;
     let mut records = Vec::new();
-    for (i, payload) in payloads.iter().enumerate() {
-        let parts = mapping.with_envelope(|envelope| {
-            let decoded = envelope.decode(payload)?;
-            let parts = runtime::envelope::split(&decoded, envelope)?;
-            Ok::<_, runtime::RuntimeError>(
-                parts
-                    .into_iter()
-                    .map(|p| p.bytes.to_vec())
-                    .collect::<Vec<_>>(),
-            )
-        });
-        records.extend(parts.map_err(|e| format!("record {}: {e}", i + 1))?);
+    let mut failure = None;
+    host::format::for_each_record(bytes, mapping.format, |record| {
+        let parts = match &record.undecodable {
+            Some(e) => Err(e.clone()),
+            None => mapping.with_envelope(|envelope| host::envelope::split(record.bytes, envelope)),
+        };
+        match parts {
+            Ok(parts) => records.extend(parts.into_iter().map(|p| p.bytes.to_vec())),
+            Err(e) => {
+                failure = failure
+                    .take()
+                    .or(Some(format!("record {}: {e}", record.number)))
+            }
+        }
+        Ok(())
+    })
+    .map_err(|e| e.to_string())?;
+    match failure {
+        Some(failure) => Err(failure),
+        None => Ok(records),
     }
-    Ok(records)
 }
 
 /// Snapshot text of a sample's outputs: pretty JSON for one record, one

@@ -170,25 +170,18 @@ fn run(mapping: &Path, payload: &Path, compact: bool) -> Result<bool, String> {
     };
     let mut ok = true;
     let mut stdout = std::io::stdout().lock();
-    let framing = runtime::stream::InputFormat::for_source(ir.format);
     let evaluate = |input: &[u8], out: &mut Vec<u8>| {
         out.extend(mapc::eval::run(&ir, input)?);
         Ok(())
     };
     let mut out = Vec::new();
-    runtime::stream::for_each_record(reader, framing, |record| {
+    host::format::for_each_record(reader, ir.format, |record| {
         out.clear();
         ir.with_envelope(|envelope| {
-            runtime::envelope::transform_payload(
-                evaluate,
-                envelope,
-                record.bytes,
-                &mut out,
-                |_, e| {
-                    ok = false;
-                    eprintln!("record {} (line {}): {e}", record.number, record.line);
-                },
-            )
+            host::envelope::transform_record(evaluate, envelope, &record, &mut out, |_, e| {
+                ok = false;
+                eprintln!("record {} (line {}): {e}", record.number, record.line);
+            })
         });
         for line in out.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
             let text = if compact {

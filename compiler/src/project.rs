@@ -83,7 +83,7 @@ pub fn read_sample(sample: &Path, inputs: &[String]) -> Result<Vec<u8>, String> 
         .map(String::as_str)
         .zip(documents.iter().map(Vec::as_slice))
         .collect();
-    runtime::envelope::combine(&named).map_err(|e| format!("{}: {e}", sample.display()))
+    host::envelope::combine(&named).map_err(|e| format!("{}: {e}", sample.display()))
 }
 
 /// `mappings/shopify/order.map` -> `mappings/shopify/samples/order`.
@@ -121,32 +121,21 @@ pub fn snapshot_body(text: &str) -> Option<&str> {
 /// `.csv`/`.tsv` rows as objects, `.xml` through the XML convention,
 /// anything else a JSON document or NDJSON.
 pub fn sample_values(file: &Path) -> Result<Vec<serde_json::Value>, String> {
-    use runtime::stream::InputFormat;
     let reader = std::io::BufReader::new(
         std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?,
     );
-    let extension = file
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let (framing, xml) = match extension.as_str() {
-        "csv" => (InputFormat::Csv, false),
-        "tsv" | "tdf" => (InputFormat::Tsv, false),
-        "xml" => (InputFormat::Json, true),
-        _ => (InputFormat::Auto, false),
-    };
+    let extension = file.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let format = host::format::for_extension(extension);
     let mut values = Vec::new();
     let mut bad = None;
-    runtime::stream::for_each_record(reader, framing, |record| {
-        let json = if xml {
-            runtime::xml::to_json(record.bytes).map(std::borrow::Cow::Owned)
-        } else {
-            Ok(std::borrow::Cow::Borrowed(record.bytes))
+    host::format::for_each_record(reader, format, |record| {
+        let json = match record.undecodable {
+            Some(e) => Err(e),
+            None => Ok(record.bytes),
         };
         let parsed = json
             .map_err(|e| e.to_string())
-            .and_then(|j| serde_json::from_slice(&j).map_err(|e| e.to_string()));
+            .and_then(|j| serde_json::from_slice(j).map_err(|e| e.to_string()));
         match parsed {
             Ok(value) => values.push(value),
             Err(e) => {

@@ -2,7 +2,9 @@
 //! one canonical record per line out, failures to a dead-letter file.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use runtime::stream::{self, InputFormat, Sinks};
+use host::format::json::detect;
+use host::Sinks;
+use runtime::{Delimited, JsonFraming, Separator, SourceFormat};
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Write};
 use std::path::PathBuf;
@@ -28,6 +30,7 @@ enum Command {
     Transform(Run),
 }
 
+/// `--format`: how the input is framed, when not as the mapping reads it.
 #[derive(Clone, Copy, ValueEnum)]
 enum Framing {
     /// The mapping's source format; for JSON, NDJSON when the first line is a whole value, else one document
@@ -82,7 +85,7 @@ struct Run {
     /// Worker threads for NDJSON input (default: one per core); output order is kept
     #[arg(long)]
     threads: Option<usize>,
-    /// Records are bare JSON, as in dead letters: skip the mapping's envelope (routes `at .x[]`, XML decoding); a whole payload that failed (R101, R102 at `$`, R114) replays without it
+    /// Records are bare JSON, as in dead letters: read JSON and skip the mapping's envelope (routes `at .x[]`); a whole payload that failed (R101, R102 at `$`, R114) replays without it
     #[arg(long)]
     bare: bool,
     /// For a mapping with named inputs: NAME=FILE, one JSON document per input (repeat per input)
@@ -123,7 +126,28 @@ fn combined_inputs(
         };
         ordered.push((*name, bytes.as_slice()));
     }
-    runtime::envelope::combine(&ordered).map_err(|e| e.to_string())
+    host::envelope::combine(&ordered).map_err(|e| e.to_string())
+}
+
+/// The format `--format` asks for: the mapping's own for `auto`; a
+/// delimited file read whole (`format tsv table`) stays whole. Bare records
+/// (dead letters) are JSON.
+fn framing(asked: Framing, mapping: SourceFormat, bare: bool) -> SourceFormat {
+    let whole_file = matches!(mapping, SourceFormat::Delimited(d) if d.whole_file);
+    let delimited = |separator| {
+        SourceFormat::Delimited(Delimited {
+            separator,
+            whole_file,
+        })
+    };
+    match asked {
+        Framing::Auto if bare => SourceFormat::JSON,
+        Framing::Auto => mapping,
+        Framing::Json => SourceFormat::Json(JsonFraming::Document),
+        Framing::Ndjson => SourceFormat::Json(JsonFraming::Lines),
+        Framing::Csv => delimited(Separator::Comma),
+        Framing::Tsv => delimited(Separator::Tab),
+    }
 }
 
 fn transform(run: Run) -> Result<ExitCode, String> {
@@ -165,19 +189,7 @@ fn transform(run: Run) -> Result<ExitCode, String> {
         )),
         None => None,
     };
-    let table = matches!(
-        mapping.format,
-        runtime::SourceFormat::CsvTable | runtime::SourceFormat::TsvTable
-    );
-    let format = match format {
-        Framing::Auto => InputFormat::for_source(mapping.format),
-        Framing::Json => InputFormat::Json,
-        Framing::Ndjson => InputFormat::Ndjson,
-        // A mapping that reads a file whole (`format tsv table`) keeps doing so.
-        Framing::Csv | Framing::Tsv if table => InputFormat::for_source(mapping.format),
-        Framing::Csv => InputFormat::Csv,
-        Framing::Tsv => InputFormat::Tsv,
-    };
+    let format = framing(format, mapping.format, bare);
     let mut output = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let mut errors = io::stderr().lock();
     let sinks = Sinks {
@@ -185,16 +197,27 @@ fn transform(run: Run) -> Result<ExitCode, String> {
         dead_letters: dead.as_mut().map(|d| d as &mut dyn Write),
         errors: &mut errors,
     };
-    let (format, input) = stream::detect(input, format).map_err(|e| e.to_string())?;
-    let mut envelope = mapping.envelope();
-    if bare {
-        // A dead letter's record is JSON even when the payload was XML.
-        envelope = runtime::envelope::Envelope::BARE;
-    }
-    let outcome = if format == InputFormat::Ndjson && threads > 1 {
-        runtime::parallel::run_ndjson(mapping.transform, &envelope, input, threads, sinks)
+    let envelope = if bare {
+        host::Envelope::BARE
     } else {
-        stream::run(mapping.transform, &envelope, input, format, sinks)
+        host::Envelope::of(mapping)
+    };
+    let outcome = match format {
+        SourceFormat::Json(framing) => {
+            let (framing, input) = detect(input, framing).map_err(|e| e.to_string())?;
+            if framing == JsonFraming::Lines && threads > 1 {
+                host::parallel::run_ndjson(mapping.transform, &envelope, input, threads, sinks)
+            } else {
+                host::run(
+                    mapping.transform,
+                    &envelope,
+                    input,
+                    SourceFormat::Json(framing),
+                    sinks,
+                )
+            }
+        }
+        _ => host::run(mapping.transform, &envelope, input, format, sinks),
     }
     .map_err(|e| e.to_string())?;
     if let Some(d) = dead.as_mut() {

@@ -2,7 +2,6 @@
 //! [`crate::json_in`] for the reading): strings borrowed from the payload,
 //! numbers kept exact.
 
-use crate::error::{ErrorCode, RuntimeError};
 use crate::{Decimal, Str};
 use std::ops::Deref;
 
@@ -35,13 +34,3 @@ impl Deref for JsonStr<'_> {
 /// A JSON number read exactly from its token (never through `f64`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JsonDecimal(pub Decimal);
-
-/// R101 for a payload serde_json could not parse (envelopes are cut with
-/// serde_json before their records are read).
-pub fn invalid_json(e: &serde_json::Error) -> RuntimeError {
-    RuntimeError::payload(
-        ErrorCode::InvalidJson,
-        "$",
-        format!("the record is not valid JSON: {e}"),
-    )
-}

@@ -108,8 +108,8 @@ pub fn differential(
     evaluated
 }
 
-/// A whole payload through the mapping's envelope (XML decoding, routes)
-/// on both back ends: the same outputs, and the same failures (code, path,
+/// A whole payload through the mapping's format adapter (XML decoding)
+/// and envelope (routes) on both back ends, as `maprt` runs it: the same outputs, and the same failures (code, path,
 /// location), in the same order. Returns (outputs, failures).
 pub fn differential_payload(
     ir: &mapc::ir::Mapping,
@@ -121,11 +121,16 @@ pub fn differential_payload(
     let run = |transform: Transform<'_>| {
         let mut out = Vec::new();
         let mut failures: Failures = Vec::new();
-        let n = ir.with_envelope(|envelope| {
-            runtime::envelope::transform_payload(transform, envelope, payload, &mut out, |_, e| {
-                failures.push((e.code, e.path, e.location.map(|l| l.to_string())))
-            })
-        });
+        let mut n = 0;
+        host::format::for_each_record(payload, ir.format, |record| {
+            n += ir.with_envelope(|envelope| {
+                host::envelope::transform_record(transform, envelope, &record, &mut out, |_, e| {
+                    failures.push((e.code, e.path, e.location.map(|l| l.to_string())))
+                })
+            });
+            Ok(())
+        })
+        .expect("framing an in-memory payload");
         (n, out, failures)
     };
     let evaluate = |input: &[u8], out: &mut Vec<u8>| {
@@ -147,9 +152,29 @@ pub fn differential_payload(
     (n, eval_failures.len())
 }
 
-/// `cases/ok/<name>`: the mapping compiles; evaluator == compiled code on
-/// `input.json`; the output validates against the target schema and is
-/// snapshotted.
+/// The input file of an ok case: `input.json`, `input.ndjson`,
+/// `input.csv`, `input.tsv` or `input.xml` (exactly one).
+pub fn case_input(name: &str) -> PathBuf {
+    let dir = root().join(format!("tests/cases/ok/{name}"));
+    let found: Vec<PathBuf> = ["json", "ndjson", "csv", "tsv", "xml"]
+        .iter()
+        .map(|ext| dir.join(format!("input.{ext}")))
+        .filter(|p| p.is_file())
+        .collect();
+    match found.as_slice() {
+        [one] => one.clone(),
+        _ => panic!(
+            "{}: expected one input.<json|ndjson|csv|tsv|xml>, found {found:?}",
+            dir.display()
+        ),
+    }
+}
+
+/// `cases/ok/<name>`: the mapping compiles; its input file is framed and
+/// cut as `maprt` does it (the host's format adapter and envelope), and on
+/// every record evaluator == compiled code; every output validates against
+/// the target schema; the outputs are snapshotted (pretty for one record,
+/// one line each for several).
 pub fn check_ok_case(name: &str) {
     let file = format!("tests/cases/ok/{name}/mapping.map");
     let (compiled, text) = compile(&file);
@@ -164,15 +189,39 @@ pub fn check_ok_case(name: &str) {
         .find(|(n, _)| *n == name)
         .map(|(_, m)| m)
         .expect("compiled by build.rs");
-    let input = std::fs::read(root().join(format!("tests/cases/ok/{name}/input.json")))
-        .expect("input.json");
-    let out = differential(ir, code, &input).unwrap_or_else(|e| panic!("{file}: {e}"));
-    let schema = schema_json(compiled.target_schema.as_deref().expect("target schema"));
-    let problems = mapc::contract::validate(&schema, &out).expect("valid schema");
-    assert!(
-        problems.is_empty(),
-        "{file}: output breaks the target schema: {problems:?}"
+    assert_eq!(
+        ir.format, code.format,
+        "{file}: format of the compiled code"
     );
-    let pretty = mapc::contract::pretty(&out).expect("JSON output");
-    settings("tests/snapshots/ok").bind(|| insta::assert_snapshot!(name, pretty));
+    let input = std::fs::read(case_input(name)).expect("the case's input");
+    let mut outputs = Vec::new();
+    host::format::for_each_record(input.as_slice(), ir.format, |record| {
+        if let Some(e) = &record.undecodable {
+            panic!("{file}: record {} does not decode: {e}", record.number);
+        }
+        let parts = ir
+            .with_envelope(|envelope| host::envelope::split(record.bytes, envelope))
+            .unwrap_or_else(|e| panic!("{file}: record {}: {e}", record.number));
+        for part in parts {
+            let out = differential(ir, code, part.bytes).unwrap_or_else(|e| {
+                panic!("{file}: record {} at {}: {e}", record.number, part.path)
+            });
+            if !out.is_empty() {
+                outputs.push(out);
+            }
+        }
+        Ok(())
+    })
+    .expect("framing an in-memory input");
+    assert!(!outputs.is_empty(), "{file}: no output");
+    let schema = schema_json(compiled.target_schema.as_deref().expect("target schema"));
+    for out in &outputs {
+        let problems = mapc::contract::validate(&schema, out).expect("valid schema");
+        assert!(
+            problems.is_empty(),
+            "{file}: output breaks the target schema: {problems:?}"
+        );
+    }
+    let snapshot = mapc::contract::snapshot_text(&outputs).expect("JSON outputs");
+    settings("tests/snapshots/ok").bind(|| insta::assert_snapshot!(name, snapshot));
 }

@@ -193,7 +193,7 @@ fn check(mapping: &str, sample: &str, expected: fn(&Value) -> Vec<Expected>) -> 
     let compiled = maprt::find(mapping).expect("compiled");
     let bytes = std::fs::read(root().join(sample)).expect("sample");
     let json = if compiled.format == runtime::SourceFormat::Xml {
-        runtime::xml::to_json(&bytes).expect("well-formed XML")
+        host::format::xml::to_json(&bytes).expect("well-formed XML")
     } else {
         bytes.clone()
     };
@@ -208,14 +208,13 @@ fn check(mapping: &str, sample: &str, expected: fn(&Value) -> Vec<Expected>) -> 
 /// no record may fail.
 fn outputs(mapping: &str, file: &[u8]) -> Vec<Value> {
     let compiled = maprt::find(mapping).expect("compiled");
-    let framing = runtime::stream::InputFormat::for_source(compiled.format);
     let mut out = Vec::new();
     let mut failures = 0;
-    runtime::stream::for_each_record(file, framing, |r| {
-        runtime::envelope::transform_payload(
+    host::format::for_each_record(file, compiled.format, |r| {
+        host::envelope::transform_record(
             compiled.transform,
-            &compiled.envelope(),
-            r.bytes,
+            &host::Envelope::of(compiled),
+            &r,
             &mut out,
             |_, _| failures += 1,
         );
@@ -355,7 +354,7 @@ fn amazon_order_joins_its_items_and_states_no_total_when_pending() {
     let order = std::fs::read(dir.join("order.json")).unwrap();
     let items = std::fs::read(dir.join("items.json")).unwrap();
     let run = |items: &[u8]| {
-        let record = runtime::envelope::combine(&[("order", &order), ("items", items)]).unwrap();
+        let record = host::envelope::combine(&[("order", &order), ("items", items)]).unwrap();
         let mut out = Vec::new();
         (compiled.transform)(&record, &mut out)
             .map(|()| serde_json::from_slice::<Value>(&out).unwrap())

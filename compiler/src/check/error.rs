@@ -123,6 +123,11 @@ pub enum CheckErrorKind {
         /// What is wrong.
         reason: String,
     },
+    /// `format <json|xml> table`: only a delimited file is read whole.
+    TableOfUndelimited {
+        /// The format written (`json`, `xml`).
+        format: &'static str,
+    },
     /// A literal argument that must be a known constant is not one.
     InvalidConstant {
         /// The literal.

@@ -167,24 +167,36 @@ impl<'a> Checker<'a> {
         local
     }
 
+    /// `format csv|tsv|xml [table]`; JSON when absent. `table` reads a
+    /// delimited file whole, so it follows `csv` or `tsv` only.
+    fn source_format(&mut self, decl: Option<&ast::SourceDecl>) -> runtime::SourceFormat {
+        use ast::FormatName;
+        use runtime::{Delimited, Separator, SourceFormat};
+        let Some(format) = decl.and_then(|d| d.format.as_ref()) else {
+            return SourceFormat::JSON;
+        };
+        let delimited = |separator| {
+            SourceFormat::Delimited(Delimited {
+                separator,
+                whole_file: format.table.is_some(),
+            })
+        };
+        let (plain, name) = match format.name {
+            FormatName::Csv => return delimited(Separator::Comma),
+            FormatName::Tsv => return delimited(Separator::Tab),
+            FormatName::Json => (SourceFormat::JSON, "json"),
+            FormatName::Xml => (SourceFormat::Xml, "xml"),
+        };
+        if let Some(table) = format.table {
+            self.error(CheckErrorKind::TableOfUndelimited { format: name }, table);
+        }
+        plain
+    }
+
     fn check_file(&mut self, file: &ast::MappingFile, inputs: &Inputs<'_>) -> Option<ir::Mapping> {
         let header = &file.header;
         self.check_title(header, inputs.target);
-        if let Some(decl) = header.source.as_ref().filter(|d| d.table) {
-            let delimited = decl
-                .format
-                .as_ref()
-                .is_some_and(|f| f.name == "csv" || f.name == "tsv");
-            if !delimited {
-                let reason = "`table` reads a delimited file whole: write `format csv table` or `format tsv table`";
-                self.error(
-                    CheckErrorKind::InvalidArgument {
-                        reason: reason.into(),
-                    },
-                    decl.format.as_ref().map_or(decl.span, |f| f.span),
-                );
-            }
-        }
+        let format = self.source_format(header.source.as_ref());
         let (record, at, routes) = self.check_routes(header, inputs.source)?;
         self.shape_for(&record);
         self.functions = file.functions.iter().map(|f| f.name.name.clone()).collect();
@@ -206,7 +218,7 @@ impl<'a> Checker<'a> {
                 .iter()
                 .filter_map(|i| i.name.as_ref().map(|n| n.name.clone()))
                 .collect(),
-            format: source_format(header.source.as_ref()),
+            format,
             keep,
             shapes: std::mem::take(&mut self.shapes),
             tables: self.tables.clone(),
@@ -340,21 +352,4 @@ fn route_text(decl: &ast::RouteDecl) -> String {
         text.push_str("[]");
     }
     text
-}
-
-/// `format csv|tsv [table]`; JSON when absent.
-fn source_format(decl: Option<&ast::SourceDecl>) -> runtime::SourceFormat {
-    use runtime::SourceFormat as F;
-    let table = decl.is_some_and(|d| d.table);
-    match decl
-        .and_then(|d| d.format.as_ref())
-        .map(|f| f.name.as_str())
-    {
-        Some("csv") if table => F::CsvTable,
-        Some("tsv") if table => F::TsvTable,
-        Some("csv") => F::Csv,
-        Some("tsv") => F::Tsv,
-        Some("xml") => F::Xml,
-        _ => F::Json,
-    }
 }

@@ -321,8 +321,8 @@ impl Generator<'_> {
             ident::string_literal(&m.file)
         ));
         scope.raw(format!(
-            "/// What the mapping reads.\npub const FORMAT: runtime::SourceFormat = runtime::SourceFormat::{:?};",
-            m.format
+            "/// What the mapping reads.\npub const FORMAT: runtime::SourceFormat = {};",
+            format_expr(m.format)
         ));
         let routes: Vec<String> = m
             .routes
@@ -330,14 +330,14 @@ impl Generator<'_> {
             .map(|r| {
                 let keys: Vec<String> = r.keys.iter().map(|k| ident::string_literal(k)).collect();
                 format!(
-                    "runtime::envelope::Route {{ keys: &[{}], each: {} }}",
+                    "runtime::Route {{ keys: &[{}], each: {} }}",
                     keys.join(", "),
                     r.each
                 )
             })
             .collect();
         scope.raw(format!(
-            "/// Where the records sit in a payload (cut by the runtime).\npub const ROUTES: &[runtime::envelope::Route<'static>] = &[{}];",
+            "/// Where the records sit in a payload (cut by the runtime).\npub const ROUTES: &[runtime::Route<'static>] = &[{}];",
             routes.join(", ")
         ));
         let inputs: Vec<String> = m.inputs.iter().map(|i| ident::string_literal(i)).collect();
@@ -421,6 +421,33 @@ impl Generator<'_> {
         }
         inner.line("Ok(())");
         module.push_fn(inner);
+    }
+}
+
+/// A source format as a Rust constant expression.
+fn format_expr(format: runtime::SourceFormat) -> String {
+    use runtime::{JsonFraming, Separator, SourceFormat};
+    match format {
+        SourceFormat::Json(JsonFraming::Auto) => "runtime::SourceFormat::JSON".to_owned(),
+        SourceFormat::Json(framing) => {
+            let framing = match framing {
+                JsonFraming::Auto => "Auto",
+                JsonFraming::Document => "Document",
+                JsonFraming::Lines => "Lines",
+            };
+            format!("runtime::SourceFormat::Json(runtime::JsonFraming::{framing})")
+        }
+        SourceFormat::Delimited(d) => {
+            let separator = match d.separator {
+                Separator::Comma => "Comma",
+                Separator::Tab => "Tab",
+            };
+            format!(
+                "runtime::SourceFormat::Delimited(runtime::Delimited {{ separator: runtime::Separator::{separator}, whole_file: {} }})",
+                d.whole_file
+            )
+        }
+        SourceFormat::Xml => "runtime::SourceFormat::Xml".to_owned(),
     }
 }
 

@@ -81,7 +81,7 @@ fn reader_of(mapping: &Mapping, ty: &Ty) -> String {
         Ty::Decimal => "Reader::decimal".to_owned(),
         Ty::Bool => "Reader::bool".to_owned(),
         // XML cannot tell a list of one from one element.
-        Ty::Array(elem) if mapping.format == runtime::SourceFormat::Xml => format!(
+        Ty::Array(elem) if mapping.format.lone_element_is_list() => format!(
             "|r: &mut Reader<'a>| r.one_or_many({})",
             reader_of(mapping, elem)
         ),

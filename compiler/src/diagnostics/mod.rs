@@ -348,6 +348,13 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
         K::InvalidArgument { reason } => {
             Diagnostic::new(codes::INVALID_ARGUMENT, "invalid argument", span, reason.clone())
         }
+        K::TableOfUndelimited { format } => Diagnostic::new(
+            codes::INVALID_ARGUMENT,
+            format!("`table` after `format {format}`"),
+            span,
+            "`table` reads a delimited file whole",
+        )
+        .help("write `format csv table` or `format tsv table`, or drop `table`"),
         K::InvalidConstant { value, constant } => {
             let valid = match constant {
                 crate::builtins::Constant::RoundingMode => format!(

@@ -126,7 +126,7 @@ fn typed<'v>(mapping: &'v Mapping, r: &mut Reader<'v>, ty: &'v Ty) -> Result<Nod
         Ty::Bool => Node::Bool(r.bool()?),
         Ty::Source(id) => shape(mapping, r, *id)?,
         // XML cannot tell a list of one from one element.
-        Ty::Array(elem) if mapping.format == runtime::SourceFormat::Xml => {
+        Ty::Array(elem) if mapping.format.lone_element_is_list() => {
             Node::List(r.one_or_many(|r| typed(mapping, r, elem))?)
         }
         Ty::Array(elem) => Node::List(r.list(|r| typed(mapping, r, elem))?),

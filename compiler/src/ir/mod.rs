@@ -21,7 +21,7 @@ pub type LocalId = usize;
 /// Index of a [`Table`] in [`Mapping::tables`].
 pub type TableId = usize;
 
-/// One route into a payload (see `runtime::envelope::Route`).
+/// One route into a payload (see `runtime::Route`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
     /// Object keys from the payload root.
@@ -31,26 +31,24 @@ pub struct Route {
 }
 
 impl Mapping {
-    /// Call `f` with the envelope (format and routes) as the runtime takes it.
-    pub fn with_envelope<R>(&self, f: impl FnOnce(&runtime::envelope::Envelope<'_>) -> R) -> R {
+    /// Call `f` with the envelope (routes, and the format's one-or-many
+    /// rule) as the host takes it.
+    pub fn with_envelope<R>(&self, f: impl FnOnce(&host::Envelope<'_>) -> R) -> R {
         let keys: Vec<Vec<&str>> = self
             .routes
             .iter()
             .map(|r| r.keys.iter().map(String::as_str).collect())
             .collect();
-        let routes: Vec<runtime::envelope::Route<'_>> = self
+        let routes: Vec<runtime::Route<'_>> = self
             .routes
             .iter()
             .zip(&keys)
-            .map(|(r, k)| runtime::envelope::Route {
+            .map(|(r, k)| runtime::Route {
                 keys: k,
                 each: r.each,
             })
             .collect();
-        f(&runtime::envelope::Envelope {
-            format: self.format,
-            routes: &routes,
-        })
+        f(&host::Envelope::new(self.format, &routes))
     }
 }
 
@@ -91,10 +89,10 @@ pub struct Mapping {
     /// plain route (`at .order`): the generated code unwraps it itself.
     pub at: Vec<String>,
     /// Otherwise, the routes the runtime cuts payloads along
-    /// (`at .level | .levels[]`; see `runtime::envelope`).
+    /// (`at .level | .levels[]`; see `host::envelope`).
     pub routes: Vec<Route>,
     /// Named inputs (`source order "..."`): the record is
-    /// `{"<name>": <document>, ...}`, built by `runtime::envelope::combine`.
+    /// `{"<name>": <document>, ...}`, built by `host::envelope::combine`.
     pub inputs: Vec<String>,
     /// What the mapping reads (JSON, or delimited rows as JSON objects).
     pub format: runtime::SourceFormat,

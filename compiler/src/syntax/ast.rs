@@ -74,12 +74,35 @@ pub struct SourceDecl {
     /// Where the records sit in a payload: alternatives, the first one
     /// the payload has is taken (empty: the payload is the record).
     pub at: Vec<RouteDecl>,
-    /// `format json|csv|tsv` (JSON when absent).
-    pub format: Option<Ident>,
-    /// `format tsv table`: the whole file is one record `{"rows": [...]}`.
-    pub table: bool,
+    /// `format csv|tsv|xml|json [table]` (JSON when absent).
+    pub format: Option<FormatDecl>,
     /// The whole directive.
     pub span: Span,
+}
+
+/// `format tsv table`, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatDecl {
+    /// The format named.
+    pub name: FormatName,
+    /// Where the name was written.
+    pub span: Span,
+    /// `table`: the whole file is one record `{"rows": [...]}`; where the
+    /// keyword was written.
+    pub table: Option<Span>,
+}
+
+/// The formats a mapping can name after `format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormatName {
+    /// `json`: documents or NDJSON.
+    Json,
+    /// `csv`: comma-separated rows with a header line.
+    Csv,
+    /// `tsv`: tab-separated rows with a header line.
+    Tsv,
+    /// `xml`: an XML document read as a JSON tree.
+    Xml,
 }
 
 /// One route of `source ... at`: `.order`, or `.list.orders[]`.

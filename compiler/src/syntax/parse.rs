@@ -275,13 +275,28 @@ impl Builder {
         let name = inner.next_if(|p| p.as_rule() == Rule::ident).map(ident);
         let schema = self.string(inner.next()?);
         let mut at = Vec::new();
-        let mut format = None;
-        let mut table = false;
+        let mut format: Option<FormatDecl> = None;
         for part in inner {
             match part.as_rule() {
                 Rule::route => at.push(route(part)),
-                Rule::table_kw => table = true,
-                _ => format = Some(ident(part)),
+                Rule::table_kw => {
+                    if let Some(f) = format.as_mut() {
+                        f.table = Some(span_of(&part));
+                    }
+                }
+                _ => {
+                    let name = match part.as_str() {
+                        "csv" => FormatName::Csv,
+                        "tsv" => FormatName::Tsv,
+                        "xml" => FormatName::Xml,
+                        _ => FormatName::Json,
+                    };
+                    format = Some(FormatDecl {
+                        name,
+                        span: span_of(&part),
+                        table: None,
+                    });
+                }
             }
         }
         Some(SourceDecl {
@@ -289,7 +304,6 @@ impl Builder {
             schema,
             at,
             format,
-            table,
             span,
         })
     }

@@ -1,5 +1,6 @@
-//! XML payloads read as JSON trees, so a mapping over XML (eBay's Trading
-//! API) has the same paths, schemas and checks as one over JSON.
+//! XML input: one document, read as a JSON tree, so a mapping over XML
+//! (eBay's Trading API) has the same paths, schemas and checks as one over
+//! JSON.
 //!
 //! The convention (documented in `docs/dsl.md`):
 //! - the document is `{"<root element>": <element>}`;
@@ -18,10 +19,33 @@
 //!   dropped); entities and character references are decoded; CDATA is text;
 //!   comments, processing instructions and the declaration are skipped.
 
-use crate::error::{ErrorCode, RuntimeError};
-use crate::JsonWriter;
+use super::Record;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+use runtime::{ErrorCode, JsonWriter, RuntimeError};
+use std::io::{self, Read};
+
+/// Call `each` once with the XML document of `input` as JSON text (no
+/// record for blank input); a document that is not well-formed is handed
+/// on as it was, undecodable (R114).
+pub fn records(
+    mut input: impl Read,
+    each: impl FnOnce(Record<'_>) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut raw = Vec::new();
+    input.read_to_end(&mut raw)?;
+    let Some(start) = raw.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return Ok(());
+    };
+    let line = 1 + raw.iter().take(start).filter(|b| **b == b'\n').count() as u64;
+    match to_json(&raw) {
+        Ok(json) => each(Record::json(1, line, &json)),
+        Err(e) => each(Record {
+            undecodable: Some(e),
+            ..Record::json(1, line, &raw)
+        }),
+    }
+}
 
 /// Deepest element nesting accepted (hostile input must not overflow).
 pub const MAX_DEPTH: usize = 128;

@@ -1,71 +1,47 @@
 //! Envelopes: how a payload becomes records.
 //!
-//! An XML payload is first read as a JSON tree ([`crate::xml`]). Then the
-//! routes apply: channels wrap their records, `{"inventory_level": {...}}`
-//! from one endpoint, `{"inventory_levels": [...]}` from the list endpoint.
-//! A mapping names the routes (`at .inventory_level | .inventory_levels[]`);
+//! Channels wrap their records: `{"inventory_level": {...}}` from one
+//! endpoint, `{"inventory_levels": [...]}` from the list endpoint. A
+//! mapping names the routes (`at .inventory_level | .inventory_levels[]`);
 //! this module picks the route the payload takes and cuts it into records,
 //! each borrowed from the payload, so the transform only ever sees one
 //! record. A failing record's JSON path is reported from the payload root.
+//! Payloads arrive here as JSON text (see [`crate::format`]).
 
-use crate::error::{ErrorCode, RuntimeError};
-use crate::SourceFormat;
+use crate::format::Record;
+use runtime::{CompiledMapping, ErrorCode, JsonWriter, Route, RuntimeError, SourceFormat};
 use serde_json::value::RawValue;
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// What a mapping does with a payload before its transform sees a record.
 #[derive(Debug, Clone, Copy)]
 pub struct Envelope<'a> {
-    /// The payload's format: XML is read as a JSON tree first.
-    pub format: SourceFormat,
     /// Where the records sit (empty: the payload is the record, or the
     /// generated code unwraps it itself).
     pub routes: &'a [Route<'a>],
+    /// A route to a list may find its lone element instead (XML; see
+    /// [`SourceFormat::lone_element_is_list`]).
+    pub lone_element_is_list: bool,
 }
 
-impl Envelope<'_> {
-    /// A payload that is its own record, as JSON.
+impl<'a> Envelope<'a> {
+    /// A payload that is its own record.
     pub const BARE: Envelope<'static> = Envelope {
-        format: SourceFormat::Json,
         routes: &[],
+        lone_element_is_list: false,
     };
 
-    /// The payload as JSON text: XML converted, anything else as it is.
-    pub fn decode<'p>(&self, payload: &'p [u8]) -> Result<Cow<'p, [u8]>, RuntimeError> {
-        match self.format {
-            SourceFormat::Xml => crate::xml::to_json(payload).map(Cow::Owned),
-            _ => Ok(Cow::Borrowed(payload)),
+    /// The envelope of a mapping reading `format` along `routes`.
+    pub fn new(format: SourceFormat, routes: &'a [Route<'a>]) -> Self {
+        Self {
+            routes,
+            lone_element_is_list: format.lone_element_is_list(),
         }
     }
 
-    /// XML has no arrays: a list of one record is one element.
-    fn single_is_list(&self) -> bool {
-        self.format == SourceFormat::Xml
-    }
-}
-
-/// One way into a payload: object keys from the root, then, when `each`,
-/// every element of the array found there is a record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Route<'a> {
-    /// Object keys from the payload root.
-    pub keys: &'a [&'a str],
-    /// The value at `keys` is an array of records.
-    pub each: bool,
-}
-
-impl Route<'_> {
-    /// The route as written in a mapping: `.inventory_levels[]`.
-    pub fn describe(&self) -> String {
-        let mut text: String = self.keys.iter().map(|k| format!(".{k}")).collect();
-        if text.is_empty() {
-            text.push('.');
-        }
-        if self.each {
-            text.push_str("[]");
-        }
-        text
+    /// The envelope of a compiled mapping.
+    pub fn of(mapping: &CompiledMapping) -> Envelope<'static> {
+        Envelope::new(mapping.format, mapping.routes)
     }
 }
 
@@ -92,8 +68,7 @@ pub fn split<'a>(
             bytes: payload,
         }]);
     }
-    let root: &RawValue =
-        serde_json::from_slice(payload).map_err(|e| crate::source::invalid_json(&e))?;
+    let root: &RawValue = serde_json::from_slice(payload).map_err(|e| invalid_json(&e))?;
     let top = members(root, "$").ok();
     let route = routes
         .iter()
@@ -133,7 +108,7 @@ pub fn split<'a>(
         }]);
     }
     let text = node.get();
-    if envelope.single_is_list() && !text.starts_with('[') {
+    if envelope.lone_element_is_list && !text.starts_with('[') {
         return Ok(vec![Part {
             path: format!("{path}[0]"),
             bytes: text.as_bytes(),
@@ -154,6 +129,16 @@ pub fn split<'a>(
             bytes: e.get().as_bytes(),
         })
         .collect())
+}
+
+/// R101 for a payload serde_json could not parse (envelopes are cut with
+/// serde_json before their records are read).
+fn invalid_json(e: &serde_json::Error) -> RuntimeError {
+    RuntimeError::payload(
+        ErrorCode::InvalidJson,
+        "$",
+        format!("the record is not valid JSON: {e}"),
+    )
 }
 
 /// The members of an object, values left unparsed.
@@ -177,7 +162,7 @@ pub fn combine(documents: &[(&str, &[u8])]) -> Result<Vec<u8>, RuntimeError> {
     let size: usize = documents.iter().map(|(n, d)| n.len() + d.len() + 4).sum();
     let mut out = Vec::with_capacity(size + 2);
     {
-        let mut w = crate::JsonWriter::new(&mut out);
+        let mut w = JsonWriter::new(&mut out);
         w.begin_object();
         for (name, document) in documents {
             let value: &RawValue = serde_json::from_slice(document).map_err(|e| {
@@ -222,7 +207,7 @@ where
     F: Fn(&[u8], &mut Vec<u8>) -> Result<(), RuntimeError>,
 {
     // The common case, kept free of allocations: the payload is the record.
-    if envelope.routes.is_empty() && envelope.format != SourceFormat::Xml {
+    if envelope.routes.is_empty() {
         let start = out.len();
         return match transform(payload, out) {
             // Nothing written: the mapping's `where` filtered the record out.
@@ -238,14 +223,7 @@ where
             }
         };
     }
-    let decoded = match envelope.decode(payload) {
-        Ok(decoded) => decoded,
-        Err(e) => {
-            failed(payload, e);
-            return 0;
-        }
-    };
-    let parts = match split(&decoded, envelope) {
+    let parts = match split(payload, envelope) {
         Ok(parts) => parts,
         Err(e) => {
             failed(payload, e);
@@ -270,6 +248,27 @@ where
     transformed
 }
 
+/// [`transform_payload`] for one framed record: an undecodable one fails
+/// whole, as it was.
+pub fn transform_record<F>(
+    transform: F,
+    envelope: &Envelope<'_>,
+    record: &Record<'_>,
+    out: &mut Vec<u8>,
+    mut failed: impl FnMut(&[u8], RuntimeError),
+) -> u64
+where
+    F: Fn(&[u8], &mut Vec<u8>) -> Result<(), RuntimeError>,
+{
+    match &record.undecodable {
+        Some(e) => {
+            failed(record.bytes, e.clone());
+            0
+        }
+        None => transform_payload(transform, envelope, record.bytes, out, failed),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,10 +283,7 @@ mod tests {
     };
 
     fn texts(payload: &str, routes: &[Route<'_>]) -> Result<Vec<(String, String)>, String> {
-        let envelope = Envelope {
-            format: SourceFormat::Json,
-            routes,
-        };
+        let envelope = Envelope::new(SourceFormat::JSON, routes);
         split(payload.as_bytes(), &envelope)
             .map(|parts| {
                 parts
@@ -362,10 +358,7 @@ mod tests {
         let mut failures = Vec::new();
         let n = transform_payload(
             upper,
-            &Envelope {
-                format: SourceFormat::Json,
-                routes: &[MANY],
-            },
+            &Envelope::new(SourceFormat::JSON, &[MANY]),
             br#"{"list": {"levels": [1, 0, 2]}}"#,
             &mut out,
             |b, e| failures.push((String::from_utf8_lossy(b).into_owned(), e.path)),

@@ -3,10 +3,11 @@
 //! calling thread writes results back in input order. Memory stays bounded:
 //! at most a few batches per worker are in flight.
 
+use crate::dead_letter::report_failure;
 use crate::envelope::{transform_payload, Envelope};
-use crate::error::RuntimeError;
-use crate::stream::{report_failure, Outcome, Record, Sinks};
-use crate::TransformFn;
+use crate::format::Record;
+use crate::run::{Outcome, Sinks};
+use runtime::{RuntimeError, TransformFn};
 use std::collections::BTreeMap;
 use std::io::{self, BufRead};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
@@ -38,10 +39,10 @@ fn read_batches(mut input: impl BufRead, work: SyncSender<Batch>) -> io::Result<
     let mut line = Vec::new();
     loop {
         line.clear();
-        let read = crate::stream::read_line(&mut input, &mut line)?;
+        let read = crate::format::json::read_line(&mut input, &mut line)?;
         if read > 0 {
             line_no += 1;
-            if !line.iter().all(u8::is_ascii_whitespace) {
+            if !crate::format::json::is_blank(&line) {
                 number += 1;
                 let start = batch.bytes.len();
                 batch.bytes.extend_from_slice(&line);
@@ -101,11 +102,7 @@ fn write_done(done: Done, sinks: &mut Sinks<'_>, outcome: &mut Outcome) -> io::R
     outcome.transformed += done.transformed;
     for (number, line, bytes, error) in done.failures {
         outcome.failed += 1;
-        let record = Record {
-            number,
-            line,
-            bytes: &bytes,
-        };
+        let record = Record::json(number, line, &bytes);
         report_failure(
             sinks.errors,
             sinks.dead_letters.as_deref_mut(),
@@ -158,7 +155,7 @@ mod tests {
     fn upper(input: &[u8], out: &mut Vec<u8>) -> Result<(), RuntimeError> {
         if input.starts_with(b"bad") {
             return Err(RuntimeError::payload(
-                crate::ErrorCode::InvalidJson,
+                runtime::ErrorCode::InvalidJson,
                 "$",
                 "bad",
             ));

@@ -1,0 +1,171 @@
+//! JSON input: one document, one value per line (NDJSON), or either,
+//! decided by whether the first non-blank line is a whole JSON value.
+
+use super::Record;
+use runtime::JsonFraming;
+use std::io::{self, BufRead, Read};
+
+/// Append the next line of `input` (with its `\n`, if any) to `line`; the
+/// number of bytes read, 0 at the end. As `BufRead::read_until`, with a
+/// SIMD search for the newline.
+pub fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<usize> {
+    let mut read = 0;
+    loop {
+        let available = match input.fill_buf() {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let (used, done) = match memchr::memchr(b'\n', available) {
+            Some(i) => (i + 1, true),
+            None => (available.len(), available.is_empty()),
+        };
+        line.extend_from_slice(available.get(..used).unwrap_or_default());
+        input.consume(used);
+        read += used;
+        if done {
+            return Ok(read);
+        }
+    }
+}
+
+/// Whether a line holds nothing but white space (skipped between records).
+pub fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(u8::is_ascii_whitespace)
+}
+
+/// Whether `line` is one whole JSON value (then the input is NDJSON). Only
+/// the structure counts: a line with broken UTF-8 in a string is still a
+/// record of its own, rejected alone.
+fn is_whole_value(line: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(line);
+    runtime::json_in::read_record(text.as_bytes(), runtime::json_in::Reader::skip).is_ok()
+}
+
+/// Call `each` for every record of `input`, in order, reading NDJSON one line
+/// at a time (constant memory) and a JSON document whole.
+pub fn records(
+    mut input: impl BufRead,
+    framing: JsonFraming,
+    mut each: impl FnMut(Record<'_>) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut buf = Vec::new();
+    let mut line_no = 0u64;
+    let mut number = 0u64;
+    let mut ndjson = framing == JsonFraming::Lines;
+    let mut decided = framing != JsonFraming::Auto;
+    loop {
+        buf.clear();
+        if read_line(&mut input, &mut buf)? == 0 {
+            return Ok(());
+        }
+        line_no += 1;
+        if is_blank(&buf) {
+            continue;
+        }
+        if !decided {
+            ndjson = is_whole_value(&buf);
+            decided = true;
+        }
+        if !ndjson {
+            let start = line_no;
+            input.read_to_end(&mut buf)?;
+            return each(Record::json(1, start, &buf));
+        }
+        number += 1;
+        each(Record::json(number, line_no, &buf))?;
+    }
+}
+
+/// An input whose first bytes were read to detect its framing, then put back.
+pub type Peeked<R> = io::Chain<io::Cursor<Vec<u8>>, R>;
+
+/// Decide the framing of `input` (for [`JsonFraming::Auto`], from its first
+/// non-blank line) without losing anything: the peeked bytes are chained back.
+pub fn detect<R: BufRead>(
+    mut input: R,
+    framing: JsonFraming,
+) -> io::Result<(JsonFraming, Peeked<R>)> {
+    let mut peeked = Vec::new();
+    let mut resolved = framing;
+    if framing == JsonFraming::Auto {
+        let mut line = Vec::new();
+        resolved = JsonFraming::Document;
+        loop {
+            line.clear();
+            if read_line(&mut input, &mut line)? == 0 {
+                break;
+            }
+            peeked.extend_from_slice(&line);
+            if !is_blank(&line) {
+                if is_whole_value(&line) {
+                    resolved = JsonFraming::Lines;
+                }
+                break;
+            }
+        }
+    }
+    Ok((resolved, io::Cursor::new(peeked).chain(input)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_first_line_with_broken_utf8_still_makes_ndjson() {
+        let input = b"{\"a\": \"\xff\"}\n{\"a\": 2}\n";
+        let (framing, _) = detect(&input[..], JsonFraming::Auto).unwrap();
+        assert_eq!(framing, JsonFraming::Lines);
+    }
+
+    #[test]
+    fn lines_are_read_whole_across_buffer_refills() {
+        let text = "first line\n\nthird, longer than the buffer\nlast without newline";
+        let mut input = io::BufReader::with_capacity(4, text.as_bytes());
+        let mut lines = Vec::new();
+        let mut line = Vec::new();
+        while read_line(&mut input, &mut line).unwrap() > 0 {
+            lines.push(String::from_utf8(std::mem::take(&mut line)).unwrap());
+        }
+        assert_eq!(lines.concat(), text);
+        assert_eq!(lines.len(), 4);
+        assert_eq!(lines[2], "third, longer than the buffer\n");
+    }
+
+    fn frame(input: &str, framing: JsonFraming) -> Vec<(u64, u64, String)> {
+        let mut seen = Vec::new();
+        records(input.as_bytes(), framing, |r| {
+            seen.push((
+                r.number,
+                r.line,
+                String::from_utf8_lossy(r.bytes).trim().to_owned(),
+            ));
+            Ok(())
+        })
+        .unwrap();
+        seen
+    }
+
+    #[test]
+    fn auto_detects_ndjson_and_documents() {
+        let ndjson = frame("{\"a\":1}\n\n{\"a\":2}\n{bad\n", JsonFraming::Auto);
+        assert_eq!(
+            ndjson,
+            vec![
+                (1, 1, "{\"a\":1}".to_owned()),
+                (2, 3, "{\"a\":2}".to_owned()),
+                (3, 4, "{bad".to_owned())
+            ]
+        );
+        let doc = frame("\n{\n  \"a\": 1\n}\n", JsonFraming::Auto);
+        assert_eq!(doc, vec![(1, 2, "{\n  \"a\": 1\n}".to_owned())]);
+    }
+
+    #[test]
+    fn a_forced_framing_is_kept() {
+        let two_lines = "{\"a\":1}\n{\"a\":2}\n";
+        assert_eq!(frame(two_lines, JsonFraming::Document).len(), 1);
+        assert_eq!(frame(two_lines, JsonFraming::Lines).len(), 2);
+    }
+}

@@ -1,0 +1,25 @@
+//! The record-processing host of compiled mappings: everything between the
+//! bytes a channel sends and the transform a mapping compiled to (which
+//! only ever sees one record, and links only the `runtime` support crate).
+//!
+//! - [`format`]: the source-format seam, input bytes to payloads, one
+//!   adapter per format (JSON and NDJSON, CSV/TSV rows or tables, XML);
+//! - [`envelope`]: routes into a payload (`at .orders[]`) and named inputs
+//!   combined into one record;
+//! - [`run`]: a whole input through a mapping, records out, failures on;
+//! - [`parallel`]: the same for NDJSON on several cores, order preserved;
+//! - [`dead_letter`]: what a failed record is stored as.
+//!
+//! The coming webhook server and stream worker live here too.
+#![warn(missing_docs)]
+#![deny(clippy::indexing_slicing)] // hostile payloads must never panic
+
+pub mod dead_letter;
+pub mod envelope;
+pub mod format;
+pub mod parallel;
+pub mod run;
+
+pub use envelope::Envelope;
+pub use format::Record;
+pub use run::{run, Outcome, Sinks};
