@@ -54,7 +54,7 @@ pub mod span;
 pub mod syntax;
 pub mod tables;
 
-use diagnostics::Diagnostic;
+use diagnostics::{Diagnostic, InputsProblem};
 use std::path::{Path, PathBuf};
 
 /// Reads a file named by a mapping (injected: the compiler does no IO).
@@ -173,8 +173,8 @@ fn load_inputs(
     read: Read<'_>,
 ) -> Result<schema::Node, Diagnostic> {
     if let Some(plain) = &header.source {
-        let problem = "a mapping reads either one source or named inputs, not both";
-        return Err(diagnostics::bad_inputs(problem, plain.schema.span));
+        let problem = InputsProblem::MixedWithSource;
+        return Err(diagnostics::bad_inputs(&problem, plain.schema.span));
     }
     let mut record = schema::Node {
         origin: "named inputs".to_owned(),
@@ -184,12 +184,13 @@ fn load_inputs(
     for decl in &header.inputs {
         let Some(name) = &decl.name else { continue };
         if !decl.at.is_empty() || decl.format.is_some() {
-            let problem =
-                "a named input is one JSON document: read into it with paths, not `at` or `format`";
-            return Err(diagnostics::bad_inputs(problem, decl.span));
+            let problem = InputsProblem::RoutedOrFormatted;
+            return Err(diagnostics::bad_inputs(&problem, decl.span));
         }
         if record.properties.iter().any(|(n, _)| *n == name.name) {
-            let problem = format!("input `{}` is declared twice", name.name);
+            let problem = InputsProblem::DeclaredTwice {
+                input: name.name.clone(),
+            };
             return Err(diagnostics::bad_inputs(&problem, name.span));
         }
         let node = load_schema(dir, Some(&decl.schema), "source", header, read)?;

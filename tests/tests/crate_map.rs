@@ -29,7 +29,13 @@ fn dependencies(metadata: &Value, package: &str) -> Vec<(String, String)> {
 
 fn metadata() -> Value {
     let output = std::process::Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .current_dir(root())
         .output()
         .expect("cargo metadata runs");
@@ -53,7 +59,14 @@ fn the_crate_map_holds() {
     let runtime = dependencies(&metadata, "runtime");
     assert_eq!(
         normal(&runtime),
-        ["itoa", "jiff", "rust_decimal", "serde_json", "sha2", "simdutf8"],
+        [
+            "itoa",
+            "jiff",
+            "rust_decimal",
+            "serde_json",
+            "sha2",
+            "simdutf8"
+        ],
         "the support crate of generated code stays small: no CSV, XML or workspace crate"
     );
     let host = dependencies(&metadata, "host");
@@ -62,7 +75,11 @@ fn the_crate_map_holds() {
         .into_iter()
         .filter(|n| workspace.contains(n))
         .collect();
-    assert_eq!(host_workspace, ["runtime"], "the host builds on runtime only");
+    assert_eq!(
+        host_workspace,
+        ["runtime"],
+        "the host builds on runtime only"
+    );
     let maprt = dependencies(&metadata, "maprt");
     let on_compiler: Vec<&str> = maprt
         .iter()

@@ -133,3 +133,34 @@ fn builtin_table_is_the_registry() {
         "docs/dsl.md's builtin table differs from the registry; it should read:\n{expected}"
     );
 }
+
+/// Errors are data until `diagnostics`: the checker and the façade write no
+/// message text. Messages quote code in backticks, so a string literal with
+/// a backtick outside comments in `check/` or `lib.rs` is prose in the
+/// wrong place.
+#[test]
+fn the_checker_writes_no_prose() {
+    let dir = root().join("compiler/src/check");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("check/")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    files.push(root().join("compiler/src/lib.rs"));
+    let mut prose = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("source file");
+        for (i, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            let literals = code.split('"').skip(1).step_by(2);
+            if literals.into_iter().any(|l| l.contains('`')) {
+                prose.push(format!("{}:{}: {}", file.display(), i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        prose.is_empty(),
+        "message text outside diagnostics:\n{}",
+        prose.join("\n")
+    );
+}

@@ -1,7 +1,7 @@
 //! Builtin calls: arity, argument types, absence and constant arguments,
 //! all read from the builtin's declaration (`crate::builtins`).
 
-use super::{CheckErrorKind, Checker};
+use super::{ArgumentProblem, CheckErrorKind, Checker, Hint, NeededBy};
 use crate::builtins::{Builtin, Decl, Overload, ParamTy};
 use crate::ir::{self, Callee, Expr, ExprKind, Lit, Ty};
 use crate::span::Span;
@@ -62,13 +62,8 @@ impl Checker<'_> {
             if let (Some(table), [_, key]) = (self.lookup_table(name, args), args) {
                 return self.check_lookup(table, key, span, ir::OnMiss::Absent);
             }
-            let reason = "`lookup(table, key)` takes a table declared with `table <name> = \"<file>\"` and a key";
-            self.error(
-                CheckErrorKind::InvalidArgument {
-                    reason: reason.into(),
-                },
-                span,
-            );
+            let problem = ArgumentProblem::LookupNeedsTable;
+            self.error(CheckErrorKind::BadArgument(problem), span);
             return None;
         }
         let checked: Vec<Option<Expr>> = args.iter().map(|a| self.check_expr(a)).collect();
@@ -131,14 +126,13 @@ impl Checker<'_> {
                     expected.push(p.describe());
                 }
             }
-            let expected = format!(
-                "{} (argument {} of `{}`)",
-                expected.join(" or "),
-                i + 1,
-                decl.name
-            );
-            let hint = mismatch_hint(params.first().copied(), &arg.ty);
-            self.mismatch(&expected, &arg.ty, hint, arg.span);
+            let kind = CheckErrorKind::TypeMismatch {
+                expected: expected.join(" or "),
+                found: arg.ty.to_string(),
+                hint: mismatch_hint(params.first().copied(), &arg.ty),
+                argument: Some((i, decl.name)),
+            };
+            self.error(kind, arg.span);
         }
         None
     }
@@ -152,13 +146,16 @@ impl Checker<'_> {
                 Some(ParamTy::KeyPath) => ok &= self.check_key_path(arg),
                 Some(ParamTy::Optional) => {
                     if !arg.optional {
-                        let construct = format!("`{}`", decl.name);
+                        let construct = decl.name;
                         self.error(CheckErrorKind::NeverAbsent { construct }, arg.span);
                     }
                 }
                 _ => {
-                    let context = format!("argument {} of `{}`", i + 1, decl.name);
-                    ok &= self.require_present(arg, &context);
+                    let needed_by = NeededBy::Argument {
+                        index: i,
+                        function: decl.name,
+                    };
+                    ok &= self.require_present(arg, needed_by);
                 }
             }
         }
@@ -169,9 +166,8 @@ impl Checker<'_> {
     /// that field is then read keeping missing and null apart.
     fn check_key_path(&mut self, arg: &Expr) -> bool {
         let Some((shape, name)) = self.parent_shape(arg) else {
-            let reason = "`has` takes a source path ending in a field, e.g. `has(.customer.email)`"
-                .to_owned();
-            self.error(CheckErrorKind::InvalidArgument { reason }, arg.span);
+            let problem = ArgumentProblem::HasNeedsField;
+            self.error(CheckErrorKind::BadArgument(problem), arg.span);
             return false;
         };
         let Some(field) = self
@@ -184,8 +180,7 @@ impl Checker<'_> {
         if field.optional {
             field.presence = true;
         } else {
-            let construct = "`has`".to_owned();
-            self.error(CheckErrorKind::NeverAbsent { construct }, arg.span);
+            self.error(CheckErrorKind::NeverAbsent { construct: "has" }, arg.span);
         }
         true
     }
@@ -214,19 +209,14 @@ impl Checker<'_> {
 
 /// What to suggest when an argument of type `found` is given where `param`
 /// (the first overload's) is expected.
-fn mismatch_hint(param: Option<ParamTy>, found: &Ty) -> Option<String> {
-    let text = match (param?, found) {
-        (ParamTy::Num | ParamTy::Dec | ParamTy::Int, Ty::String) => {
-            "parse it with `decimal(...)` or `int(...)`"
-        }
-        (ParamTy::Str, Ty::Decimal | Ty::Int | Ty::Bool) => "convert it with `string(...)`",
+fn mismatch_hint(param: Option<ParamTy>, found: &Ty) -> Option<Hint> {
+    Some(match (param?, found) {
+        (ParamTy::Num | ParamTy::Dec | ParamTy::Int, Ty::String) => Hint::ParseNumber,
+        (ParamTy::Str, Ty::Decimal | Ty::Int | Ty::Bool) => Hint::ConvertToString,
         (ParamTy::Ints | ParamTy::Decs, Ty::Array(elem)) if **elem == Ty::Money => {
-            "sum the amounts and wrap the total: `money(sum(for x in xs => amount(x)), currency)`"
+            Hint::SumMoneyAmounts
         }
-        (ParamTy::Arrays, _) => {
-            "build the inner arrays with `for`: `flatten(for g in .groups => g.items ?? [])`"
-        }
+        (ParamTy::Arrays, _) => Hint::FlattenWithFor,
         _ => return None,
-    };
-    Some(text.to_owned())
+    })
 }

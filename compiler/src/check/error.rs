@@ -1,5 +1,6 @@
 //! Check errors as data: the facts a good message needs, no prose.
 
+use crate::diagnostics::codes::{self, Code};
 use crate::span::Span;
 
 /// Error or warning.
@@ -39,7 +40,10 @@ pub enum CheckErrorKind {
         /// What was found.
         found: String,
         /// A fix, when one is known.
-        hint: Option<String>,
+        hint: Option<Hint>,
+        /// The builtin argument (0-based position, builtin) that was given
+        /// the value, when it was one.
+        argument: Option<(usize, &'static str)>,
     },
     /// A value that may be absent, assigned to a required non-null field.
     OptionalToRequired {
@@ -106,23 +110,23 @@ pub enum CheckErrorKind {
     },
     /// A value that may be absent, used where a value is needed.
     MaybeAbsent {
-        /// What needed the value (`argument of lower`, `operand of +`).
-        context: String,
+        /// What needed the value.
+        needed_by: NeededBy,
     },
     /// A source field whose schema gives no single usable type.
     UnsupportedSourceType {
         /// Field.
         field: String,
-        /// The types the schema admits.
-        kinds: String,
+        /// The JSON Schema types the schema admits (empty: no `type`, any).
+        kinds: Vec<&'static str>,
+        /// An array whose items may be null.
+        nullable_items: bool,
     },
     /// An object literal outside a target field.
     ObjectOutsideTarget,
-    /// An argument that must be a known constant is not valid.
-    InvalidArgument {
-        /// What is wrong.
-        reason: String,
-    },
+    /// An argument of the wrong form (not a type: a table, a path, a
+    /// literal was needed).
+    BadArgument(ArgumentProblem),
     /// `format <json|xml> table`: only a delimited file is read whole.
     TableOfUndelimited {
         /// The format written (`json`, `xml`).
@@ -142,8 +146,8 @@ pub enum CheckErrorKind {
     },
     /// `??`, `!` or `with` on a value that is never absent.
     NeverAbsent {
-        /// The construct.
-        construct: String,
+        /// The construct as written: `??`, `!`, `with`, a builtin's name.
+        construct: &'static str,
     },
     /// The header's target name differs from the target schema's `title`.
     TargetTitle {
@@ -153,17 +157,172 @@ pub enum CheckErrorKind {
         title: String,
     },
     /// A user function is declared or called wrongly.
-    BadFunction {
-        /// What is wrong.
-        reason: String,
-    },
+    BadFunction(FunctionProblem),
     /// `source ... at .x` names a path the source schema does not have.
     BadRecordPath {
         /// The route written.
         path: String,
         /// What is wrong with it.
-        why: &'static str,
+        problem: RouteProblem,
     },
+}
+
+/// A fix the help of a type mismatch suggests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hint {
+    /// Text where a number is needed: `decimal(...)` or `int(...)`.
+    ParseNumber,
+    /// A number or bool where text is needed: `string(...)`.
+    ConvertToString,
+    /// Text or an int where a decimal is written: `decimal(...)`.
+    ConvertToDecimal,
+    /// Text where a timestamp is written: `timestamp(...)`, `parse_time(...)`.
+    ParseTimestamp,
+    /// A decimal where money is written: `money(amount, currency)`.
+    MoneyNeedsCurrency,
+    /// An array of money where numbers are summed.
+    SumMoneyAmounts,
+    /// `flatten` of something other than arrays built with `for`.
+    FlattenWithFor,
+    /// A table used as a value: `<table>[key]`.
+    LookUpTable {
+        /// The table.
+        table: String,
+    },
+    /// A table key that is not a string.
+    TableKeysAreStrings,
+    /// `a ?? b` over two different objects of the payload.
+    DistinctPayloadObjects {
+        /// Where the first comes from in the payload.
+        first: String,
+        /// Where the second does.
+        second: String,
+    },
+    /// `.field` of something that is not an object of the payload.
+    FieldOfPayloadObject {
+        /// The field.
+        field: String,
+    },
+    /// `.field` of a computed object: bind it first.
+    BindComputedObject,
+    /// Arithmetic with text.
+    ArithmeticOnText,
+    /// Arithmetic with money other than `+`/`-` of money.
+    ArithmeticOnMoney,
+    /// Arithmetic on anything else.
+    ArithmeticNeedsNumbers,
+}
+
+/// What needed a value that may be absent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NeededBy {
+    /// Argument `index` (0-based) of a builtin.
+    Argument {
+        /// 0-based position.
+        index: usize,
+        /// The builtin.
+        function: &'static str,
+    },
+    /// An operand of an operator (`+`, `not`, `++`).
+    Operand(&'static str),
+    /// The condition of `if` or `where`.
+    Condition(&'static str),
+    /// The array a `for` loops over.
+    ForArray,
+    /// The value a `for` gives for each element.
+    ForElement,
+    /// An element of an array literal.
+    ArrayElement,
+}
+
+/// An argument of the wrong form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgumentProblem {
+    /// `lookup(table, key)` without a declared table.
+    LookupNeedsTable,
+    /// `has(...)` of something other than a source path to a field.
+    HasNeedsField,
+    /// `a[i]` with an index that is not an integer literal.
+    IndexNotLiteral,
+}
+
+/// What is wrong with a user function's declaration or call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FunctionProblem {
+    /// Two functions of one name.
+    DeclaredTwice {
+        /// The function.
+        function: String,
+    },
+    /// A function named like a builtin.
+    NamedLikeBuiltin {
+        /// The function.
+        function: String,
+    },
+    /// Two parameters of one name.
+    ParameterTwice {
+        /// The parameter.
+        parameter: String,
+    },
+    /// A parameter named like a table.
+    ParameterHidesTable {
+        /// The parameter.
+        parameter: String,
+    },
+    /// A `let` or loop variable in the body named like a parameter.
+    RebindsParameter {
+        /// The name.
+        name: String,
+    },
+    /// The body names something that is not a parameter.
+    NotAParameter {
+        /// The name.
+        name: String,
+        /// The function.
+        function: String,
+    },
+    /// A call with the wrong number of arguments.
+    WrongArity {
+        /// The function.
+        function: String,
+        /// Parameters declared.
+        expected: usize,
+        /// Arguments given.
+        found: usize,
+    },
+    /// A function that calls itself.
+    Recursive {
+        /// The function.
+        function: String,
+    },
+    /// An argument that names a variable the body binds itself.
+    CapturedArgument {
+        /// The function.
+        function: String,
+        /// The name.
+        name: String,
+    },
+    /// The expanded mapping nests deeper than the limit.
+    TooDeep {
+        /// The limit.
+        levels: usize,
+    },
+    /// More calls to expand than the limit.
+    TooManyCalls {
+        /// The limit.
+        limit: usize,
+    },
+}
+
+/// Why a `source ... at` route does not lead to a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteProblem {
+    /// A key the schema has no property for.
+    NotAProperty,
+    /// `[]` on something that is not an array.
+    NotAnArray,
+    /// Another record schema than the first route's.
+    OtherRecordSchema,
 }
 
 /// A check error at a span.
@@ -178,12 +337,38 @@ pub struct CheckError {
 }
 
 impl CheckErrorKind {
-    /// Warnings are the kinds that do not fail a build.
-    pub fn severity(&self) -> Severity {
+    /// The kind's registered code.
+    pub fn code(&self) -> Code {
         match self {
-            Self::UnusedLet { .. } | Self::NeverAbsent { .. } => Severity::Warning,
-            _ => Severity::Error,
+            Self::UnknownSourceField { .. } => codes::UNKNOWN_SOURCE_FIELD,
+            Self::UnknownTargetField { .. } => codes::UNKNOWN_TARGET_FIELD,
+            Self::TypeMismatch { .. } => codes::TYPE_MISMATCH,
+            Self::OptionalToRequired { .. } => codes::OPTIONAL_TO_REQUIRED,
+            Self::MissingTarget { .. } => codes::MISSING_TARGET,
+            Self::DuplicateAssignment { .. } => codes::DUPLICATE_ASSIGNMENT,
+            Self::TableMiss { .. } => codes::TABLE_MISS,
+            Self::UnknownFunction { .. } => codes::UNKNOWN_FUNCTION,
+            Self::WrongArity { .. } => codes::WRONG_ARITY,
+            Self::UnknownName { .. } => codes::UNKNOWN_NAME,
+            Self::NotInTargetEnum { .. } => codes::NOT_IN_TARGET_ENUM,
+            Self::NonExhaustiveMatch { .. } => codes::NON_EXHAUSTIVE_MATCH,
+            Self::MaybeAbsent { .. } => codes::MAYBE_ABSENT,
+            Self::UnsupportedSourceType { .. } => codes::UNSUPPORTED_SOURCE_TYPE,
+            Self::ObjectOutsideTarget => codes::OBJECT_OUTSIDE_TARGET,
+            Self::BadArgument(_)
+            | Self::TableOfUndelimited { .. }
+            | Self::InvalidConstant { .. } => codes::INVALID_ARGUMENT,
+            Self::UnusedLet { .. } => codes::UNUSED_LET,
+            Self::NeverAbsent { .. } => codes::NEVER_ABSENT,
+            Self::TargetTitle { .. } => codes::TARGET_TITLE,
+            Self::BadFunction(_) => codes::BAD_FUNCTION,
+            Self::BadRecordPath { .. } => codes::RECORD_PATH,
         }
+    }
+
+    /// How bad: the severity its code is registered with.
+    pub fn severity(&self) -> Severity {
+        self.code().severity
     }
 }
 

@@ -1,7 +1,7 @@
 //! Expression checking: one `check_<node>` method per expression form.
 
 use super::scope::BindingKind;
-use super::{BindingValue, CheckErrorKind, Checker};
+use super::{ArgumentProblem, BindingValue, CheckErrorKind, Checker, Hint, NeededBy};
 use crate::ir::{self, Binary, Expr, ExprKind, ForLoop, Lit, Seg, Ty, Unary, Write};
 use crate::schema::Node;
 use crate::span::Span;
@@ -31,32 +31,22 @@ impl Checker<'_> {
         }
     }
 
-    pub(crate) fn mismatch(
-        &mut self,
-        expected: &str,
-        found: &Ty,
-        hint: Option<String>,
-        span: Span,
-    ) {
+    pub(crate) fn mismatch(&mut self, expected: &str, found: &Ty, hint: Option<Hint>, span: Span) {
         self.error(
             CheckErrorKind::TypeMismatch {
                 expected: expected.to_owned(),
                 found: found.to_string(),
                 hint,
+                argument: None,
             },
             span,
         );
     }
 
     /// Report a value that may be absent where one is needed.
-    pub(crate) fn require_present(&mut self, e: &Expr, context: &str) -> bool {
+    pub(crate) fn require_present(&mut self, e: &Expr, needed_by: NeededBy) -> bool {
         if e.optional {
-            self.error(
-                CheckErrorKind::MaybeAbsent {
-                    context: context.to_owned(),
-                },
-                e.span,
-            );
+            self.error(CheckErrorKind::MaybeAbsent { needed_by }, e.span);
         }
         !e.optional
     }
@@ -137,7 +127,9 @@ impl Checker<'_> {
             return Some(self.mk(kind, binding.ty, binding.optional, name.span));
         }
         if self.table_id(&name.name).is_some() {
-            let hint = format!("look a key up with `{}[key]`", name.name);
+            let hint = Hint::LookUpTable {
+                table: name.name.clone(),
+            };
             self.mismatch("a value", &Ty::Unknown, Some(hint), name.span);
             return None;
         }
@@ -163,13 +155,8 @@ impl Checker<'_> {
         }
         let base = self.check_expr(base)?;
         let ast::ExprKind::Literal(ast::Literal::Int(index)) = key.kind else {
-            let reason = "an array index must be an integer literal; iterate with `for` instead";
-            self.error(
-                CheckErrorKind::InvalidArgument {
-                    reason: reason.into(),
-                },
-                key.span,
-            );
+            let problem = ArgumentProblem::IndexNotLiteral;
+            self.error(CheckErrorKind::BadArgument(problem), key.span);
             return None;
         };
         let (
@@ -205,7 +192,7 @@ impl Checker<'_> {
     ) -> Option<Expr> {
         let key = self.check_expr(key)?;
         if !Ty::String.fits(&key.ty) {
-            let hint = Some("table keys are strings; convert with `string(...)`".to_owned());
+            let hint = Some(Hint::TableKeysAreStrings);
             self.mismatch("string", &key.ty, hint, key.span);
             return None;
         }
@@ -247,8 +234,7 @@ impl Checker<'_> {
     fn check_assert(&mut self, inner: &ast::Expr, span: Span) -> Option<Expr> {
         let value = self.check_expr(inner)?;
         if !value.optional {
-            let construct = "`!`".to_owned();
-            self.error(CheckErrorKind::NeverAbsent { construct }, span);
+            self.error(CheckErrorKind::NeverAbsent { construct: "!" }, span);
         }
         let origin = self.origin_of(&value);
         let ty = value.ty.clone();
@@ -257,12 +243,8 @@ impl Checker<'_> {
 
     fn check_unary(&mut self, op: UnaryOp, inner: &ast::Expr, span: Span) -> Option<Expr> {
         let value = self.check_expr(inner)?;
-        let context = if op == UnaryOp::Neg {
-            "the operand of `-`"
-        } else {
-            "the operand of `not`"
-        };
-        if !self.require_present(&value, context) {
+        let operator = if op == UnaryOp::Neg { "-" } else { "not" };
+        if !self.require_present(&value, NeededBy::Operand(operator)) {
             return None;
         }
         let (unary, ty) = match (op, &value.ty) {
@@ -345,8 +327,7 @@ impl Checker<'_> {
 
     fn type_default(&mut self, a: &Expr, b: &Expr, span: Span) -> Option<(Binary, Ty, bool)> {
         if !a.optional {
-            let construct = "`??`".to_owned();
-            self.error(CheckErrorKind::NeverAbsent { construct }, span);
+            self.error(CheckErrorKind::NeverAbsent { construct: "??" }, span);
         }
         if !b.ty.fits(&a.ty) {
             // Two objects of the payload are never interchangeable, even
@@ -359,11 +340,10 @@ impl Checker<'_> {
                             .map(|shape| shape.origin.clone())
                             .unwrap_or_default()
                     };
-                    Some(format!(
-                        "`{}` and `{}` are different objects of the payload; read the field from each: `(with x = a => x.f) ?? (with y = b => y.f)`",
-                        origin(x),
-                        origin(y)
-                    ))
+                    Some(Hint::DistinctPayloadObjects {
+                        first: origin(x),
+                        second: origin(y),
+                    })
                 }
                 _ => None,
             };
@@ -374,8 +354,8 @@ impl Checker<'_> {
     }
 
     fn type_logic(&mut self, op: BinaryOp, a: &Expr, b: &Expr) -> Option<(Binary, Ty, bool)> {
-        let context = format!("the operand of `{}`", op.symbol());
-        let present = self.require_present(a, &context) & self.require_present(b, &context);
+        let operand = || NeededBy::Operand(op.symbol());
+        let present = self.require_present(a, operand()) & self.require_present(b, operand());
         for side in [a, b] {
             if side.ty != Ty::Bool {
                 self.mismatch("bool", &side.ty, None, side.span);
@@ -404,8 +384,8 @@ impl Checker<'_> {
     }
 
     fn type_ordering(&mut self, op: BinaryOp, a: &Expr, b: &Expr) -> Option<(Binary, Ty, bool)> {
-        let context = format!("the operand of `{}`", op.symbol());
-        let present = self.require_present(a, &context) & self.require_present(b, &context);
+        let operand = || NeededBy::Operand(op.symbol());
+        let present = self.require_present(a, operand()) & self.require_present(b, operand());
         if !a.ty.comparable() || a.ty != b.ty {
             self.mismatch(&a.ty.to_string(), &b.ty, None, b.span);
             return None;
@@ -420,11 +400,11 @@ impl Checker<'_> {
     }
 
     fn type_concat(&mut self, a: &Expr, b: &Expr) -> Option<(Binary, Ty, bool)> {
-        let present = self.require_present(a, "the operand of `++`")
-            & self.require_present(b, "the operand of `++`");
+        let present = self.require_present(a, NeededBy::Operand("++"))
+            & self.require_present(b, NeededBy::Operand("++"));
         for side in [a, b] {
             if side.ty != Ty::String {
-                let hint = Some("convert it with `string(...)`".to_owned());
+                let hint = Some(Hint::ConvertToString);
                 self.mismatch("string", &side.ty, hint, side.span);
                 return None;
             }
@@ -440,8 +420,8 @@ impl Checker<'_> {
         span: Span,
     ) -> Option<(Binary, Ty, bool)> {
         let symbol = op.symbol();
-        let context = format!("the operand of `{symbol}`");
-        let present = self.require_present(a, &context) & self.require_present(b, &context);
+        let operand = || NeededBy::Operand(symbol);
+        let present = self.require_present(a, operand()) & self.require_present(b, operand());
         let c = symbol.chars().next().unwrap_or('+');
         let numeric = |t: &Ty| matches!(t, Ty::Int | Ty::Decimal);
         let typed = match (&a.ty, &b.ty) {
@@ -450,17 +430,18 @@ impl Checker<'_> {
             (Ty::Money, Ty::Money) if c == '+' || c == '-' => (Binary::Money(c), Ty::Money),
             (x, y) => {
                 let hint = if *x == Ty::String || *y == Ty::String {
-                    "parse text with `decimal(...)` first; join strings with `++`"
+                    Hint::ArithmeticOnText
                 } else if *x == Ty::Money || *y == Ty::Money {
-                    "money adds to money of the same currency; for other arithmetic use `amount(...)` and wrap the result with `money(...)`"
+                    Hint::ArithmeticOnMoney
                 } else {
-                    "arithmetic needs int or decimal operands"
+                    Hint::ArithmeticNeedsNumbers
                 };
                 self.error(
                     CheckErrorKind::TypeMismatch {
                         expected: "int or decimal operands".into(),
                         found: format!("{x} {symbol} {y}"),
-                        hint: Some(hint.into()),
+                        hint: Some(hint),
+                        argument: None,
                     },
                     span,
                 );
@@ -484,7 +465,7 @@ impl Checker<'_> {
         if cond.ty != Ty::Bool {
             self.mismatch("bool", &cond.ty, None, cond.span);
         }
-        let present = self.require_present(&cond, "the condition of `if`");
+        let present = self.require_present(&cond, NeededBy::Condition("if"));
         let then = then?;
         let otherwise = match otherwise {
             Some(o) => Some(o?),
@@ -601,7 +582,7 @@ impl Checker<'_> {
             self.mismatch("an array", &source.ty, None, source.span);
             return None;
         };
-        self.require_present(&source, "the array of a `for` loop");
+        self.require_present(&source, NeededBy::ForArray);
         self.scopes.push();
         let result = self.check_for_body(f, source, *elem, span, target);
         self.scopes.pop();
@@ -646,14 +627,14 @@ impl Checker<'_> {
                     self.mismatch("bool", &cond.ty, None, cond.span);
                     return None;
                 }
-                self.require_present(&cond, "the condition of `where`");
+                self.require_present(&cond, NeededBy::Condition("where"));
                 Some(cond)
             }
             None => None,
         };
         let items_node = target.map(|t| t.items.as_deref().cloned().unwrap_or_default());
         let (body, write) = self.check_body(&f.body, items_node.as_ref())?;
-        self.require_present(&body, "an element of a `for` array");
+        self.require_present(&body, NeededBy::ForElement);
         let ty = Ty::Array(Box::new(body.ty.clone()));
         let lowered = ForLoop {
             item,
@@ -702,8 +683,7 @@ impl Checker<'_> {
     ) -> Option<(Expr, Option<Write>)> {
         let value = self.check_expr(value)?;
         if !value.optional {
-            let construct = "`with`".to_owned();
-            self.error(CheckErrorKind::NeverAbsent { construct }, span);
+            self.error(CheckErrorKind::NeverAbsent { construct: "with" }, span);
         }
         self.scopes.push();
         let bound = BindingValue {
@@ -732,7 +712,7 @@ impl Checker<'_> {
             let Some(value) = self.check_expr(item) else {
                 continue;
             };
-            self.require_present(&value, "an array element");
+            self.require_present(&value, NeededBy::ArrayElement);
             if !value.ty.fits(&ty) {
                 self.mismatch(&ty.to_string(), &value.ty, None, value.span);
                 return None;

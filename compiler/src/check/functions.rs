@@ -9,7 +9,7 @@
 //! (`.field`), lookup tables, builtins and other functions (no recursion);
 //! a body's own bindings may not catch a name an argument uses.
 
-use super::{CheckErrorKind, Checker};
+use super::{CheckErrorKind, Checker, FunctionProblem as Problem};
 use crate::span::Span;
 use crate::syntax::ast::{Body, Expr, ExprKind, FnDecl, Ident, Item, MappingFile};
 use std::collections::{BTreeSet, HashMap};
@@ -32,7 +32,7 @@ struct Expander<'f> {
     /// Current nesting of `expr` calls, and whether it overflowed once.
     depth: usize,
     too_deep: bool,
-    errors: Vec<(String, Span)>,
+    errors: Vec<(Problem, Span)>,
 }
 
 impl Checker<'_> {
@@ -48,10 +48,8 @@ impl Checker<'_> {
         for decl in &file.functions {
             problems.extend(declaration_problems(decl, &tables));
             if functions.insert(decl.name.name.as_str(), decl).is_some() {
-                problems.push((
-                    format!("function `{}` is declared twice", decl.name.name),
-                    decl.name.span,
-                ));
+                let function = decl.name.name.clone();
+                problems.push((Problem::DeclaredTwice { function }, decl.name.span));
             }
         }
         let mut expander = Expander {
@@ -66,53 +64,55 @@ impl Checker<'_> {
         let items: Vec<Item> = file.items.iter().map(|i| expander.item(i)).collect();
         if expander.errors.is_empty() {
             if let Err(e) = crate::syntax::check_depth(&items) {
-                let reason = format!(
-                    "with its functions expanded, this nests deeper than {} levels",
-                    crate::syntax::MAX_DEPTH
-                );
-                expander.errors.push((reason, e.span));
+                let levels = crate::syntax::MAX_DEPTH;
+                expander.errors.push((Problem::TooDeep { levels }, e.span));
             }
         }
-        for (reason, span) in expander.errors {
-            self.error(CheckErrorKind::BadFunction { reason }, span);
+        for (problem, span) in expander.errors {
+            self.error(CheckErrorKind::BadFunction(problem), span);
         }
         items
     }
 }
 
 /// What is wrong with a declaration by itself.
-fn declaration_problems(decl: &FnDecl, tables: &BTreeSet<String>) -> Vec<(String, Span)> {
+fn declaration_problems(decl: &FnDecl, tables: &BTreeSet<String>) -> Vec<(Problem, Span)> {
     let mut problems = Vec::new();
-    let name = &decl.name.name;
-    if super::builtins::is_builtin(name) {
-        problems.push((format!("`{name}` is a builtin function"), decl.name.span));
+    let function = &decl.name.name;
+    if super::builtins::is_builtin(function) {
+        let function = function.clone();
+        problems.push((Problem::NamedLikeBuiltin { function }, decl.name.span));
     }
     let mut seen = BTreeSet::new();
     for p in &decl.params {
+        let parameter = || p.name.clone();
         if !seen.insert(p.name.as_str()) {
-            problems.push((format!("parameter `{}` is named twice", p.name), p.span));
+            let problem = Problem::ParameterTwice {
+                parameter: parameter(),
+            };
+            problems.push((problem, p.span));
         }
         if tables.contains(&p.name) {
-            problems.push((
-                format!("parameter `{}` hides the table of that name", p.name),
-                p.span,
-            ));
+            let problem = Problem::ParameterHidesTable {
+                parameter: parameter(),
+            };
+            problems.push((problem, p.span));
         }
     }
     let params: BTreeSet<String> = decl.params.iter().map(|p| p.name.clone()).collect();
     for bound in binders(&decl.body) {
         if params.contains(&bound.name) {
-            let reason = format!("`{}` is a parameter: bind another name", bound.name);
-            problems.push((reason, bound.span));
+            let name = bound.name.clone();
+            problems.push((Problem::RebindsParameter { name }, bound.span));
         }
     }
     for free in free_variables(&decl.body) {
         if !params.contains(&free.name) && !tables.contains(&free.name) {
-            let reason = format!(
-                "`{}` is not a parameter of `{name}`: a function sees only its parameters, the record, tables and functions",
-                free.name
-            );
-            problems.push((reason, free.span));
+            let problem = Problem::NotAParameter {
+                name: free.name.clone(),
+                function: function.clone(),
+            };
+            problems.push((problem, free.span));
         }
     }
     problems
@@ -154,10 +154,8 @@ impl<'f> Expander<'f> {
         if self.depth >= MAX_EXPANSION_DEPTH {
             if !self.too_deep {
                 self.too_deep = true;
-                let reason = format!(
-                    "with its functions expanded, this nests deeper than {MAX_EXPANSION_DEPTH} levels"
-                );
-                self.errors.push((reason, e.span));
+                let levels = MAX_EXPANSION_DEPTH;
+                self.errors.push((Problem::TooDeep { levels }, e.span));
             }
             return e.clone();
         }
@@ -228,28 +226,24 @@ impl<'f> Expander<'f> {
             Expr::new(ExprKind::Call(name.clone(), Vec::new()), span)
         };
         if args.len() != decl.params.len() {
-            let reason = format!(
-                "`{}` takes {} argument(s), {} given",
-                decl.name.name,
-                decl.params.len(),
-                args.len()
-            );
-            self.errors.push((reason, span));
+            let problem = Problem::WrongArity {
+                function: decl.name.name.clone(),
+                expected: decl.params.len(),
+                found: args.len(),
+            };
+            self.errors.push((problem, span));
             return unexpanded(&mut self.failed);
         }
         if self.active.contains(&decl.name.name.as_str()) {
-            let reason = format!(
-                "`{}` calls itself: functions cannot recurse",
-                decl.name.name
-            );
-            self.errors.push((reason, span));
+            let function = decl.name.name.clone();
+            self.errors.push((Problem::Recursive { function }, span));
             return unexpanded(&mut self.failed);
         }
         self.expansions += 1;
         if self.expansions > MAX_EXPANSIONS {
             if self.expansions == MAX_EXPANSIONS + 1 {
-                let reason = format!("more than {MAX_EXPANSIONS} function calls to expand");
-                self.errors.push((reason, span));
+                let limit = MAX_EXPANSIONS;
+                self.errors.push((Problem::TooManyCalls { limit }, span));
             }
             return unexpanded(&mut self.failed);
         }
@@ -257,11 +251,11 @@ impl<'f> Expander<'f> {
         for arg in &args {
             for free in free_variables(arg) {
                 if bound.contains(&free.name) {
-                    let reason = format!(
-                        "`{}` binds its own `{}`: rename this one to pass it in",
-                        decl.name.name, free.name
-                    );
-                    self.errors.push((reason, free.span));
+                    let problem = Problem::CapturedArgument {
+                        function: decl.name.name.clone(),
+                        name: free.name.clone(),
+                    };
+                    self.errors.push((problem, free.span));
                 }
             }
         }

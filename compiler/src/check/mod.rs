@@ -13,7 +13,10 @@ mod scope;
 mod source;
 mod target;
 
-pub use error::{similar, CheckError, CheckErrorKind, Severity};
+pub use error::{
+    similar, ArgumentProblem, CheckError, CheckErrorKind, FunctionProblem, Hint, NeededBy,
+    RouteProblem, Severity,
+};
 
 use crate::ir::{self, Loc, Origin, Seg};
 use crate::schema::Node;
@@ -270,7 +273,7 @@ impl<'a> Checker<'a> {
                     self.error(
                         CheckErrorKind::BadRecordPath {
                             path: route_text(decl),
-                            why: "leads to another record schema than the first route",
+                            problem: RouteProblem::OtherRecordSchema,
                         },
                         decl.span,
                     );
@@ -309,27 +312,27 @@ impl<'a> Checker<'a> {
             self.mismatch("bool", &checked.ty, None, checked.span);
             return None;
         }
-        self.require_present(&checked, "the condition of `where`")
+        self.require_present(&checked, NeededBy::Condition("where"))
             .then_some(checked)
     }
 
     /// The schema node a route leads to.
     fn route_node(&mut self, decl: &ast::RouteDecl, source: &Node) -> Option<Node> {
         let mut node = source;
-        let mut bad = |why: &'static str, span: Span| {
+        let mut bad = |problem: RouteProblem, span: Span| {
             let path = route_text(decl);
-            self.error(CheckErrorKind::BadRecordPath { path, why }, span);
+            self.error(CheckErrorKind::BadRecordPath { path, problem }, span);
             None
         };
         for step in &decl.keys {
             let Some(next) = node.property(&step.name) else {
-                return bad("not a property here", step.span);
+                return bad(RouteProblem::NotAProperty, step.span);
             };
             node = next;
         }
         if decl.each {
             let Some(items) = node.items.as_deref() else {
-                return bad("not an array of records in the source schema", decl.span);
+                return bad(RouteProblem::NotAnArray, decl.span);
             };
             node = items;
         }

@@ -1,7 +1,7 @@
 //! Source paths: resolving `.field` against the source schema and recording
 //! each read in the shape of its object.
 
-use super::{CheckErrorKind, Checker};
+use super::{CheckErrorKind, Checker, Hint};
 use crate::ir::{Base, Expr, ExprKind, Origin, Seg, Shape, ShapeField, ShapeId, Step, Ty};
 use crate::schema::{Kind, Node};
 use crate::syntax::ast::Ident;
@@ -26,10 +26,12 @@ impl Checker<'_> {
 
     /// The value type of a source schema node.
     fn source_ty(&mut self, node: &Node, field: &Ident) -> Option<Ty> {
-        let unsupported = |kinds: String| CheckErrorKind::UnsupportedSourceType {
-            field: field.name.clone(),
-            kinds,
-        };
+        let unsupported =
+            |kinds: Vec<&'static str>, nullable_items| CheckErrorKind::UnsupportedSourceType {
+                field: field.name.clone(),
+                kinds,
+                nullable_items,
+            };
         let ty = match node.single_kind() {
             Some(Kind::String) => Ty::String,
             Some(Kind::Integer) => Ty::Int,
@@ -39,7 +41,7 @@ impl Checker<'_> {
             Some(Kind::Array) => {
                 let items = node.items.as_deref().cloned().unwrap_or_default();
                 if items.nullable() {
-                    self.error(unsupported("array of nullable items".into()), field.span);
+                    self.error(unsupported(vec!["array"], true), field.span);
                     return None;
                 }
                 Ty::Array(Box::new(self.source_ty(&items, field)?))
@@ -47,13 +49,8 @@ impl Checker<'_> {
             Some(Kind::Null) => Ty::Null,
             None if node.kinds == [Kind::Null] => Ty::Null,
             None => {
-                let kinds: Vec<&str> = node.kinds.iter().map(|k| k.name()).collect();
-                let kinds = if kinds.is_empty() {
-                    "any type (no `type` in the schema)".to_owned()
-                } else {
-                    kinds.join(" | ")
-                };
-                self.error(unsupported(kinds), field.span);
+                let kinds = node.kinds.iter().map(|k| k.name()).collect();
+                self.error(unsupported(kinds, false), field.span);
                 return None;
             }
         };
@@ -97,10 +94,10 @@ impl Checker<'_> {
                 CheckErrorKind::TypeMismatch {
                     expected: "a source object".into(),
                     found: base.ty.to_string(),
-                    hint: Some(format!(
-                        "`.{}` reads a field of an object from the payload",
-                        name.name
-                    )),
+                    hint: Some(Hint::FieldOfPayloadObject {
+                        field: name.name.clone(),
+                    }),
+                    argument: None,
                 },
                 base.span,
             );
@@ -126,7 +123,8 @@ impl Checker<'_> {
                     CheckErrorKind::TypeMismatch {
                         expected: "a path or a name".into(),
                         found: "a computed object".into(),
-                        hint: Some("bind the object with `with x = ... { }` first".into()),
+                        hint: Some(Hint::BindComputedObject),
+                        argument: None,
                     },
                     base.span,
                 );

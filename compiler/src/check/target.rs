@@ -2,7 +2,7 @@
 //! how each value is written, and which target `enum`s are proven.
 
 use super::scope::BindingKind;
-use super::{BindingValue, CheckErrorKind, Checker};
+use super::{BindingValue, CheckErrorKind, Checker, Hint, NeededBy};
 use crate::ir::{self, Expr, ExprKind, Lit, Ty, WhenAbsent, Write};
 use crate::schema::{Kind, Node};
 use crate::span::Span;
@@ -305,7 +305,7 @@ impl Checker<'_> {
                     self.mismatch("bool", &cond.ty, None, cond.span);
                     return None;
                 }
-                if !self.require_present(&cond, "the condition of `if`") {
+                if !self.require_present(&cond, NeededBy::Condition("if")) {
                     return None;
                 }
                 let optional = then.optional || otherwise.optional;
@@ -395,18 +395,11 @@ impl Checker<'_> {
         };
         if write.is_none() {
             let hint = match (ty, format) {
-                (Ty::String, Some("date-time")) => Some(
-                    "parse it with `timestamp(...)` (RFC 3339) or `parse_time(s, format, zone)`"
-                        .into(),
-                ),
-                (Ty::String | Ty::Int, Some("decimal")) => {
-                    Some("convert it with `decimal(...)`".into())
-                }
-                (Ty::Decimal, _) if is_money(node) => {
-                    Some("money needs a currency: `money(amount, currency)`".into())
-                }
+                (Ty::String, Some("date-time")) => Some(Hint::ParseTimestamp),
+                (Ty::String | Ty::Int, Some("decimal")) => Some(Hint::ConvertToDecimal),
+                (Ty::Decimal, _) if is_money(node) => Some(Hint::MoneyNeedsCurrency),
                 (Ty::Int | Ty::Decimal | Ty::Bool, None) if fits(Kind::String) => {
-                    Some("convert it with `string(...)`".into())
+                    Some(Hint::ConvertToString)
                 }
                 _ => None,
             };

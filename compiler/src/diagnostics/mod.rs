@@ -7,7 +7,10 @@ mod render;
 
 pub use render::{render, render_short};
 
-use crate::check::{CheckError, CheckErrorKind, Severity};
+use crate::check::{
+    ArgumentProblem, CheckError, CheckErrorKind, FunctionProblem, Hint, NeededBy, RouteProblem,
+    Severity,
+};
 use crate::schema::{SchemaError, SchemaErrorKind};
 use crate::span::Span;
 use crate::syntax::{SyntaxError, SyntaxErrorKind};
@@ -212,9 +215,33 @@ pub fn missing_directive(which: &str, span: Span) -> Diagnostic {
     )
 }
 
+/// What is wrong with a mapping's named inputs (`source <name> "..."`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputsProblem {
+    /// Named inputs beside a plain `source`.
+    MixedWithSource,
+    /// A named input with `at` or `format`.
+    RoutedOrFormatted,
+    /// Two inputs of one name.
+    DeclaredTwice {
+        /// The input.
+        input: String,
+    },
+}
+
 /// Named inputs (`source <name> "..."`) used wrongly.
-pub fn bad_inputs(problem: &str, span: Span) -> Diagnostic {
-    Diagnostic::new(codes::BAD_INPUTS, problem.to_owned(), span, "here")
+pub fn bad_inputs(problem: &InputsProblem, span: Span) -> Diagnostic {
+    let title = match problem {
+        InputsProblem::MixedWithSource => {
+            "a mapping reads either one source or named inputs, not both".to_owned()
+        }
+        InputsProblem::RoutedOrFormatted => {
+            "a named input is one JSON document: read into it with paths, not `at` or `format`"
+                .to_owned()
+        }
+        InputsProblem::DeclaredTwice { input } => format!("input `{input}` is declared twice"),
+    };
+    Diagnostic::new(codes::BAD_INPUTS, title, span, "here")
 }
 
 /// A checker error.
@@ -226,44 +253,56 @@ pub fn from_check(e: &CheckError) -> Diagnostic {
 
 fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
     use CheckErrorKind as K;
+    let code = kind.code();
     match kind {
         K::UnknownSourceField { name, candidates, schema } => Diagnostic::new(
-            codes::UNKNOWN_SOURCE_FIELD,
+            code,
             format!("unknown source field `{name}`"),
             span,
             format!("not a property of {schema}"),
         )
         .maybe_help(did_you_mean(candidates)),
         K::UnknownTargetField { name, candidates, schema } => Diagnostic::new(
-            codes::UNKNOWN_TARGET_FIELD,
+            code,
             format!("unknown target field `{name}`"),
             span,
             format!("not a property of {schema}"),
         )
         .maybe_help(did_you_mean(candidates)),
-        K::TypeMismatch { expected, found, hint } => Diagnostic::new(
-            codes::TYPE_MISMATCH,
-            format!("type mismatch: expected {expected}, found {found}"),
+        K::TypeMismatch {
+            expected,
+            found,
+            hint,
+            argument,
+        } => Diagnostic::new(
+            code,
+            match argument {
+                None => format!("type mismatch: expected {expected}, found {found}"),
+                Some((index, function)) => format!(
+                    "type mismatch: expected {expected} (argument {} of `{function}`), found {found}",
+                    index + 1
+                ),
+            },
             span,
             format!("this is {found}"),
         )
-        .maybe_help(hint.clone()),
+        .maybe_help(hint.as_ref().map(hint_text)),
         K::OptionalToRequired { field } => Diagnostic::new(
-            codes::OPTIONAL_TO_REQUIRED,
+            code,
             format!("`{field}` is required, but this value may be absent"),
             span,
             "may be missing or null in the payload",
         )
         .help("give a default with `?? value`, or assert presence with `!` (absent becomes a runtime error R103)"),
         K::MissingTarget { field, schema } => Diagnostic::new(
-            codes::MISSING_TARGET,
+            code,
             format!("required target field `{field}` is never assigned"),
             span,
             format!("`{field}` is missing from this object"),
         )
         .help(format!("assign it: `{field} = ...` (declared at {schema})")),
         K::DuplicateAssignment { field, first } => Diagnostic::new(
-            codes::DUPLICATE_ASSIGNMENT,
+            code,
             format!("`{field}` is assigned twice"),
             span,
             "assigned again here",
@@ -271,21 +310,21 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
         .secondary(*first, "first assigned here")
         .help("remove one of the assignments"),
         K::TableMiss { table, keys, file } => Diagnostic::new(
-            codes::TABLE_MISS,
+            code,
             format!("lookup table `{table}` has no entry for {}", quoted_list(keys)),
             span,
             "this key can take a value the table does not map",
         )
         .help(format!("add the missing keys to {file}")),
         K::UnknownFunction { name, candidates } => Diagnostic::new(
-            codes::UNKNOWN_FUNCTION,
+            code,
             format!("unknown function `{name}`"),
             span,
             "not a builtin",
         )
         .help(did_you_mean(candidates).unwrap_or_else(|| "the builtins are listed in docs/dsl.md".to_owned())),
         K::WrongArity { name, expected, found } => Diagnostic::new(
-            codes::WRONG_ARITY,
+            code,
             format!("`{name}` takes {expected} argument(s), {found} given"),
             span,
             format!("{found} argument(s)"),
@@ -295,7 +334,7 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
             format!("usage: {} gives {}", decl.usage, decl.doc)
         })),
         K::UnknownName { name, candidates } => Diagnostic::new(
-            codes::UNKNOWN_NAME,
+            code,
             format!("unknown name `{name}`"),
             span,
             "not a let-binding, loop variable or table in scope",
@@ -304,52 +343,60 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
             "source fields start with a dot: `.field`".to_owned()
         })),
         K::NotInTargetEnum { values, allowed } => Diagnostic::new(
-            codes::NOT_IN_TARGET_ENUM,
+            code,
             format!("{} not allowed by the target schema", quoted_list(values)),
             span,
             "can produce a value outside the target's enum",
         )
         .help(format!("allowed values: {}", quoted_list(allowed))),
         K::NonExhaustiveMatch { missing } if missing.is_empty() => Diagnostic::new(
-            codes::NON_EXHAUSTIVE_MATCH,
+            code,
             "`match` has no `_` arm",
             span,
             "values not listed here are not handled",
         )
         .help("add a last arm `_ => ...`"),
         K::NonExhaustiveMatch { missing } => Diagnostic::new(
-            codes::NON_EXHAUSTIVE_MATCH,
+            code,
             format!("`match` does not handle {}", missing.join(", ")),
             span,
             "the source schema allows values no arm matches",
         )
         .help("add arms for them, or a last arm `_ => ...`"),
-        K::MaybeAbsent { context } => Diagnostic::new(
-            codes::MAYBE_ABSENT,
-            format!("{context} may be absent"),
+        K::MaybeAbsent { needed_by } => Diagnostic::new(
+            code,
+            format!("{} may be absent", needed_by_text(needed_by)),
             span,
             "may be missing or null in the payload",
         )
         .help("give a default with `?? value` (`?? []` for arrays), or assert presence with `!`"),
-        K::UnsupportedSourceType { field, kinds } => Diagnostic::new(
-            codes::UNSUPPORTED_SOURCE_TYPE,
+        K::UnsupportedSourceType {
+            field,
+            kinds,
+            nullable_items,
+        } => Diagnostic::new(
+            code,
             format!("source field `{field}` has no single usable type"),
             span,
-            format!("the schema allows {kinds}"),
+            match (kinds.as_slice(), nullable_items) {
+                (_, true) => "the schema allows array of nullable items".to_owned(),
+                ([], _) => "the schema allows any type (no `type` in the schema)".to_owned(),
+                (kinds, _) => format!("the schema allows {}", kinds.join(" | ")),
+            },
         )
         .help("give the field one type (plus null) in the source schema"),
         K::ObjectOutsideTarget => Diagnostic::new(
-            codes::OBJECT_OUTSIDE_TARGET,
+            code,
             "objects can only be built as a target field's value",
             span,
             "built here",
         )
         .help("assign the object to a target field, or compute scalar values here"),
-        K::InvalidArgument { reason } => {
-            Diagnostic::new(codes::INVALID_ARGUMENT, "invalid argument", span, reason.clone())
+        K::BadArgument(problem) => {
+            Diagnostic::new(code, "invalid argument", span, argument_text(*problem))
         }
         K::TableOfUndelimited { format } => Diagnostic::new(
-            codes::INVALID_ARGUMENT,
+            code,
             format!("`table` after `format {format}`"),
             span,
             "`table` reads a delimited file whole",
@@ -366,41 +413,139 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
                 }
             };
             Diagnostic::new(
-                codes::INVALID_ARGUMENT,
+                code,
                 "invalid argument",
                 span,
                 format!("{value:?} is not valid here; {valid}"),
             )
         }
         K::UnusedLet { name } => Diagnostic::new(
-            codes::UNUSED_LET,
+            code,
             format!("`{name}` is never used"),
             span,
             "bound here",
         )
         .help("remove the `let`, or use it"),
         K::NeverAbsent { construct } => Diagnostic::new(
-            codes::NEVER_ABSENT,
-            format!("{construct} on a value that is never absent"),
+            code,
+            format!("`{construct}` on a value that is never absent"),
             span,
             "this value is always present",
         )
         .help("remove it"),
         K::TargetTitle { written, title } => Diagnostic::new(
-            codes::TARGET_TITLE,
+            code,
             format!("the target schema is `{title}`, not `{written}`"),
             span,
             "named here",
         )
         .help(format!("write `-> {title}`")),
-        K::BadFunction { reason } => {
-            Diagnostic::new(codes::BAD_FUNCTION, reason.clone(), span, "here")
-        }
-        K::BadRecordPath { path, why } => Diagnostic::new(
-            codes::RECORD_PATH,
+        K::BadFunction(problem) => Diagnostic::new(code, function_text(problem), span, "here"),
+        K::BadRecordPath { path, problem } => Diagnostic::new(
+            code,
             format!("the source schema has no record at `{path}`"),
             span,
-            *why,
+            route_text(*problem),
         ),
+    }
+}
+
+/// The help text of a type mismatch's hint.
+fn hint_text(hint: &Hint) -> String {
+    match hint {
+        Hint::ParseNumber => "parse it with `decimal(...)` or `int(...)`".to_owned(),
+        Hint::ConvertToString => "convert it with `string(...)`".to_owned(),
+        Hint::ConvertToDecimal => "convert it with `decimal(...)`".to_owned(),
+        Hint::ParseTimestamp => {
+            "parse it with `timestamp(...)` (RFC 3339) or `parse_time(s, format, zone)`".to_owned()
+        }
+        Hint::MoneyNeedsCurrency => "money needs a currency: `money(amount, currency)`".to_owned(),
+        Hint::SumMoneyAmounts => {
+            "sum the amounts and wrap the total: `money(sum(for x in xs => amount(x)), currency)`"
+                .to_owned()
+        }
+        Hint::FlattenWithFor => {
+            "build the inner arrays with `for`: `flatten(for g in .groups => g.items ?? [])`"
+                .to_owned()
+        }
+        Hint::LookUpTable { table } => format!("look a key up with `{table}[key]`"),
+        Hint::TableKeysAreStrings => "table keys are strings; convert with `string(...)`".to_owned(),
+        Hint::DistinctPayloadObjects { first, second } => format!(
+            "`{first}` and `{second}` are different objects of the payload; read the field from each: `(with x = a => x.f) ?? (with y = b => y.f)`"
+        ),
+        Hint::FieldOfPayloadObject { field } => {
+            format!("`.{field}` reads a field of an object from the payload")
+        }
+        Hint::BindComputedObject => "bind the object with `with x = ... { }` first".to_owned(),
+        Hint::ArithmeticOnText => {
+            "parse text with `decimal(...)` first; join strings with `++`".to_owned()
+        }
+        Hint::ArithmeticOnMoney => "money adds to money of the same currency; for other arithmetic use `amount(...)` and wrap the result with `money(...)`".to_owned(),
+        Hint::ArithmeticNeedsNumbers => "arithmetic needs int or decimal operands".to_owned(),
+    }
+}
+
+/// What needed a value, as the subject of "... may be absent".
+fn needed_by_text(needed_by: &NeededBy) -> String {
+    match needed_by {
+        NeededBy::Argument { index, function } => {
+            format!("argument {} of `{function}`", index + 1)
+        }
+        NeededBy::Operand(operator) => format!("the operand of `{operator}`"),
+        NeededBy::Condition(construct) => format!("the condition of `{construct}`"),
+        NeededBy::ForArray => "the array of a `for` loop".to_owned(),
+        NeededBy::ForElement => "an element of a `for` array".to_owned(),
+        NeededBy::ArrayElement => "an array element".to_owned(),
+    }
+}
+
+fn argument_text(problem: ArgumentProblem) -> &'static str {
+    match problem {
+        ArgumentProblem::LookupNeedsTable => {
+            "`lookup(table, key)` takes a table declared with `table <name> = \"<file>\"` and a key"
+        }
+        ArgumentProblem::HasNeedsField => {
+            "`has` takes a source path ending in a field, e.g. `has(.customer.email)`"
+        }
+        ArgumentProblem::IndexNotLiteral => {
+            "an array index must be an integer literal; iterate with `for` instead"
+        }
+    }
+}
+
+fn function_text(problem: &FunctionProblem) -> String {
+    use FunctionProblem as P;
+    match problem {
+        P::DeclaredTwice { function } => format!("function `{function}` is declared twice"),
+        P::NamedLikeBuiltin { function } => format!("`{function}` is a builtin function"),
+        P::ParameterTwice { parameter } => format!("parameter `{parameter}` is named twice"),
+        P::ParameterHidesTable { parameter } => {
+            format!("parameter `{parameter}` hides the table of that name")
+        }
+        P::RebindsParameter { name } => format!("`{name}` is a parameter: bind another name"),
+        P::NotAParameter { name, function } => format!(
+            "`{name}` is not a parameter of `{function}`: a function sees only its parameters, the record, tables and functions"
+        ),
+        P::WrongArity {
+            function,
+            expected,
+            found,
+        } => format!("`{function}` takes {expected} argument(s), {found} given"),
+        P::Recursive { function } => format!("`{function}` calls itself: functions cannot recurse"),
+        P::CapturedArgument { function, name } => {
+            format!("`{function}` binds its own `{name}`: rename this one to pass it in")
+        }
+        P::TooDeep { levels } => {
+            format!("with its functions expanded, this nests deeper than {levels} levels")
+        }
+        P::TooManyCalls { limit } => format!("more than {limit} function calls to expand"),
+    }
+}
+
+fn route_text(problem: RouteProblem) -> &'static str {
+    match problem {
+        RouteProblem::NotAProperty => "not a property here",
+        RouteProblem::NotAnArray => "not an array of records in the source schema",
+        RouteProblem::OtherRecordSchema => "leads to another record schema than the first route",
     }
 }
