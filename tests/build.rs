@@ -52,7 +52,8 @@ fn build() -> Result<(), String> {
         let Some(mapping) = compiled.mapping.filter(|_| !failed) else {
             return Err(format!("{file} does not compile: run `mapc check {file}`"));
         };
-        code.push_str(&mapc::codegen::generate(&mapping));
+        let module = mapc::codegen::generate(&mapping);
+        code.push_str(&mapc::project::write_generated(&out, &file, &module)?);
         registry.push((name, mapc::codegen::module_name(&mapping.id)));
     }
     code.push_str("/// Compiled ok cases: (case folder, mapping).\npub static CASES: &[(&str, runtime::CompiledMapping)] = &[\n");

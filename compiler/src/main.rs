@@ -200,7 +200,7 @@ fn run(mapping: &Path, payload: &Path, compact: bool) -> Result<bool, String> {
 fn emit(mapping: &Path) -> Result<bool, String> {
     let ir = checked(mapping)?;
     let code = mapc::codegen::generate(&ir);
-    let code = rustfmt(&code).unwrap_or(code);
+    let code = project::rustfmt(&code).unwrap_or(code);
     let mut stdout = std::io::stdout().lock();
     write!(stdout, "{code}").map_err(|e| e.to_string())?;
     Ok(true)
@@ -209,21 +209,6 @@ fn emit(mapping: &Path) -> Result<bool, String> {
 /// `code` formatted by the toolchain's rustfmt, when there is one (the
 /// generated code is already formatted by prettyplease; rustfmt's style
 /// differs in details, and a reader compares with rustfmt's).
-fn rustfmt(code: &str) -> Option<String> {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new("rustfmt")
-        .args(["--edition", "2021", "--emit", "stdout"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    child.stdin.take()?.write_all(code.as_bytes()).ok()?;
-    let output = child.wait_with_output().ok()?;
-    let text = String::from_utf8(output.stdout).ok()?;
-    (output.status.success() && !text.is_empty()).then_some(text)
-}
-
 fn infer(files: &[PathBuf], title: &str, options: mapc::infer::Options) -> Result<bool, String> {
     let mut samples = Vec::new();
     for file in files {

@@ -155,3 +155,38 @@ pub fn sample_values(file: &Path) -> Result<Vec<serde_json::Value>, String> {
         None => Ok(values),
     }
 }
+
+/// `code` formatted by the toolchain's `rustfmt`, when there is one (what
+/// `mapc emit` prints); `None` without rustfmt or when it fails.
+pub fn rustfmt(code: &str) -> Option<String> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("rustfmt")
+        .args(["--edition", "2021", "--emit", "stdout"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(code.as_bytes()).ok()?;
+    let output = child.wait_with_output().ok()?;
+    let text = String::from_utf8(output.stdout).ok()?;
+    (output.status.success() && !text.is_empty()).then_some(text)
+}
+
+/// Write a mapping's generated module to `<out_dir>/<mapping file>.rs`
+/// (`OUT_DIR/mappings/shopify/order.map.rs`) and return the line that
+/// includes it. Each module has a file named after its mapping, so if rustc
+/// ever rejects generated code, its error names the mapping file, and the
+/// lines it quotes carry the mapping positions (`LOC_<line>_<column>`,
+/// `// <file>:<line>:<column>` above each lifted loop).
+pub fn write_generated(out_dir: &Path, mapping_file: &str, code: &str) -> Result<String, String> {
+    let path = out_dir.join(format!("{mapping_file}.rs"));
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(&path, code).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(format!(
+        "include!(concat!(env!(\"OUT_DIR\"), \"/{mapping_file}.rs\"));\n"
+    ))
+}
