@@ -132,6 +132,11 @@ pub fn run_ndjson(
             let (work, done) = (Arc::clone(&work_rx), done_tx.clone());
             scope.spawn(move || transform_batches(transform, envelope, &work, &done));
         }
+        // Only the workers hold the ends they use: when writing fails, the
+        // results receiver is dropped on return, the workers' sends fail and
+        // they stop, their work receiver goes with them, and the reader's
+        // send fails too. Nothing stays blocked (a closed pipe ends the run).
+        drop(work_rx);
         drop(done_tx);
         let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
         let mut next = 0u64;
@@ -151,6 +156,45 @@ pub fn run_ndjson(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A sink that takes `room` bytes, then fails as a closed pipe does.
+    struct ClosedAfter {
+        room: usize,
+    }
+
+    impl io::Write for ClosedAfter {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if buf.len() > self.room {
+                return Err(io::Error::from(io::ErrorKind::BrokenPipe));
+            }
+            self.room -= buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failed_write_ends_the_run_with_its_error() {
+        // More input than the channels buffer, so the reader would block.
+        let input: String = (0..50_000).map(|i| format!("r{i}\n")).collect();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let (mut out, mut errors) = (ClosedAfter { room: 4096 }, Vec::new());
+            let sinks = Sinks {
+                output: &mut out,
+                dead_letters: None,
+                errors: &mut errors,
+            };
+            let result = run_ndjson(upper, &Envelope::BARE, input.as_bytes(), 2, sinks);
+            let _ = tx.send(result.map_err(|e| e.kind()));
+        });
+        let result = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("the run ends instead of hanging");
+        assert_eq!(result, Err(io::ErrorKind::BrokenPipe));
+    }
 
     fn upper(input: &[u8], out: &mut Vec<u8>) -> Result<(), RuntimeError> {
         if input.starts_with(b"bad") {

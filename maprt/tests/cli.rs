@@ -410,3 +410,46 @@ fn a_where_filter_drops_records_without_failing_them() {
     assert!(lines[0].contains("\"available\":79"));
     assert_eq!(text(&out.stderr), "");
 }
+
+/// `maprt transform ... | head -1`: when the reader of the output goes
+/// away, the run ends with an error on every thread count instead of
+/// hanging (it used to, with more than one thread).
+#[test]
+fn a_closed_output_pipe_ends_the_run() {
+    let order = std::fs::read_to_string(root().join(SAMPLE)).expect("sample");
+    let line = serde_json::to_string(
+        &serde_json::from_str::<serde_json::Value>(&order).expect("JSON sample"),
+    )
+    .expect("one line");
+    let input = format!("{line}\n").repeat(20_000);
+    let dir = std::env::temp_dir().join(format!("maprt-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("orders.ndjson");
+    std::fs::write(&file, input).expect("input");
+    for threads in ["1", "2", "4"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_maprt"))
+            .args(["transform", "--mapping", "shopify.order", "--threads", threads])
+            .arg(&file)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("maprt runs");
+        let mut first = [0u8; 1];
+        let mut out = child.stdout.take().expect("stdout");
+        std::io::Read::read_exact(&mut out, &mut first).expect("some output");
+        drop(out);
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            if started.elapsed() > std::time::Duration::from_secs(60) {
+                let _ = child.kill();
+                panic!("--threads {threads}: maprt hangs after its output pipe closed");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert_eq!(status.code(), Some(1), "--threads {threads}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
