@@ -428,7 +428,13 @@ fn a_closed_output_pipe_ends_the_run() {
     std::fs::write(&file, input).expect("input");
     for threads in ["1", "2", "4"] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_maprt"))
-            .args(["transform", "--mapping", "shopify.order", "--threads", threads])
+            .args([
+                "transform",
+                "--mapping",
+                "shopify.order",
+                "--threads",
+                threads,
+            ])
             .arg(&file)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -452,4 +458,44 @@ fn a_closed_output_pipe_ends_the_run() {
         assert_eq!(status.code(), Some(1), "--threads {threads}");
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An NDJSON file whose first line is broken is still NDJSON: the first
+/// record is dead-lettered alone (R101) and every other one transforms (it
+/// used to be read as one broken document: one dead letter, no output).
+#[test]
+fn a_broken_first_line_fails_alone() {
+    let sample = std::fs::read_to_string(root().join(SAMPLE)).expect("sample");
+    let good = serde_json::from_str::<serde_json::Value>(&sample)
+        .expect("json")
+        .to_string();
+    let broken = &good[..good.len() / 2];
+    let input = format!("{broken}\n{}", format!("{good}\n").repeat(1000));
+    let file = std::env::temp_dir().join(format!("maprt-broken-{}.ndjson", std::process::id()));
+    std::fs::write(&file, input).expect("input");
+    let path = file.to_str().expect("utf-8 path");
+    for threads in ["1", "2"] {
+        let args = [
+            "transform",
+            "--mapping",
+            "shopify.order",
+            "--threads",
+            threads,
+            path,
+        ];
+        let out = maprt(&args, b"");
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(
+            text(&out.stdout).lines().count(),
+            1000,
+            "--threads {threads}"
+        );
+        let stderr = text(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.starts_with("record 1 (line 1): error[R101] at $"),
+            "{stderr}"
+        );
+    }
+    let _ = std::fs::remove_file(&file);
 }

@@ -45,15 +45,14 @@ fn is_whole_value(line: &[u8]) -> bool {
 /// Call `each` for every record of `input`, in order, reading NDJSON one line
 /// at a time (constant memory) and a JSON document whole.
 pub fn records(
-    mut input: impl BufRead,
+    input: impl BufRead,
     framing: JsonFraming,
     mut each: impl FnMut(Record<'_>) -> io::Result<()>,
 ) -> io::Result<()> {
+    let (framing, mut input) = detect(input, framing)?;
     let mut buf = Vec::new();
     let mut line_no = 0u64;
     let mut number = 0u64;
-    let mut ndjson = framing == JsonFraming::Lines;
-    let mut decided = framing != JsonFraming::Auto;
     loop {
         buf.clear();
         if read_line(&mut input, &mut buf)? == 0 {
@@ -63,11 +62,7 @@ pub fn records(
         if is_blank(&buf) {
             continue;
         }
-        if !decided {
-            ndjson = is_whole_value(&buf);
-            decided = true;
-        }
-        if !ndjson {
+        if framing == JsonFraming::Document {
             let start = line_no;
             input.read_to_end(&mut buf)?;
             return each(Record::json(1, start, &buf));
@@ -80,8 +75,13 @@ pub fn records(
 /// An input whose first bytes were read to detect its framing, then put back.
 pub type Peeked<R> = io::Chain<io::Cursor<Vec<u8>>, R>;
 
-/// Decide the framing of `input` (for [`JsonFraming::Auto`], from its first
-/// non-blank line) without losing anything: the peeked bytes are chained back.
+/// Decide the framing of `input` without losing anything (the peeked bytes
+/// are chained back). For [`JsonFraming::Auto`]: NDJSON when the first
+/// non-blank line is a whole JSON value, or when it is not but does not open
+/// a document either (it does not end in `{`, `[`, `,` or `:`) and the next
+/// non-blank line is a whole value: an NDJSON file whose first record is
+/// broken stays NDJSON, its first record dead-lettered alone. Otherwise one
+/// document.
 pub fn detect<R: BufRead>(
     mut input: R,
     framing: JsonFraming,
@@ -89,23 +89,38 @@ pub fn detect<R: BufRead>(
     let mut peeked = Vec::new();
     let mut resolved = framing;
     if framing == JsonFraming::Auto {
+        let mut lines = Vec::new();
         let mut line = Vec::new();
-        resolved = JsonFraming::Document;
-        loop {
+        while lines.len() < 2 {
             line.clear();
             if read_line(&mut input, &mut line)? == 0 {
                 break;
             }
             peeked.extend_from_slice(&line);
             if !is_blank(&line) {
-                if is_whole_value(&line) {
-                    resolved = JsonFraming::Lines;
-                }
-                break;
+                lines.push(line.clone());
             }
         }
+        let ndjson = match lines.as_slice() {
+            [first, ..] if is_whole_value(first) => true,
+            [first, second] => !opens_document(first) && is_whole_value(second),
+            _ => false,
+        };
+        resolved = if ndjson {
+            JsonFraming::Lines
+        } else {
+            JsonFraming::Document
+        };
     }
     Ok((resolved, io::Cursor::new(peeked).chain(input)))
+}
+
+/// Whether a line that is not a whole value ends the way a document's first
+/// line does, its value going on below.
+fn opens_document(line: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(line);
+    text.trim_end()
+        .ends_with(|c: char| matches!(c, '{' | '[' | ',' | ':'))
 }
 
 #[cfg(test)]
@@ -160,6 +175,22 @@ mod tests {
         );
         let doc = frame("\n{\n  \"a\": 1\n}\n", JsonFraming::Auto);
         assert_eq!(doc, vec![(1, 2, "{\n  \"a\": 1\n}".to_owned())]);
+    }
+
+    #[test]
+    fn a_broken_first_line_does_not_make_ndjson_one_document() {
+        let ndjson = frame("{\"a\": 1, \"b\n{\"a\":2}\n{\"a\":3}\n", JsonFraming::Auto);
+        assert_eq!(ndjson.len(), 3, "{ndjson:?}");
+        assert_eq!(ndjson[0], (1, 1, "{\"a\": 1, \"b".to_owned()));
+        // Documents still read whole, whatever their second line holds.
+        for doc in [
+            "{\n  \"a\": 1\n}\n",
+            "[\n{\"a\":2}\n]\n",
+            "{\"orders\": [\n{\"a\":2}\n]}\n",
+            "{\"a\":\n1}\n",
+        ] {
+            assert_eq!(frame(doc, JsonFraming::Auto).len(), 1, "{doc}");
+        }
     }
 
     #[test]
