@@ -11,7 +11,6 @@
 use crate::format::Record;
 use runtime::{CompiledMapping, ErrorCode, JsonWriter, Route, RuntimeError, SourceFormat};
 use serde_json::value::RawValue;
-use std::collections::HashMap;
 
 /// What a mapping does with a payload before its transform sees a record.
 #[derive(Debug, Clone, Copy)]
@@ -54,9 +53,12 @@ pub struct Part<'a> {
     pub bytes: &'a [u8],
 }
 
-/// Cut a decoded `payload` (JSON text) into records along the first route
-/// whose first key the payload has (a route with no keys always applies).
-/// No routes: the payload is the record.
+/// Cut a `payload` (JSON text) into records along every route whose first
+/// key the payload has, in the order the routes are written (a payload
+/// holding several lists gives the records of each); a route with no keys
+/// applies when no other does. No routes: the payload is the record. A key
+/// repeated on the way to the records is an error, never one of them taken
+/// silently.
 pub fn split<'a>(
     payload: &'a [u8],
     envelope: &Envelope<'_>,
@@ -70,36 +72,48 @@ pub fn split<'a>(
     }
     let root: &RawValue = serde_json::from_slice(payload).map_err(|e| invalid_json(&e))?;
     let top = members(root, "$").ok();
-    let route = routes
+    let present = |key: &str| {
+        top.as_ref()
+            .is_some_and(|t| t.0.iter().any(|(k, _)| k == key))
+    };
+    let mut taken: Vec<&Route<'_>> = routes
         .iter()
-        .find(|r| match r.keys.first() {
-            None => true,
-            Some(k) => top.as_ref().is_some_and(|t| t.contains_key(*k)),
-        })
-        .ok_or_else(|| {
-            let names: Vec<String> = routes
-                .iter()
-                .map(|r| format!("`{}`", r.describe()))
-                .collect();
-            RuntimeError::payload(
-                ErrorCode::SchemaMismatch,
-                "$",
-                format!("the payload has none of {}", names.join(", ")),
-            )
-        })?;
+        .filter(|r| r.keys.first().is_some_and(|k| present(k)))
+        .collect();
+    if taken.is_empty() {
+        taken = routes.iter().filter(|r| r.keys.is_empty()).collect();
+    }
+    if taken.is_empty() {
+        let names: Vec<String> = routes
+            .iter()
+            .map(|r| format!("`{}`", r.describe()))
+            .collect();
+        return Err(RuntimeError::payload(
+            ErrorCode::SchemaMismatch,
+            "$",
+            format!("the payload has none of {}", names.join(", ")),
+        ));
+    }
+    let mut parts = Vec::new();
+    for route in taken {
+        parts.extend(cut(root, route, envelope)?);
+    }
+    Ok(parts)
+}
+
+/// The records at the end of one route.
+fn cut<'a>(
+    root: &'a RawValue,
+    route: &Route<'_>,
+    envelope: &Envelope<'_>,
+) -> Result<Vec<Part<'a>>, RuntimeError> {
     let mut node = root;
     let mut path = String::from("$");
     for key in route.keys {
         let fields = members(node, &path)?;
         path.push('.');
         path.push_str(key);
-        node = *fields.get(*key).ok_or_else(|| {
-            RuntimeError::payload(
-                ErrorCode::SchemaMismatch,
-                path.clone(),
-                format!("the payload has no `{key}` on the way to the records"),
-            )
-        })?;
+        node = fields.get(key, &path)?;
     }
     if !route.each {
         return Ok(vec![Part {
@@ -131,6 +145,53 @@ pub fn split<'a>(
         .collect())
 }
 
+/// An object's members in document order, values left unparsed; repeated
+/// keys are kept, so a route never silently takes one of them.
+struct Members<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'a> Members<'a> {
+    /// The value at `key` (reached at `path`): R102 when it is missing or
+    /// the object has it more than once.
+    fn get(&self, key: &str, path: &str) -> Result<&'a RawValue, RuntimeError> {
+        let mut found = self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| *v);
+        let problem = match (found.next(), found.next()) {
+            (Some(value), None) => return Ok(value),
+            (None, _) => format!("the payload has no `{key}` on the way to the records"),
+            (Some(_), Some(_)) => {
+                format!("the payload has `{key}` more than once on the way to the records")
+            }
+        };
+        Err(RuntimeError::payload(
+            ErrorCode::SchemaMismatch,
+            path,
+            problem,
+        ))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Members<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Object;
+        impl<'de> serde::de::Visitor<'de> for Object {
+            type Value = Members<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry::<String, &'de RawValue>()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
+}
+
 /// R101 for a payload serde_json could not parse (envelopes are cut with
 /// serde_json before their records are read).
 fn invalid_json(e: &serde_json::Error) -> RuntimeError {
@@ -141,11 +202,8 @@ fn invalid_json(e: &serde_json::Error) -> RuntimeError {
     )
 }
 
-/// The members of an object, values left unparsed.
-fn members<'a>(
-    node: &'a RawValue,
-    path: &str,
-) -> Result<HashMap<String, &'a RawValue>, RuntimeError> {
+/// The members of an object.
+fn members<'a>(node: &'a RawValue, path: &str) -> Result<Members<'a>, RuntimeError> {
     serde_json::from_str(node.get()).map_err(|_| {
         RuntimeError::payload(
             ErrorCode::SchemaMismatch,
@@ -314,6 +372,36 @@ mod tests {
             each: true,
         };
         assert_eq!(texts("[1]", &[root]), Ok(vec![("$[0]".into(), "1".into())]));
+    }
+
+    #[test]
+    fn every_route_the_payload_has_gives_its_records() {
+        let routes = [ONE, MANY];
+        assert_eq!(
+            texts(r#"{"list": {"levels": [1, 2]}, "level": 0}"#, &routes),
+            Ok(vec![
+                ("$.level".into(), "0".into()),
+                ("$.list.levels[0]".into(), "1".into()),
+                ("$.list.levels[1]".into(), "2".into()),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_repeated_key_on_a_route_is_an_error_not_a_choice() {
+        let routes = [ONE, MANY];
+        assert_eq!(
+            texts(r#"{"level": {"a": 1}, "level": {"a": 2}}"#, &routes),
+            Err(
+                "R102 at $.level: the payload has `level` more than once on the way to the records"
+                    .into()
+            )
+        );
+        assert_eq!(
+            texts(r#"{"list": {"levels": [1], "levels": [2]}}"#, &routes),
+            Err("R102 at $.list.levels: the payload has `levels` more than once on the way to the records"
+                .into())
+        );
     }
 
     #[test]

@@ -499,3 +499,27 @@ fn a_broken_first_line_fails_alone() {
     }
     let _ = std::fs::remove_file(&file);
 }
+
+/// Nothing vanishes from a routed payload: a payload on two routes gives
+/// the records of both, and a route key given twice dead-letters the
+/// payload (R102) instead of taking one of the values.
+#[test]
+fn routed_payloads_lose_no_record() {
+    let level = r#"{"inventory_item_id": 39072856, "location_id": 487838322, "available": 27, "updated_at": "2018-05-07T15:33:38-04:00"}"#;
+    let both = format!(r#"{{"inventory_level": {level}, "inventory_levels": [{level}, {level}]}}"#);
+    let args = ["transform", "--mapping", "shopify.inventory_level"];
+    let out = maprt(&args, both.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).lines().count(), 3);
+    let twice = format!(r#"{{"inventory_level": {level}, "inventory_level": {level}}}"#);
+    let out = maprt(&args, twice.as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stdout), "");
+    assert!(
+        text(&out.stderr).starts_with(
+            "record 1 (line 1): error[R102] at $.inventory_level: the payload has `inventory_level` more than once"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+}

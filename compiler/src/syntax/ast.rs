@@ -71,8 +71,8 @@ pub struct SourceDecl {
     pub name: Option<Ident>,
     /// Path of the source JSON Schema, relative to the mapping file.
     pub schema: StringLit,
-    /// Where the records sit in a payload: alternatives, the first one
-    /// the payload has is taken (empty: the payload is the record).
+    /// Where the records sit in a payload: every route whose first key the
+    /// payload has is taken (empty: the payload is the record).
     pub at: Vec<RouteDecl>,
     /// `format csv|tsv|xml|json [table]` (JSON when absent).
     pub format: Option<FormatDecl>,
