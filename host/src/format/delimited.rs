@@ -100,13 +100,26 @@ fn table(
     })
 }
 
-/// Write a row as a JSON object; R101 at the cell's column when a header
+/// Write a row as a JSON object. R102 when the row has another number of
+/// cells than the header (a missing or extra cell would put values under
+/// the wrong names, or drop them); R101 at the cell's column when a header
 /// or cell is not UTF-8.
 fn row_to_json(
     headers: &csv::ByteRecord,
     row: &csv::ByteRecord,
     out: &mut Vec<u8>,
 ) -> Result<(), RuntimeError> {
+    if row.len() != headers.len() {
+        return Err(RuntimeError::payload(
+            ErrorCode::SchemaMismatch,
+            "$",
+            format!(
+                "the row has {} cell(s), the header line {}",
+                row.len(),
+                headers.len()
+            ),
+        ));
+    }
     let mut w = JsonWriter::new(out);
     w.begin_object();
     for (name, cell) in headers.iter().zip(row.iter()) {
@@ -176,6 +189,27 @@ mod tests {
                 1,
                 1,
                 r#"{"rows":[{"sku":"A","qty":"1"},{"sku":"B","qty":"2"}]}"#.to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_ragged_row_is_an_error_not_a_guess() {
+        let tsv = b"sku\tqty\tprice\nA\t1\t2.00\nB\t2\nC\t3\t4.00\textra\n";
+        assert_eq!(
+            frame(tsv, Separator::Tab, false),
+            vec![
+                (1, 2, r#"{"sku":"A","qty":"1","price":"2.00"}"#.to_owned()),
+                (2, 3, "R102 at $: the row has 2 cell(s), the header line 3".to_owned()),
+                (3, 4, "R102 at $: the row has 4 cell(s), the header line 3".to_owned()),
+            ]
+        );
+        assert_eq!(
+            frame(tsv, Separator::Tab, true),
+            vec![(
+                1,
+                1,
+                "R102 at $.rows[1]: the row has 2 cell(s), the header line 3".to_owned()
             )]
         );
     }
