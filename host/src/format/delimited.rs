@@ -200,8 +200,16 @@ mod tests {
             frame(tsv, Separator::Tab, false),
             vec![
                 (1, 2, r#"{"sku":"A","qty":"1","price":"2.00"}"#.to_owned()),
-                (2, 3, "R102 at $: the row has 2 cell(s), the header line 3".to_owned()),
-                (3, 4, "R102 at $: the row has 4 cell(s), the header line 3".to_owned()),
+                (
+                    2,
+                    3,
+                    "R102 at $: the row has 2 cell(s), the header line 3".to_owned()
+                ),
+                (
+                    3,
+                    4,
+                    "R102 at $: the row has 4 cell(s), the header line 3".to_owned()
+                ),
             ]
         );
         assert_eq!(

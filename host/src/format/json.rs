@@ -119,8 +119,7 @@ pub fn detect<R: BufRead>(
 /// line does, its value going on below.
 fn opens_document(line: &[u8]) -> bool {
     let text = String::from_utf8_lossy(line);
-    text.trim_end()
-        .ends_with(|c: char| matches!(c, '{' | '[' | ',' | ':'))
+    text.trim_end().ends_with(['{', '[', ',', ':'])
 }
 
 #[cfg(test)]
