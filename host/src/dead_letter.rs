@@ -1,22 +1,44 @@
 //! Dead letters: a failed record, with everything needed to fix and replay
-//! it (record number, line, code, JSON path, mapping line, the input).
+//! it (record number, line, code, JSON path, mapping line, the input). The
+//! input is kept exactly: as text when it is UTF-8 (`input`), else as
+//! base64 of its bytes (`input_base64`), never repaired.
 
 use crate::format::Record;
+use base64::prelude::{Engine as _, BASE64_STANDARD};
 use runtime::RuntimeError;
 use std::io::{self, Write};
 
 /// A record's dead letter, as one JSON object.
 pub fn dead_letter(record: &Record<'_>, error: &RuntimeError) -> serde_json::Value {
-    let text = String::from_utf8_lossy(record.bytes);
-    serde_json::json!({
+    let mut letter = serde_json::json!({
         "record": record.number,
         "line": record.line,
         "code": error.code.as_str(),
         "path": error.path,
         "mapping": error.location.as_ref().map(ToString::to_string),
         "message": error.message,
-        "input": text.trim_end_matches(['\n', '\r']),
-    })
+    });
+    let bytes = record.bytes;
+    let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    let (key, input) = match std::str::from_utf8(bytes) {
+        Ok(text) => ("input", text.to_owned()),
+        Err(_) => ("input_base64", BASE64_STANDARD.encode(bytes)),
+    };
+    if let Some(fields) = letter.as_object_mut() {
+        fields.insert(key.to_owned(), serde_json::Value::String(input));
+    }
+    letter
+}
+
+/// The input a dead letter holds, as its bytes (`input` or
+/// `input_base64`); `None` when it holds neither.
+pub fn input_of(letter: &serde_json::Value) -> Option<Vec<u8>> {
+    if let Some(text) = letter.get("input").and_then(|v| v.as_str()) {
+        return Some(text.as_bytes().to_vec());
+    }
+    let encoded = letter.get("input_base64")?.as_str()?;
+    BASE64_STANDARD.decode(encoded).ok()
 }
 
 /// Report a failed record: one line on `errors`, and a dead letter when
@@ -36,4 +58,29 @@ pub fn report_failure(
         writeln!(dead, "{}", dead_letter(record, error))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use runtime::ErrorCode;
+
+    #[test]
+    fn the_input_is_kept_byte_for_byte() {
+        let error = RuntimeError::payload(ErrorCode::InvalidJson, "$", "bad");
+        for bytes in [
+            &b"{\"a\": \"\xff\tb\"}\n"[..],
+            b"caf\xc3\xa9\r\n",
+            b"\xfe\xff",
+        ] {
+            let letter = dead_letter(&Record::json(1, 1, bytes), &error);
+            let kept = input_of(&letter).expect("an input");
+            let line = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            assert_eq!(kept, line, "{letter}");
+        }
+        let text = dead_letter(&Record::json(1, 1, b"plain"), &error);
+        assert_eq!(text["input"], "plain");
+        assert!(text.get("input_base64").is_none());
+    }
 }

@@ -523,3 +523,36 @@ fn routed_payloads_lose_no_record() {
         text(&out.stderr)
     );
 }
+
+/// A row that is not UTF-8 is dead-lettered as it was: the line's exact
+/// bytes (tabs included), base64 in `input_base64`, never a repaired copy
+/// that a replay would transform.
+#[test]
+fn a_row_that_is_not_utf8_is_dead_lettered_byte_for_byte() {
+    let tsv = b"sku\tasin\tprice\tquantity\nA\tB1\t1.00\t3\nB\xe9\tB2\t2.00\t1\n";
+    let dead = std::env::temp_dir().join(format!("maprt-utf8-dead-{}.ndjson", std::process::id()));
+    let dead_arg = dead.to_str().expect("utf-8");
+    let args = [
+        "transform",
+        "--mapping",
+        "amazon.listings_report",
+        "--dead-letter",
+        dead_arg,
+    ];
+    let out = maprt(&args, tsv);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stdout).lines().count(), 1);
+    assert_eq!(
+        text(&out.stderr),
+        "record 2 (line 3): error[R101] at $.sku: the cell is not valid UTF-8\n"
+    );
+    let letter: serde_json::Value =
+        serde_json::from_str(std::fs::read_to_string(&dead).expect("dead letters").trim())
+            .expect("JSON");
+    assert!(letter.get("input").is_none(), "{letter}");
+    assert_eq!(
+        host::dead_letter::input_of(&letter).expect("input_base64"),
+        b"B\xe9\tB2\t2.00\t1"
+    );
+    let _ = std::fs::remove_file(&dead);
+}

@@ -5,7 +5,7 @@
 //! mapping.
 
 use super::Record;
-use runtime::{Delimited, ErrorCode, JsonWriter, RuntimeError};
+use runtime::{Delimited, ErrorCode, JsonWriter, RuntimeError, Separator};
 use std::io::{self, Read};
 
 /// Call `each` for every record of delimited `input`: one per data row, or
@@ -51,14 +51,45 @@ fn rows(
         json.clear();
         let record = match row_to_json(&headers, &row, &mut json) {
             Ok(()) => Record::json(number, line, &json),
-            Err(e) => Record {
-                undecodable: Some(e),
-                ..Record::json(number, line, row.as_slice())
-            },
+            Err(e) => {
+                // Handed on as the line it was, separators and all.
+                json.clear();
+                write_row(&row, format.separator, &mut json);
+                Record {
+                    undecodable: Some(e),
+                    ..Record::json(number, line, &json)
+                }
+            }
         };
         each(record)?;
     }
     Ok(())
+}
+
+/// A row as delimited text again: exactly the input line for TSV (no
+/// quoting); for CSV the same cells, quoted where they need it.
+fn write_row(row: &csv::ByteRecord, separator: Separator, out: &mut Vec<u8>) {
+    for (i, cell) in row.iter().enumerate() {
+        if i > 0 {
+            out.push(separator.byte());
+        }
+        let quote = separator.quoting()
+            && cell
+                .iter()
+                .any(|b| matches!(b, b'"' | b',' | b'\n' | b'\r'));
+        if !quote {
+            out.extend_from_slice(cell);
+            continue;
+        }
+        out.push(b'"');
+        for &b in cell {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    }
 }
 
 /// The whole input as one record. A row that is not UTF-8 makes the
@@ -143,7 +174,6 @@ fn row_to_json(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use runtime::Separator;
 
     fn frame(input: &[u8], separator: Separator, whole_file: bool) -> Vec<(u64, u64, String)> {
         let mut seen = Vec::new();
@@ -220,6 +250,35 @@ mod tests {
                 "R102 at $.rows[1]: the row has 2 cell(s), the header line 3".to_owned()
             )]
         );
+    }
+
+    #[test]
+    fn an_undecodable_row_is_handed_on_as_its_line() {
+        for (input, separator, line) in [
+            (
+                &b"a\tb\nx\xff\ty z\n"[..],
+                Separator::Tab,
+                &b"x\xff\ty z"[..],
+            ),
+            (
+                b"a,b\n\"x\xff, \"\"q\"\"\",2\n",
+                Separator::Comma,
+                b"\"x\xff, \"\"q\"\"\",2",
+            ),
+        ] {
+            let format = Delimited {
+                separator,
+                whole_file: false,
+            };
+            let mut seen = Vec::new();
+            records(input, format, |r| {
+                assert!(r.undecodable.is_some());
+                seen.push(r.bytes.to_vec());
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(seen, vec![line.to_vec()]);
+        }
     }
 
     #[test]
