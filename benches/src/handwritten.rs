@@ -256,6 +256,16 @@ fn timestamp(text: &str) -> Result<Timestamp> {
     text.parse().map_err(|e| format!("{text:?}: {e}"))
 }
 
+/// `price * quantity`, a zero product keeping the price's decimals (as the
+/// mapping's `*` does: `0.00 * 2` is `0.00`, not rust_decimal's bare `0`).
+fn times(price: Decimal, quantity: i64) -> Decimal {
+    let mut product = price * Decimal::from(quantity);
+    if product.is_zero() {
+        product.rescale(price.scale());
+    }
+    product
+}
+
 fn cents(d: Decimal) -> Decimal {
     let mut rounded = d.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven);
     rounded.rescale(2);
@@ -318,7 +328,7 @@ fn line<'a>(i: usize, item: &'a LineItem<'a>, currency: &'a str) -> Result<OutLi
             currency,
         },
         line_total: Money {
-            amount: price * Decimal::from(item.quantity),
+            amount: times(price, item.quantity),
             currency,
         },
         tax: Money {
@@ -341,7 +351,7 @@ fn sales_order<'a>(o: &'a Order<'a>) -> Result<SalesOrder<'a>> {
     let subtotal = o
         .line_items
         .iter()
-        .map(|i| Ok(decimal(&i.price)? * Decimal::from(i.quantity)))
+        .map(|i| Ok(times(decimal(&i.price)?, i.quantity)))
         .sum::<Result<Decimal>>()?;
     let discounts = o
         .discount_codes

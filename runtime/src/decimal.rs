@@ -170,9 +170,15 @@ pub fn sub(a: Decimal, b: Decimal) -> Result<Decimal, Fault> {
     a.checked_sub(b).ok_or_else(|| overflow("subtraction"))
 }
 
-/// `a * b`, exact.
+/// `a * b`, exact, with the scale of the operands' digits: `0.00 * 3` is
+/// `0.00` as `1.50 * 3` is `4.50` (rust_decimal gives a bare `0` for a zero
+/// product, which would drop an amount's decimals).
 pub fn mul(a: Decimal, b: Decimal) -> Result<Decimal, Fault> {
-    a.checked_mul(b).ok_or_else(|| overflow("multiplication"))
+    let mut product = a.checked_mul(b).ok_or_else(|| overflow("multiplication"))?;
+    if product.is_zero() {
+        product.rescale((a.scale() + b.scale()).min(28));
+    }
+    Ok(product)
 }
 
 /// `a / b`, to 28 significant digits; round the result explicitly.
@@ -222,6 +228,15 @@ mod tests {
 
     fn d(text: &str) -> Decimal {
         parse(text).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_zero_product_keeps_its_decimals() {
+        let text = |r: Result<Decimal, Fault>| r.map(|d| d.to_string()).unwrap_or_default();
+        assert_eq!(text(mul(d("0.00"), Decimal::from(1))), "0.00");
+        assert_eq!(text(mul(d("1.50"), Decimal::from(0))), "0.00");
+        assert_eq!(text(mul(d("0.5"), d("0.25"))), "0.125");
+        assert_eq!(text(mul(d("1.50"), Decimal::from(3))), "4.50");
     }
 
     #[test]
