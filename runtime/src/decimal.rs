@@ -153,6 +153,13 @@ pub fn round_with(value: Decimal, places: i64, mode: RoundingMode) -> Result<Dec
         })?;
     let mut rounded = value.round_dp_with_strategy(places, mode.strategy());
     rounded.rescale(places);
+    if rounded.scale() != places {
+        // Too many integer digits to also hold `places` decimals.
+        return Err(Fault::new(
+            ErrorCode::Arithmetic,
+            format!("{value} has too many digits to keep {places} decimal place(s)"),
+        ));
+    }
     Ok(rounded)
 }
 
@@ -160,14 +167,54 @@ fn overflow(op: &str) -> Fault {
     Fault::new(ErrorCode::Arithmetic, format!("decimal {op} overflowed"))
 }
 
-/// `a + b`, exact.
+/// `a + b`, exact: R109 when the sum needs more than the 96 bits of
+/// digits a decimal holds (rust_decimal would round it).
 pub fn add(a: Decimal, b: Decimal) -> Result<Decimal, Fault> {
-    a.checked_add(b).ok_or_else(|| overflow("addition"))
+    let sum = a.checked_add(b).ok_or_else(|| overflow("addition"))?;
+    let scale = a.scale().max(b.scale());
+    if sum.scale() == scale {
+        return Ok(sum); // no digit dropped: the common case
+    }
+    let exact = aligned(a, scale)
+        .zip(aligned(b, scale))
+        .and_then(|(x, y)| x.checked_add(y));
+    verified(sum, exact, scale, "addition")
 }
 
-/// `a - b`, exact.
+/// `a - b`, exact (R109 as for [`add`]).
 pub fn sub(a: Decimal, b: Decimal) -> Result<Decimal, Fault> {
-    a.checked_sub(b).ok_or_else(|| overflow("subtraction"))
+    let difference = a.checked_sub(b).ok_or_else(|| overflow("subtraction"))?;
+    let scale = a.scale().max(b.scale());
+    if difference.scale() == scale {
+        return Ok(difference);
+    }
+    let exact = aligned(a, scale)
+        .zip(aligned(b, scale))
+        .and_then(|(x, y)| x.checked_sub(y));
+    verified(difference, exact, scale, "subtraction")
+}
+
+/// The mantissa of `d` at `scale` (at least its own), when it fits i128.
+fn aligned(d: Decimal, scale: u32) -> Option<i128> {
+    let up = scale.checked_sub(d.scale())?;
+    d.mantissa().checked_mul(10i128.checked_pow(up)?)
+}
+
+/// `result` when it equals the exact mantissa `exact` at `scale`; R109
+/// when digits were dropped (or the exact value could not be computed to
+/// tell).
+fn verified(result: Decimal, exact: Option<i128>, scale: u32, op: &str) -> Result<Decimal, Fault> {
+    // Compared at the larger of the two scales.
+    let common = scale.max(result.scale());
+    let exact = exact.and_then(|m| m.checked_mul(10i128.checked_pow(common - scale)?));
+    let same = exact.is_some_and(|exact| aligned(result, common) == Some(exact));
+    if same {
+        return Ok(result);
+    }
+    Err(Fault::new(
+        ErrorCode::Arithmetic,
+        format!("decimal {op} needs more than 28 significant digits; it would be rounded"),
+    ))
 }
 
 /// `a * b`, exact, with the scale of the operands' digits: `0.00 * 3` is
@@ -175,10 +222,18 @@ pub fn sub(a: Decimal, b: Decimal) -> Result<Decimal, Fault> {
 /// product, which would drop an amount's decimals).
 pub fn mul(a: Decimal, b: Decimal) -> Result<Decimal, Fault> {
     let mut product = a.checked_mul(b).ok_or_else(|| overflow("multiplication"))?;
-    if product.is_zero() {
-        product.rescale((a.scale() + b.scale()).min(28));
+    let scale = a.scale() + b.scale();
+    if product.is_zero() && (a.is_zero() || b.is_zero()) {
+        product.rescale(scale.min(28));
+        return Ok(product);
     }
-    Ok(product)
+    if product.scale() == scale && !product.is_zero() {
+        return Ok(product); // no digit dropped: the common case
+    }
+    // Digits were dropped: exact only if they were trailing zeros.
+    let (x, y) = (a.normalize(), b.normalize());
+    let exact = x.mantissa().checked_mul(y.mantissa());
+    verified(product, exact, x.scale() + y.scale(), "multiplication")
 }
 
 /// `a / b`, to 28 significant digits; round the result explicitly.
@@ -228,6 +283,49 @@ mod tests {
 
     fn d(text: &str) -> Decimal {
         parse(text).unwrap_or_default()
+    }
+
+    #[test]
+    fn arithmetic_is_exact_or_fails_never_rounds() {
+        let code = |r: Result<Decimal, Fault>| r.map(|d| d.to_string()).map_err(|f| f.code);
+        let tiny = d("0.0000000000000001");
+        assert_eq!(code(mul(tiny, tiny)), Err(ErrorCode::Arithmetic));
+        let long = d("1.000000000000000000000000001");
+        assert_eq!(code(mul(long, long)), Err(ErrorCode::Arithmetic));
+        let big = d("79228162514264337593543950335");
+        assert_eq!(code(add(big, d("0.5"))), Err(ErrorCode::Arithmetic));
+        assert_eq!(
+            code(sub(d("-79228162514264337593543950335"), d("0.5"))),
+            Err(ErrorCode::Arithmetic)
+        );
+        // Exact results pass, also when trailing zeros had to go.
+        assert_eq!(
+            code(add(big, d("0.0"))),
+            Ok("79228162514264337593543950335".to_owned())
+        );
+        assert_eq!(
+            code(mul(big, d("1.0"))),
+            Ok("79228162514264337593543950335".to_owned())
+        );
+        assert_eq!(
+            code(mul(d("19.99"), d("0.0825"))),
+            Ok("1.649175".to_owned())
+        );
+        let wide = d("792281625142643375935439503.30");
+        assert_eq!(
+            code(mul(wide, d("2.0"))),
+            Ok("1584563250285286751870879006.6".to_owned())
+        );
+        let wide = d("792281625142643375935439503.31");
+        assert_eq!(code(mul(wide, d("2.01"))), Err(ErrorCode::Arithmetic));
+        assert_eq!(
+            code(round(d("12345678901234567890123456789"), 2, "half_even")),
+            Err(ErrorCode::Arithmetic)
+        );
+        assert_eq!(
+            code(round(d("1.005"), 2, "half_even")),
+            Ok("1.00".to_owned())
+        );
     }
 
     #[test]
