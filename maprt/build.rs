@@ -3,7 +3,7 @@
 //! the `MAPPINGS` list. A broken mapping fails the build with the same
 //! diagnostics `mapc check` prints.
 
-use mapc::diagnostics::{render, render_short};
+use mapc::diagnostics::Renderer;
 use std::path::{Path, PathBuf};
 
 fn main() {
@@ -36,11 +36,12 @@ fn build() -> Result<(), String> {
         let name = relative.to_string_lossy().replace('\\', "/");
         let text = mapc::project::read_file(&file)?;
         let compiled = mapc::compile(&name, &text, &read);
+        let renderer = Renderer::new(&name, &text);
         for d in &compiled.diagnostics {
             if compiled.failed() {
-                eprint!("{}", render(&name, &text, d, 100));
+                eprint!("{}", renderer.render(d, 100));
             } else {
-                println!("cargo:warning={}", render_short(&name, &text, d));
+                println!("cargo:warning={}", renderer.render_short(d));
             }
         }
         match compiled.mapping {

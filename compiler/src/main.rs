@@ -2,7 +2,6 @@
 //! compiler happens here and in `project`.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use mapc::diagnostics::{render, render_short};
 use mapc::{contract, project, Compiled};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -124,10 +123,11 @@ fn compile_file(path: &Path, format: Format) -> Result<(Compiled, String), Strin
     let name = path.to_string_lossy().into_owned();
     let compiled = mapc::compile(&name, &text, &project::read_file);
     let mut err = std::io::stderr().lock();
+    let renderer = mapc::diagnostics::Renderer::new(&name, &text);
     for d in &compiled.diagnostics {
         let shown = match format {
-            Format::Human => render(&name, &text, d, 100),
-            Format::Short => render_short(&name, &text, d) + "\n",
+            Format::Human => renderer.render(d, 100),
+            Format::Short => renderer.render_short(d) + "\n",
         };
         let _ = write!(err, "{shown}");
     }

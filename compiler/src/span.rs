@@ -31,16 +31,58 @@ impl Span {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
+/// 1-based line and column (in characters) of a byte offset. Scans the
+/// text: for many lookups in one file, build a [`LineIndex`] once.
 pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before.get(line_start..).map_or(0, |l| l.chars().count()) + 1;
-    (
-        u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(column).unwrap_or(u32::MAX),
-    )
+    LineIndex::new(text).line_col(text, offset)
+}
+
+/// Where each line of a text starts, so that a line/column lookup costs a
+/// binary search instead of a scan of everything before it.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    /// Byte offset of the start of every line (the first is 0).
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// The index of `text`.
+    pub fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self { starts }
+    }
+
+    /// 0-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|s| *s <= offset)
+            .saturating_sub(1)
+    }
+
+    /// Byte offset where 0-based `line` starts (the text's end past the
+    /// last line).
+    pub fn line_start(&self, line: usize, text: &str) -> usize {
+        self.starts.get(line).copied().unwrap_or(text.len())
+    }
+
+    /// Number of lines.
+    pub fn lines(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, text: &str, offset: usize) -> (u32, u32) {
+        let offset = offset.min(text.len());
+        let line = self.line_of(offset);
+        let start = self.line_start(line, text);
+        let column = text.get(start..offset).map_or(0, |l| l.chars().count()) + 1;
+        (
+            u32::try_from(line + 1).unwrap_or(u32::MAX),
+            u32::try_from(column).unwrap_or(u32::MAX),
+        )
+    }
 }
 
 #[cfg(test)]
@@ -54,5 +96,8 @@ mod tests {
         assert_eq!(line_col(text, 4), (2, 2));
         assert_eq!(line_col(text, 7), (2, 4)); // after the two-byte é
         assert_eq!(line_col(text, 8), (3, 1));
+        assert_eq!(line_col(text, 3), (2, 1)); // just after the newline
+        assert_eq!(line_col(text, 2), (1, 3)); // the newline itself
+        assert_eq!(line_col(text, 99), (3, 2)); // past the end: the end
     }
 }

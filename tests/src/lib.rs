@@ -3,7 +3,6 @@
 //! failed test, so `expect` is allowed.
 #![allow(clippy::expect_used)]
 
-use mapc::diagnostics::render;
 use mapc::Compiled;
 use std::path::{Path, PathBuf};
 
@@ -48,8 +47,9 @@ pub fn compile(relative: &str) -> (Compiled, String) {
 /// `----- MAPPING` / `----- DIAGNOSTICS` text for a snapshot.
 pub fn render_diagnostics(file: &str, text: &str, compiled: &Compiled) -> String {
     let mut out = format!("----- MAPPING {file}\n{text}\n----- DIAGNOSTICS\n");
+    let renderer = mapc::diagnostics::Renderer::new(file, text);
     for d in &compiled.diagnostics {
-        out.push_str(&render(file, text, d, 90));
+        out.push_str(&renderer.render(d, 90));
         out.push('\n');
     }
     out

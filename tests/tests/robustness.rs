@@ -235,3 +235,37 @@ fn mutated_xml_and_enveloped_payloads_never_panic_and_agree() {
         );
     }
 }
+
+/// 20,000 `let`s, each unused: one W301 per `let`, each pointing at its own
+/// line, also at the far end of the file (reports are cut from a line index
+/// built once; scanning the file per report took 38 s in a release build).
+#[test]
+fn a_mapping_with_many_warnings_reports_each_at_its_line() {
+    let n = 20_000;
+    let lets: String = (0..n).map(|i| format!("let v{i} = .total\n")).collect();
+    let body = "id = \"x\"\nstatus = \"open\"\ntotal = money(decimal(.total), .currency)\n";
+    let text = format!("{HEADER}{lets}{body}");
+    let file = "tests/cases/errors/many/mapping.map";
+    let compiled = compile_text(file, &text);
+    assert!(!compiled.failed());
+    assert_eq!(compiled.diagnostics.len(), n);
+    let renderer = mapc::diagnostics::Renderer::new(file, &text);
+    let last = compiled.diagnostics.last().expect("a warning");
+    assert_eq!(
+        renderer.render_short(last),
+        format!(
+            "{file}:{}:5: warning[W301]: `v{}` is never used",
+            n + 3,
+            n - 1
+        )
+    );
+    let report = renderer.render(last, 90);
+    assert!(
+        report.contains(&format!("{file}:{}:5]", n + 3))
+            && report.contains(&format!("{} │ let v{} = .total", n + 3, n - 1)),
+        "{report}"
+    );
+    for d in &compiled.diagnostics {
+        assert!(renderer.render(d, 90).contains("W301"));
+    }
+}

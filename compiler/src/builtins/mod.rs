@@ -48,7 +48,7 @@ pub struct Decl {
 }
 
 /// A literal argument checked at compile time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Constant {
     /// A rounding mode name (`half_even`, ...).
     RoundingMode,

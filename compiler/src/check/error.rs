@@ -4,7 +4,7 @@ use crate::diagnostics::codes::{self, Code};
 use crate::span::Span;
 
 /// Error or warning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     /// Fails the build.
     Error,
@@ -13,7 +13,7 @@ pub enum Severity {
 }
 
 /// What the checker found.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CheckErrorKind {
     /// A source path names a field the source schema does not have.
     UnknownSourceField {
@@ -168,7 +168,7 @@ pub enum CheckErrorKind {
 }
 
 /// A fix the help of a type mismatch suggests.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Hint {
     /// Text where a number is needed: `decimal(...)` or `int(...)`.
     ParseNumber,
@@ -214,7 +214,7 @@ pub enum Hint {
 }
 
 /// What needed a value that may be absent.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NeededBy {
     /// Argument `index` (0-based) of a builtin.
     Argument {
@@ -236,7 +236,7 @@ pub enum NeededBy {
 }
 
 /// An argument of the wrong form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ArgumentProblem {
     /// `lookup(table, key)` without a declared table.
     LookupNeedsTable,
@@ -247,7 +247,7 @@ pub enum ArgumentProblem {
 }
 
 /// What is wrong with a user function's declaration or call.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FunctionProblem {
     /// Two functions of one name.
     DeclaredTwice {
@@ -315,7 +315,7 @@ pub enum FunctionProblem {
 }
 
 /// Why a `source ... at` route does not lead to a record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RouteProblem {
     /// A key the schema has no property for.
     NotAProperty,
@@ -326,7 +326,7 @@ pub enum RouteProblem {
 }
 
 /// A check error at a span.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CheckError {
     /// What.
     pub kind: CheckErrorKind,

@@ -20,7 +20,7 @@ pub use error::{
 
 use crate::ir::{self, Loc, Origin, Seg};
 use crate::schema::Node;
-use crate::span::{line_col, Span};
+use crate::span::Span;
 use crate::syntax::ast;
 use scope::Scopes;
 
@@ -64,6 +64,8 @@ pub(crate) struct BindingValue {
 /// The checking context.
 pub(crate) struct Checker<'a> {
     text: &'a str,
+    /// Line starts of `text`, for mapping locations.
+    lines: crate::span::LineIndex,
     tables: Vec<ir::Table>,
     /// Source shapes being built, and the schema node of each.
     shapes: Vec<ir::Shape>,
@@ -83,12 +85,15 @@ pub(crate) struct Checker<'a> {
     /// first: runtime errors inside them point at the first.
     sites: Vec<Span>,
     errors: Vec<CheckError>,
+    /// The errors reported so far, to report each once.
+    reported: std::collections::HashSet<CheckError>,
 }
 
 impl<'a> Checker<'a> {
     fn new(inputs: &Inputs<'a>) -> Self {
         Self {
             text: inputs.text,
+            lines: crate::span::LineIndex::new(inputs.text),
             tables: inputs.tables.clone(),
             shapes: Vec::new(),
             shape_nodes: Vec::new(),
@@ -102,6 +107,7 @@ impl<'a> Checker<'a> {
             functions: std::collections::BTreeSet::new(),
             sites: Vec::new(),
             errors: Vec::new(),
+            reported: std::collections::HashSet::new(),
         }
     }
 
@@ -114,7 +120,7 @@ impl<'a> Checker<'a> {
             span,
             severity,
         };
-        if !self.errors.contains(&error) {
+        if self.reported.insert(error.clone()) {
             self.errors.push(error);
         }
     }
@@ -123,7 +129,7 @@ impl<'a> Checker<'a> {
     /// function's expansion, the call that expanded it.
     pub(crate) fn loc(&self, span: Span) -> Loc {
         let at = self.sites.first().copied().unwrap_or(span);
-        let (line, column) = line_col(self.text, at.start);
+        let (line, column) = self.lines.line_col(self.text, at.start);
         Loc { line, column }
     }
 

@@ -4,8 +4,9 @@
 
 pub mod codes;
 mod render;
+mod source;
 
-pub use render::{render, render_short};
+pub use render::{render, render_short, Renderer};
 
 use crate::check::{
     ArgumentProblem, CheckError, CheckErrorKind, FunctionProblem, Hint, NeededBy, RouteProblem,
