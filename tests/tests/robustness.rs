@@ -269,3 +269,30 @@ fn a_mapping_with_many_warnings_reports_each_at_its_line() {
         assert!(renderer.render(d, 90).contains("W301"));
     }
 }
+
+/// Under 500 bytes whose expansion doubles at each call (an argument
+/// used twice, nested 40 deep: 2^40 nodes) stop at the node limit with
+/// E317, in bounded time and memory.
+#[test]
+fn exponential_function_expansion_is_an_error_not_gigabytes() {
+    let mut text = String::from(HEADER);
+    text.push_str("fn twice(x) = x ++ x\n");
+    let call = format!("{}\"a\"{}", "twice(".repeat(40), ")".repeat(40));
+    text.push_str(&format!(
+        "id = {call}\nstatus = \"open\"\ntotal = money(1, .currency)\n"
+    ));
+    assert!(text.len() < 500, "{}", text.len());
+    let compiled = compile_text("tests/cases/errors/big/mapping.map", &text);
+    let found: Vec<(&str, &str)> = compiled
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.code, d.title.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            codes::BAD_FUNCTION.code,
+            "expanding these functions would make the mapping more than 1000000 expression nodes: an argument used several times in a body is copied at each call"
+        )]
+    );
+}

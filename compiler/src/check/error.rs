@@ -307,6 +307,11 @@ pub enum FunctionProblem {
         /// The limit.
         levels: usize,
     },
+    /// The expansions would produce more expression nodes than the limit.
+    TooLarge {
+        /// The limit.
+        limit: usize,
+    },
     /// More calls to expand than the limit.
     TooManyCalls {
         /// The limit.

@@ -17,6 +17,10 @@ use std::collections::{BTreeSet, HashMap};
 /// Most calls expanded in one mapping (guards against exponential growth).
 const MAX_EXPANSIONS: usize = 10_000;
 
+/// Most expression nodes all expansions may produce (an argument used twice
+/// in a body doubles at each call: a few bytes can ask for gigabytes).
+const MAX_EXPANDED_NODES: usize = 1_000_000;
+
 /// Deepest expression nesting while expanding (the result must then pass
 /// `syntax::MAX_DEPTH` too).
 const MAX_EXPANSION_DEPTH: usize = 2 * crate::syntax::MAX_DEPTH;
@@ -26,6 +30,8 @@ struct Expander<'f> {
     /// Functions being expanded (a call back into one is recursion).
     active: Vec<&'f str>,
     expansions: usize,
+    /// Expression nodes the expansions produced so far.
+    nodes: usize,
     /// Calls that failed to expand (reported once, then left alone when a
     /// body they were passed into is expanded).
     failed: std::collections::HashSet<Span>,
@@ -56,6 +62,7 @@ impl Checker<'_> {
             functions,
             active: Vec::new(),
             expansions: 0,
+            nodes: 0,
             failed: std::collections::HashSet::new(),
             depth: 0,
             too_deep: false,
@@ -265,6 +272,27 @@ impl<'f> Expander<'f> {
             .map(|p| p.name.as_str())
             .zip(args.iter())
             .collect();
+        // The size of the body with its arguments in, counted before it is
+        // built.
+        let mut size = 0usize;
+        visit(&decl.body, &mut |x| {
+            size = size.saturating_add(match &x.kind {
+                ExprKind::Variable(v) => by_name.get(v.name.as_str()).map_or(1, |a| node_count(a)),
+                _ => 1,
+            });
+        });
+        self.nodes = self.nodes.saturating_add(size);
+        if self.nodes > MAX_EXPANDED_NODES {
+            let limit = MAX_EXPANDED_NODES;
+            if !self
+                .errors
+                .iter()
+                .any(|(p, _)| matches!(p, Problem::TooLarge { .. }))
+            {
+                self.errors.push((Problem::TooLarge { limit }, span));
+            }
+            return unexpanded(&mut self.failed);
+        }
         let substituted = substitute(&decl.body, &by_name);
         self.active.push(decl.name.name.as_str());
         let mut expanded = self.expr(&substituted);
@@ -277,6 +305,13 @@ impl<'f> Expander<'f> {
         });
         expanded
     }
+}
+
+/// Number of expression nodes in `e`.
+fn node_count(e: &Expr) -> usize {
+    let mut n = 0usize;
+    visit(e, &mut |_| n = n.saturating_add(1));
+    n
 }
 
 /// `e` with each variable named in `args` replaced by its argument (the

@@ -540,6 +540,9 @@ fn function_text(problem: &FunctionProblem) -> String {
             format!("with its functions expanded, this nests deeper than {levels} levels")
         }
         P::TooManyCalls { limit } => format!("more than {limit} function calls to expand"),
+        P::TooLarge { limit } => format!(
+            "expanding these functions would make the mapping more than {limit} expression nodes: an argument used several times in a body is copied at each call"
+        ),
     }
 }
 
