@@ -296,3 +296,32 @@ fn exponential_function_expansion_is_an_error_not_gigabytes() {
         )]
     );
 }
+
+/// A chain of 5,000 schema files, each `$ref`-ing the next, is E211 after
+/// 64 levels, never a stack overflow; a chain inside the limit loads.
+#[test]
+fn long_ref_chains_are_an_error_not_a_stack_overflow() {
+    let depth = |n: usize| {
+        move |path: &Path| -> Result<String, String> {
+            let name = path.file_name().and_then(|f| f.to_str()).unwrap_or("");
+            let i: usize = name
+                .trim_start_matches('s')
+                .trim_end_matches(".json")
+                .parse()
+                .map_err(|_| format!("{name}: no such schema"))?;
+            Ok(if i + 1 < n {
+                format!(r#"{{"$ref": "s{}.json"}}"#, i + 1)
+            } else {
+                r#"{"type": "object", "properties": {"total": {"type": "string"}}}"#.to_owned()
+            })
+        }
+    };
+    let deep = mapc::schema::load(Path::new("schemas/s0.json"), &depth(5_000));
+    let kind = deep.map(|_| ()).map_err(|e| e.kind);
+    assert!(
+        matches!(kind, Err(mapc::schema::SchemaErrorKind::TooDeep(_))),
+        "{kind:?}"
+    );
+    let shallow = mapc::schema::load(Path::new("schemas/s0.json"), &depth(60));
+    assert!(shallow.is_ok(), "{shallow:?}");
+}

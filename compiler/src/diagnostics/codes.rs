@@ -45,6 +45,7 @@ codes! {
     Error MISSING_DIRECTIVE = "E208": "mapping has no `source` or `target` schema",
     Error TARGET_TITLE = "E209": "target name differs from the target schema's title",
     Error BAD_INPUTS = "E210": "named inputs mixed with a plain source, repeated, or given `at`/`format`",
+    Error SCHEMA_TOO_DEEP = "E211": "`$ref`s nested too deeply",
     Error UNKNOWN_SOURCE_FIELD = "E301": "unknown source field",
     Error UNKNOWN_TARGET_FIELD = "E302": "unknown target field",
     Error TYPE_MISMATCH = "E303": "type mismatch",

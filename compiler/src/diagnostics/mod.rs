@@ -183,6 +183,15 @@ pub fn from_schema(e: &SchemaError, span: Span) -> Diagnostic {
             span,
             at,
         ),
+        SchemaErrorKind::TooDeep(r) => Diagnostic::new(
+            codes::SCHEMA_TOO_DEEP,
+            format!(
+                "`$ref` {r:?} is more than {} `$ref`s deep",
+                crate::schema::MAX_REF_DEPTH
+            ),
+            span,
+            at,
+        ),
     }
 }
 

@@ -4,6 +4,7 @@ use super::node::{Kind, Node};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// What went wrong loading a schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +19,13 @@ pub enum SchemaErrorKind {
     BadRef(String),
     /// A `$ref` cycle (recursive schemas are not supported yet).
     Recursive(String),
+    /// `$ref`s followed through more than [`MAX_REF_DEPTH`] levels.
+    TooDeep(String),
 }
+
+/// Most `$ref`s followed one inside another (a hostile chain of files must
+/// not overflow the stack).
+pub const MAX_REF_DEPTH: usize = 64;
 
 /// A schema loading error, with the file and pointer where it happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +52,8 @@ pub fn load(path: &Path, read: Reader<'_>) -> Result<Node, SchemaError> {
 
 struct Loader<'r> {
     read: Reader<'r>,
-    files: BTreeMap<PathBuf, Value>,
+    /// Each file read once, shared by every `$ref` into it (never copied).
+    files: BTreeMap<PathBuf, Rc<Value>>,
     stack: Vec<String>,
 }
 
@@ -54,9 +62,9 @@ fn origin(file: &Path, pointer: &str) -> String {
 }
 
 impl Loader<'_> {
-    fn file(&mut self, path: &Path) -> Result<Value, SchemaError> {
+    fn file(&mut self, path: &Path) -> Result<Rc<Value>, SchemaError> {
         if let Some(v) = self.files.get(path) {
-            return Ok(v.clone());
+            return Ok(Rc::clone(v));
         }
         let fail = |kind| SchemaError {
             kind,
@@ -68,7 +76,8 @@ impl Loader<'_> {
         if let Err(e) = jsonschema::meta::validate(&value) {
             return Err(fail(SchemaErrorKind::Invalid(e.to_string())));
         }
-        self.files.insert(path.to_path_buf(), value.clone());
+        let value = Rc::new(value);
+        self.files.insert(path.to_path_buf(), Rc::clone(&value));
         Ok(value)
     }
 
@@ -182,16 +191,19 @@ impl Loader<'_> {
                 origin: here.to_owned(),
             });
         }
-        let document = self.file(&target_file)?;
-        let target = document
-            .pointer(pointer)
-            .cloned()
-            .ok_or_else(|| SchemaError {
-                kind: SchemaErrorKind::BadRef(reference.to_owned()),
+        if self.stack.len() >= MAX_REF_DEPTH {
+            return Err(SchemaError {
+                kind: SchemaErrorKind::TooDeep(reference.to_owned()),
                 origin: here.to_owned(),
-            })?;
+            });
+        }
+        let document = self.file(&target_file)?;
+        let target = document.pointer(pointer).ok_or_else(|| SchemaError {
+            kind: SchemaErrorKind::BadRef(reference.to_owned()),
+            origin: here.to_owned(),
+        })?;
         self.stack.push(key);
-        let node = self.node(&target_file, pointer, &target);
+        let node = self.node(&target_file, pointer, target);
         self.stack.pop();
         node
     }

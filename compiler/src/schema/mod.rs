@@ -7,5 +7,5 @@
 mod load;
 mod node;
 
-pub use load::{load, SchemaError, SchemaErrorKind};
+pub use load::{load, SchemaError, SchemaErrorKind, MAX_REF_DEPTH};
 pub use node::{Kind, Node};
