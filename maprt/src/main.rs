@@ -10,6 +10,9 @@ use std::io::{self, BufReader, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Most worker threads a run may ask for.
+const MAX_THREADS: i64 = 256;
+
 /// The mapping runtime.
 #[derive(Parser)]
 #[command(
@@ -82,9 +85,9 @@ struct Run {
     /// Write failed records (with code, path, mapping line and the input) here as NDJSON
     #[arg(long)]
     dead_letter: Option<PathBuf>,
-    /// Worker threads for NDJSON input (default: one per core); output order is kept
-    #[arg(long)]
-    threads: Option<usize>,
+    /// Worker threads for NDJSON input, 1 to 256 (default: one per core); output order is kept
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
+    threads: Option<u16>,
     /// Records are bare JSON, as in dead letters: read JSON and skip the mapping's envelope (routes `at .x[]`); a whole payload that failed (R101, R102 at `$`, R114) replays without it
     #[arg(long)]
     bare: bool,
@@ -116,6 +119,9 @@ fn combined_inputs(
                 mapping.inputs.join(", ")
             ));
         };
+        if documents.iter().any(|(n, _)| n == known) {
+            return Err(format!("--input {name}=...: given twice"));
+        }
         let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
         documents.push((known, bytes));
     }
@@ -150,6 +156,14 @@ fn framing(asked: Framing, mapping: SourceFormat, bare: bool) -> SourceFormat {
     }
 }
 
+/// Whether two paths name one existing file.
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
 fn transform(run: Run) -> Result<ExitCode, String> {
     let Run {
         mapping: id,
@@ -160,8 +174,10 @@ fn transform(run: Run) -> Result<ExitCode, String> {
         bare,
         inputs,
     } = run;
-    let threads =
-        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
     let id = id.as_str();
     let Some(mapping) = maprt::find(id) else {
         let known: Vec<&str> = maprt::MAPPINGS.iter().map(|m| m.id).collect();
@@ -183,6 +199,14 @@ fn transform(run: Run) -> Result<ExitCode, String> {
         )),
         None => Box::new(BufReader::with_capacity(1 << 16, io::stdin())),
     };
+    if let (Some(input), Some(dead)) = (&file, &dead_letter) {
+        if same_file(input, dead) {
+            return Err(format!(
+                "{}: the input cannot also be the dead-letter file (it would be emptied)",
+                dead.display()
+            ));
+        }
+    }
     let mut dead = match &dead_letter {
         Some(path) => Some(BufWriter::new(
             File::create(path).map_err(|e| format!("{}: {e}", path.display()))?,

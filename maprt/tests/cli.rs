@@ -556,3 +556,72 @@ fn a_row_that_is_not_utf8_is_dead_lettered_byte_for_byte() {
     );
     let _ = std::fs::remove_file(&dead);
 }
+
+/// Arguments that would lose data or crash are refused with a clear error:
+/// an input given twice (the second was ignored), the input as its own
+/// dead-letter file (it was emptied), thread counts out of range (2^62
+/// panicked with "capacity overflow").
+#[test]
+fn dangerous_arguments_are_refused() {
+    let dir = "mappings/amazon/samples/order/example";
+    let twice = maprt(
+        &[
+            "transform",
+            "--mapping",
+            "amazon.order",
+            "--input",
+            &format!("order={dir}/order.json"),
+            "--input",
+            &format!("items={dir}/items.json"),
+            "--input",
+            &format!("order={dir}/items.json"),
+        ],
+        b"",
+    );
+    assert_eq!(twice.status.code(), Some(1));
+    assert_eq!(
+        text(&twice.stderr),
+        "error: --input order=...: given twice\n"
+    );
+
+    let file = std::env::temp_dir().join(format!("maprt-self-{}.json", std::process::id()));
+    let original = std::fs::read(root().join(SAMPLE)).expect("sample");
+    std::fs::write(&file, &original).expect("copy");
+    let path = file.to_str().expect("utf-8 path");
+    let args = [
+        "transform",
+        "--mapping",
+        "shopify.order",
+        "--dead-letter",
+        path,
+        path,
+    ];
+    let same = maprt(&args, b"");
+    assert_eq!(same.status.code(), Some(1));
+    assert!(
+        text(&same.stderr)
+            .ends_with("the input cannot also be the dead-letter file (it would be emptied)\n"),
+        "{}",
+        text(&same.stderr)
+    );
+    assert_eq!(std::fs::read(&file).expect("still there"), original);
+    let _ = std::fs::remove_file(&file);
+
+    for threads in ["0", "257", "4611686018427387904"] {
+        let args = [
+            "transform",
+            "--mapping",
+            "shopify.order",
+            "--threads",
+            threads,
+            SAMPLE,
+        ];
+        let out = maprt(&args, b"");
+        assert_eq!(out.status.code(), Some(2), "--threads {threads}");
+        assert!(
+            text(&out.stderr).contains("is not in 1..=256"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}
