@@ -183,6 +183,12 @@ fn bad_payloads_fail_with_the_exact_error_on_both_back_ends() {
             "{\"order\": {\"note\": \"\u{7}\"}}",
             "error[R101] at $: the record is not valid JSON: control character in a string at line 1 column 21",
         ),
+        // A shape error comes first in reading order, but the record is not
+        // JSON at all: R101, not R102.
+        (
+            r#"{"order": {"id": "x", "note": tru}}"#,
+            "error[R101] at $: the record is not valid JSON: expected a JSON value at line 1 column 31",
+        ),
     ];
     for (input, expected) in cases {
         let got = differential(&ir, code, input.as_bytes()).expect_err(input);

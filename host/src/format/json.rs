@@ -2,7 +2,7 @@
 //! decided by whether the first non-blank line is a whole JSON value.
 
 use super::Record;
-use runtime::JsonFraming;
+use runtime::{ErrorCode, JsonFraming, RuntimeError};
 use std::io::{self, BufRead, Read};
 
 /// Append the next line of `input` (with its `\n`, if any) to `line`; the
@@ -49,6 +49,7 @@ pub fn records(
     framing: JsonFraming,
     mut each: impl FnMut(Record<'_>) -> io::Result<()>,
 ) -> io::Result<()> {
+    let forced_document = framing == JsonFraming::Document;
     let (framing, mut input) = detect(input, framing)?;
     let mut buf = Vec::new();
     let mut line_no = 0u64;
@@ -56,6 +57,18 @@ pub fn records(
     loop {
         buf.clear();
         if read_line(&mut input, &mut buf)? == 0 {
+            if forced_document && number == 0 {
+                // Asked for one document, given none: say so (NDJSON with
+                // no lines, or a detected empty input, is no records).
+                return each(Record {
+                    undecodable: Some(RuntimeError::payload(
+                        ErrorCode::InvalidJson,
+                        "$",
+                        "the input is empty: no JSON document",
+                    )),
+                    ..Record::json(1, line_no.max(1), &[])
+                });
+            }
             return Ok(());
         }
         line_no += 1;
@@ -190,6 +203,21 @@ mod tests {
         ] {
             assert_eq!(frame(doc, JsonFraming::Auto).len(), 1, "{doc}");
         }
+    }
+
+    #[test]
+    fn an_empty_input_is_no_records_unless_a_document_was_asked_for() {
+        for framing in [JsonFraming::Auto, JsonFraming::Lines] {
+            assert_eq!(frame(" \n\n", framing), vec![]);
+        }
+        let mut seen = Vec::new();
+        records(&b" \n"[..], JsonFraming::Document, |r| {
+            let e = r.undecodable.expect("an error");
+            seen.push(format!("{} at {}: {}", e.code.as_str(), e.path, e.message));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, ["R101 at $: the input is empty: no JSON document"]);
     }
 
     #[test]

@@ -25,9 +25,9 @@ use quick_xml::Reader;
 use runtime::{ErrorCode, JsonWriter, RuntimeError};
 use std::io::{self, Read};
 
-/// Call `each` once with the XML document of `input` as JSON text (no
-/// record for blank input); a document that is not well-formed is handed
-/// on as it was, undecodable (R114).
+/// Call `each` once with the XML document of `input` as JSON text; a
+/// document that is not well-formed, or blank input (an XML payload is
+/// never empty), is handed on as it was, undecodable (R114).
 pub fn records(
     mut input: impl Read,
     each: impl FnOnce(Record<'_>) -> io::Result<()>,
@@ -35,7 +35,10 @@ pub fn records(
     let mut raw = Vec::new();
     input.read_to_end(&mut raw)?;
     let Some(start) = raw.iter().position(|b| !b.is_ascii_whitespace()) else {
-        return Ok(());
+        return each(Record {
+            undecodable: Some(malformed("the input is empty: no XML document")),
+            ..Record::json(1, 1, &raw)
+        });
     };
     let line = 1 + raw.iter().take(start).filter(|b| **b == b'\n').count() as u64;
     match to_json(&raw) {
@@ -232,6 +235,25 @@ mod tests {
             Ok(out) => String::from_utf8_lossy(&out).into_owned(),
             Err(e) => format!("{}: {}", e.code.as_str(), e.message),
         }
+    }
+
+    #[test]
+    fn blank_input_is_an_undecodable_record_not_nothing() {
+        let mut seen = Vec::new();
+        records(&b"  \n"[..], |r| {
+            let e = r.undecodable.expect("an error");
+            seen.push((r.number, e.code.as_str(), e.message));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(
+            seen,
+            [(
+                1,
+                "R114",
+                "the record is not well-formed XML: the input is empty: no XML document".to_owned()
+            )]
+        );
     }
 
     #[test]

@@ -70,7 +70,17 @@ pub fn read_record<'a, T>(
     let mut reader = Reader::new(text);
     read(&mut reader)
         .and_then(|value| reader.end().map(|()| value))
-        .map_err(|e| e.into_runtime(input))
+        .map_err(|e| {
+            // A shape error can come first in reading order while the
+            // record is not JSON at all: then that is what it is (R101).
+            if !e.is_syntax() {
+                let mut whole = Reader::new(text);
+                if let Err(syntax) = whole.skip().and_then(|()| whole.end()) {
+                    return syntax.into_runtime(input);
+                }
+            }
+            e.into_runtime(input)
+        })
 }
 
 impl<'a> Reader<'a> {
