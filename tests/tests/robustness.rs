@@ -183,6 +183,16 @@ fn bad_payloads_fail_with_the_exact_error_on_both_back_ends() {
             "{\"order\": {\"note\": \"\u{7}\"}}",
             "error[R101] at $: the record is not valid JSON: control character in a string at line 1 column 21",
         ),
+        // A lone surrogate is refused in a field the mapping skips as in
+        // one it reads.
+        (
+            r#"{"order": {"id": 1, "unread": "\ud800"}}"#,
+            "error[R101] at $: the record is not valid JSON: lone leading surrogate in a \\u escape at line 1 column 32",
+        ),
+        (
+            r#"{"order": {"id": 1, "note": "\udc00"}}"#,
+            "error[R101] at $: the record is not valid JSON: lone trailing surrogate in a \\u escape at line 1 column 30",
+        ),
         // A shape error comes first in reading order, but the record is not
         // JSON at all: R101, not R102.
         (

@@ -125,7 +125,28 @@ impl<'a> Reader<'a> {
             Some(b'u') => {
                 let hex = self.input.get(at + 2..at + 6);
                 if hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
-                    return Ok(at + 6);
+                    // Surrogates as `unescape` takes them, so a skipped
+                    // field and a read one accept the same strings.
+                    return match hex4(hex) {
+                        Some(0xD800..=0xDBFF) => {
+                            let low = (
+                                self.input.get(at + 6..at + 8),
+                                hex4(self.input.get(at + 8..at + 12)),
+                            );
+                            match low {
+                                (Some(b"\\u"), Some(0xDC00..=0xDFFF)) => Ok(at + 12),
+                                _ => {
+                                    self.pos = at;
+                                    Err(self.syntax("lone leading surrogate in a \\u escape"))
+                                }
+                            }
+                        }
+                        Some(0xDC00..=0xDFFF) => {
+                            self.pos = at;
+                            Err(self.syntax("lone trailing surrogate in a \\u escape"))
+                        }
+                        _ => Ok(at + 6),
+                    };
                 }
                 self.pos = at;
                 match hex {
