@@ -22,8 +22,79 @@ fn zone(name: &str) -> Result<TimeZone, Fault> {
 
 /// `timestamp("2008-01-10T11:00:00-05:00")`: RFC 3339 with an offset.
 pub fn parse_rfc3339(text: &str) -> Result<Timestamp, Fault> {
-    text.parse::<Timestamp>()
+    let checked = rfc3339_shape(text).map_err(|why| bad_timestamp(text, why))?;
+    checked
+        .parse::<Timestamp>()
         .map_err(|e| bad_timestamp(text, e))
+}
+
+/// `text` checked against RFC 3339's grammar (which is narrower than the
+/// ISO 8601 jiff reads: a four-digit year, offsets within ±23:59), as jiff
+/// takes it: a `t`/`z` upper-cased, a space for `T` kept, fraction digits
+/// past nanoseconds dropped (an instant is kept to the nanosecond).
+fn rfc3339_shape(text: &str) -> Result<std::borrow::Cow<'_, str>, &'static str> {
+    use std::borrow::Cow;
+    let b = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        b.get(range.clone())
+            .filter(|d| d.iter().all(u8::is_ascii_digit))
+            .map(|d| d.iter().fold(0u32, |n, c| n * 10 + u32::from(c - b'0')))
+    };
+    let at = |i: usize| b.get(i).copied();
+    let (Some(_), Some(_), Some(_)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+        return Err("expected YYYY-MM-DD");
+    };
+    if at(4) != Some(b'-') || at(7) != Some(b'-') {
+        return Err("expected YYYY-MM-DD");
+    }
+    if !matches!(at(10), Some(b'T' | b't' | b' ')) {
+        return Err("expected `T` between date and time");
+    }
+    let (Some(hour), Some(minute), Some(second)) = (digits(11..13), digits(14..16), digits(17..19))
+    else {
+        return Err("expected hh:mm:ss");
+    };
+    if at(13) != Some(b':') || at(16) != Some(b':') || hour > 23 || minute > 59 || second > 60 {
+        return Err("expected hh:mm:ss");
+    }
+    let mut end = 19;
+    let mut fraction = 0;
+    if at(end) == Some(b'.') {
+        fraction = b
+            .get(end + 1..)
+            .map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count());
+        if fraction == 0 {
+            return Err("expected digits after `.`");
+        }
+        end += 1 + fraction;
+    }
+    let offset = b.get(end..).unwrap_or_default();
+    match offset {
+        [b'Z' | b'z'] => {}
+        [b'+' | b'-', ..] => {
+            let (Some(h), Some(m)) = (digits(end + 1..end + 3), digits(end + 4..end + 6)) else {
+                return Err("expected an offset `Z` or ±hh:mm");
+            };
+            if offset.len() != 6 || at(end + 3) != Some(b':') || h > 23 || m > 59 {
+                return Err("expected an offset `Z` or ±hh:mm within ±23:59");
+            }
+        }
+        _ => return Err("expected an offset `Z` or ±hh:mm"),
+    }
+    let lower = at(10) == Some(b't') || offset == b"z";
+    if fraction <= 9 && !lower {
+        return Ok(Cow::Borrowed(text));
+    }
+    let keep = 20 + fraction.min(9);
+    let mut normal = String::with_capacity(text.len());
+    normal.push_str(text.get(..10).unwrap_or_default());
+    normal.push(if at(10) == Some(b' ') { ' ' } else { 'T' });
+    normal.push_str(text.get(11..keep.min(end)).unwrap_or_default());
+    match offset {
+        [b'Z' | b'z'] => normal.push('Z'),
+        _ => normal.push_str(text.get(end..).unwrap_or_default()),
+    }
+    Ok(Cow::Owned(normal))
 }
 
 /// Write `YYYY-MM-DDTHH:MM:SSZ` into `text` for an instant on a whole
@@ -124,6 +195,45 @@ mod tests {
         let ts = parse_rfc3339("2008-01-10T11:00:00-05:00").map(|t| t.to_string());
         assert_eq!(ts.as_deref(), Ok("2008-01-10T16:00:00Z"));
         assert!(parse_rfc3339("2008-01-10 11:00").is_err());
+    }
+
+    #[test]
+    fn rfc3339_is_read_as_its_grammar_says() {
+        let utc = |text: &str| {
+            parse_rfc3339(text)
+                .map(|t| t.to_string())
+                .map_err(|f| f.code)
+        };
+        assert_eq!(
+            utc("2008-01-10t11:00:00z"),
+            Ok("2008-01-10T11:00:00Z".to_owned())
+        );
+        assert_eq!(
+            utc("2008-01-10 11:00:00+01:00"),
+            Ok("2008-01-10T10:00:00Z".to_owned())
+        );
+        assert_eq!(
+            utc("2008-01-10T11:00:00.123456789012Z"),
+            Ok("2008-01-10T11:00:00.123456789Z".to_owned())
+        );
+        assert_eq!(
+            utc("2008-01-10T11:00:00.5-00:30"),
+            Ok("2008-01-10T11:30:00.5Z".to_owned())
+        );
+        for bad in [
+            "-000001-01-01T00:00:00Z",
+            "+002008-01-10T11:00:00Z",
+            "2008-01-10T11:00:00+25:59",
+            "2008-01-10T11:00:00+23:60",
+            "2008-01-10T24:00:00Z",
+            "2008-01-10T11:00:00",
+            "2008-01-10T11:00Z",
+            "2008-01-10T11:00:00.Z",
+            "2008-01-10T11:00:00+0100",
+            "2008-01-10T11:00:00Z ",
+        ] {
+            assert_eq!(utc(bad), Err(ErrorCode::InvalidTimestamp), "{bad}");
+        }
     }
 
     #[test]
