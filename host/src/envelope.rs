@@ -109,10 +109,21 @@ fn cut<'a>(
 ) -> Result<Vec<Part<'a>>, RuntimeError> {
     let mut node = root;
     let mut path = String::from("$");
-    for key in route.keys {
+    for (i, key) in route.keys.iter().enumerate() {
+        // XML has no empty list: a page without records is an empty
+        // element (`<OrderArray/>`, read as "") or one without the records'
+        // element. For an XML route to a list, that is no records.
+        let xml_list = envelope.lone_element_is_list && route.each;
+        if xml_list && node.get() == "\"\"" {
+            return Ok(Vec::new());
+        }
         let fields = members(node, &path)?;
         path.push('.');
         path.push_str(key);
+        let last = i + 1 == route.keys.len();
+        if xml_list && last && !fields.0.iter().any(|(k, _)| k == key) {
+            return Ok(Vec::new());
+        }
         node = fields.get(key, &path)?;
     }
     if !route.each {
@@ -385,6 +396,23 @@ mod tests {
                 ("$.list.levels[1]".into(), "2".into()),
             ])
         );
+    }
+
+    #[test]
+    fn an_xml_page_without_records_has_none() {
+        let xml = Envelope::new(SourceFormat::Xml, &[MANY]);
+        let parts = |payload: &str| {
+            split(payload.as_bytes(), &xml)
+                .map(|p| p.len())
+                .map_err(|e| e.code)
+        };
+        assert_eq!(parts(r#"{"list": ""}"#), Ok(0));
+        assert_eq!(parts(r#"{"list": {"other": "x"}}"#), Ok(0));
+        assert_eq!(parts(r#"{"list": {"levels": {"a": "1"}}}"#), Ok(1));
+        // JSON says what it has: a missing list is an error there.
+        let json = Envelope::new(SourceFormat::JSON, &[MANY]);
+        let missing = split(br#"{"list": {"other": 1}}"#, &json).map_err(|e| e.code);
+        assert_eq!(missing.map(|p| p.len()), Err(ErrorCode::SchemaMismatch));
     }
 
     #[test]

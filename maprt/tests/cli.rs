@@ -625,3 +625,24 @@ fn dangerous_arguments_are_refused() {
         );
     }
 }
+
+/// An eBay page with no orders (`<OrderArray/>`) is no records, exit 0;
+/// a response without `OrderArray` at all (an error response) is still a
+/// dead letter, not silence.
+#[test]
+fn an_empty_xml_page_is_no_records_and_an_error_response_is_not() {
+    let args = ["transform", "--mapping", "ebay.order"];
+    let empty = r#"<?xml version="1.0" encoding="UTF-8"?>
+<GetOrdersResponse xmlns="urn:ebay:apis:eBLBaseComponents"><Ack>Success</Ack><OrderArray/></GetOrdersResponse>"#;
+    let out = maprt(&args, empty.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "");
+    let failure = r#"<GetOrdersResponse xmlns="urn:ebay:apis:eBLBaseComponents"><Ack>Failure</Ack><Errors><ShortMessage>Auth token is invalid.</ShortMessage></Errors></GetOrdersResponse>"#;
+    let out = maprt(&args, failure.as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).starts_with("record 1 (line 1): error[R102] at $.GetOrdersResponse.OrderArray: the payload has no `OrderArray`"),
+        "{}",
+        text(&out.stderr)
+    );
+}
