@@ -17,6 +17,12 @@ use std::sync::{Arc, Mutex};
 /// enough to keep memory flat.
 const BATCH: usize = 256;
 
+/// Batches read but not yet written, at most: what the reorder buffer can
+/// hold, whatever the order in which workers finish.
+pub fn in_flight(threads: usize) -> usize {
+    threads.max(1) * 8
+}
+
 /// A batch of input lines: one buffer, with (record, line, range) entries.
 #[derive(Default)]
 struct Batch {
@@ -33,7 +39,15 @@ struct Done {
     failures: Vec<(u64, u64, Vec<u8>, RuntimeError)>,
 }
 
-fn read_batches(mut input: impl BufRead, work: SyncSender<Batch>) -> io::Result<()> {
+/// Read batches and hand them to the workers, each only once a slot is
+/// free (`slots` gives one back per batch written): the writer's reorder
+/// buffer never holds more than [`in_flight`] batches, however slow one
+/// batch is.
+fn read_batches(
+    mut input: impl BufRead,
+    work: SyncSender<Batch>,
+    slots: &Receiver<()>,
+) -> io::Result<()> {
     let (mut line_no, mut number, mut seq) = (0u64, 0u64, 0u64);
     let mut batch = Batch::default();
     let mut line = Vec::new();
@@ -54,8 +68,8 @@ fn read_batches(mut input: impl BufRead, work: SyncSender<Batch>) -> io::Result<
         if batch.records.len() >= BATCH || (read == 0 && !batch.records.is_empty()) {
             batch.seq = seq;
             seq += 1;
-            if work.send(std::mem::take(&mut batch)).is_err() {
-                return Ok(());
+            if slots.recv().is_err() || work.send(std::mem::take(&mut batch)).is_err() {
+                return Ok(()); // the run is ending: nobody writes any more
             }
         }
         if read == 0 {
@@ -124,10 +138,16 @@ pub fn run_ndjson(
     let threads = threads.max(1);
     let (work_tx, work_rx) = sync_channel::<Batch>(threads * 2);
     let (done_tx, done_rx) = sync_channel::<Done>(threads * 2);
+    let (slot_tx, slot_rx) = sync_channel::<()>(in_flight(threads));
+    for _ in 0..in_flight(threads) {
+        slot_tx
+            .send(())
+            .map_err(|_| io::Error::other("the batch slots closed early"))?;
+    }
     let work_rx = Arc::new(Mutex::new(work_rx));
     let mut outcome = Outcome::default();
     std::thread::scope(|scope| {
-        let reader = scope.spawn(move || read_batches(input, work_tx));
+        let reader = scope.spawn(move || read_batches(input, work_tx, &slot_rx));
         for _ in 0..threads {
             let (work, done) = (Arc::clone(&work_rx), done_tx.clone());
             scope.spawn(move || transform_batches(transform, envelope, &work, &done));
@@ -135,9 +155,14 @@ pub fn run_ndjson(
         // Only the workers hold the ends they use: when writing fails, the
         // results receiver is dropped on return, the workers' sends fail and
         // they stop, their work receiver goes with them, and the reader's
-        // send fails too. Nothing stays blocked (a closed pipe ends the run).
+        // send fails too (as its wait for a slot does, the slots' sender
+        // being dropped with the results). Nothing stays blocked: a closed
+        // pipe ends the run.
         drop(work_rx);
         drop(done_tx);
+        // Owned here, so that it goes too when writing fails: the reader's
+        // wait for a slot ends.
+        let slots = slot_tx;
         let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
         let mut next = 0u64;
         for done in done_rx {
@@ -145,6 +170,9 @@ pub fn run_ndjson(
             while let Some(ready) = pending.remove(&next) {
                 write_done(ready, &mut sinks, &mut outcome)?;
                 next += 1;
+                // The reader may be waiting for this slot; once it is done
+                // no slot is needed, so a failed send is no error.
+                let _ = slots.try_send(());
             }
         }
         sinks.output.flush()?;
@@ -173,6 +201,44 @@ mod tests {
         fn flush(&mut self) -> io::Result<()> {
             Ok(())
         }
+    }
+
+    static DONE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    static SEEN_WHILE_SLOW: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    /// The first record takes 300 ms; how many others were done meanwhile
+    /// is recorded.
+    fn slow_first(input: &[u8], out: &mut Vec<u8>) -> Result<(), RuntimeError> {
+        use std::sync::atomic::Ordering;
+        if input.starts_with(b"slow") {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            SEEN_WHILE_SLOW.store(DONE.load(Ordering::SeqCst), Ordering::SeqCst);
+        }
+        DONE.fetch_add(1, Ordering::SeqCst);
+        out.push(b'x');
+        Ok(())
+    }
+
+    #[test]
+    fn a_slow_batch_holds_back_the_reader_not_the_memory() {
+        let mut input = String::from("slow\n");
+        for i in 0..100 * BATCH {
+            input.push_str(&format!("r{i}\n"));
+        }
+        let (mut out, mut errors) = (Vec::new(), Vec::new());
+        let sinks = Sinks {
+            output: &mut out,
+            dead_letters: None,
+            errors: &mut errors,
+        };
+        let outcome = run_ndjson(slow_first, &Envelope::BARE, input.as_bytes(), 2, sinks).unwrap();
+        assert_eq!(outcome.transformed, 100 * BATCH as u64 + 1);
+        let ahead = SEEN_WHILE_SLOW.load(std::sync::atomic::Ordering::SeqCst);
+        assert!(
+            ahead <= in_flight(2) * BATCH,
+            "{ahead} records transformed ahead of the slow one (at most {} may wait)",
+            in_flight(2) * BATCH
+        );
     }
 
     #[test]
