@@ -112,10 +112,12 @@ fn parse(text: &str) -> Result<Element, RuntimeError> {
             }
             Event::Text(t) => {
                 let decoded = t.decode().map_err(malformed)?;
+                xml_chars(&decoded)?;
                 text_into(&mut open, &decoded)?;
             }
             Event::CData(c) => {
                 let decoded = c.decode().map_err(malformed)?;
+                xml_chars(&decoded)?;
                 text_into(&mut open, &decoded)?;
             }
             Event::GeneralRef(r) => {
@@ -128,6 +130,7 @@ fn parse(text: &str) -> Result<Element, RuntimeError> {
                             .to_owned()
                     }
                 };
+                xml_chars(&resolved)?;
                 text_into(&mut open, &resolved)?;
             }
             Event::Eof => break,
@@ -140,6 +143,21 @@ fn parse(text: &str) -> Result<Element, RuntimeError> {
     root.ok_or_else(|| malformed("no root element"))
 }
 
+/// XML 1.0 allows no control character but tab, line feed and carriage
+/// return, written or as a character reference.
+fn xml_chars(text: &str) -> Result<(), RuntimeError> {
+    match text
+        .chars()
+        .find(|c| (*c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        Some(c) => Err(malformed(format!(
+            "control character U+{:04X} is not allowed in XML",
+            c as u32
+        ))),
+        None => Ok(()),
+    }
+}
+
 fn element(start: &BytesStart<'_>) -> Result<Element, RuntimeError> {
     let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
     let mut attributes = Vec::new();
@@ -149,8 +167,14 @@ fn element(start: &BytesStart<'_>) -> Result<Element, RuntimeError> {
         if key.as_ref() == b"xmlns" || key.prefix().is_some_and(|p| p.as_ref() == b"xmlns") {
             continue;
         }
-        let value = attribute.unescape_value().map_err(malformed)?;
         let local = String::from_utf8_lossy(key.local_name().as_ref()).into_owned();
+        if attribute.value.contains(&b'<') {
+            return Err(malformed(format!(
+                "`<` in the value of attribute `{local}`"
+            )));
+        }
+        let value = attribute.unescape_value().map_err(malformed)?;
+        xml_chars(&value)?;
         attributes.push((local, value.into_owned()));
     }
     Ok(Element {
@@ -235,6 +259,30 @@ mod tests {
             Ok(out) => String::from_utf8_lossy(&out).into_owned(),
             Err(e) => format!("{}: {}", e.code.as_str(), e.message),
         }
+    }
+
+    #[test]
+    fn what_xml_forbids_is_refused() {
+        assert_eq!(
+            json("<r a=\"x<y\"/>"),
+            "R114: the record is not well-formed XML: `<` in the value of attribute `a`"
+        );
+        for (xml, code) in [
+            ("<r a=\"\u{1}\"/>", "0001"),
+            ("<r>a\u{1}b</r>", "0001"),
+            ("<r>&#1;</r>", "0001"),
+            ("<r><![CDATA[\u{8}]]></r>", "0008"),
+        ] {
+            assert_eq!(
+                json(xml),
+                format!("R114: the record is not well-formed XML: control character U+{code} is not allowed in XML"),
+                "{xml}"
+            );
+        }
+        assert_eq!(
+            json("<r a=\"x&lt;y\">\tok\r\n</r>"),
+            r##"{"r":{"@a":"x<y","#text":"ok"}}"##
+        );
     }
 
     #[test]
