@@ -36,6 +36,9 @@ struct Seen {
     kinds: BTreeSet<&'static str>,
     objects: usize,
     properties: Vec<(String, usize, Seen)>,
+    /// Where each property name is in `properties` (one lookup per key:
+    /// a scan made objects with many keys quadratic).
+    positions: std::collections::HashMap<String, usize>,
     items: Option<Box<Seen>>,
     strings: usize,
     date_times: usize,
@@ -79,13 +82,11 @@ impl Seen {
                 self.kinds.insert("object");
                 self.objects += 1;
                 for (key, v) in map {
-                    let at = match self.properties.iter().position(|(k, _, _)| k == key) {
-                        Some(at) => at,
-                        None => {
-                            self.properties.push((key.clone(), 0, Seen::default()));
-                            self.properties.len() - 1
-                        }
-                    };
+                    let next = self.properties.len();
+                    let at = *self.positions.entry(key.clone()).or_insert(next);
+                    if at == next {
+                        self.properties.push((key.clone(), 0, Seen::default()));
+                    }
                     if let Some((_, present, seen)) = self.properties.get_mut(at) {
                         *present += 1;
                         seen.observe(v, options);
@@ -98,7 +99,8 @@ impl Seen {
     fn observe_string(&mut self, s: &str, options: Options) {
         self.kinds.insert("string");
         self.strings += 1;
-        self.date_times += usize::from(s.parse::<jiff::Timestamp>().is_ok());
+        // What `timestamp(...)` reads, so an inferred date-time always parses.
+        self.date_times += usize::from(runtime::time::parse_rfc3339(s).is_ok());
         self.decimals += usize::from(is_decimal_text(s));
         if options.enums && self.values.len() <= options.max_enum {
             *self.values.entry(s.to_owned()).or_default() += 1;
@@ -224,6 +226,27 @@ mod tests {
         );
         let plain = infer(&samples, "T", Options::default());
         assert!(plain["properties"]["status"].get("enum").is_none());
+    }
+
+    #[test]
+    fn an_object_with_many_keys_is_inferred_in_one_pass() {
+        let n = 50_000;
+        let object: Map<String, Value> = (0..n).map(|i| (format!("k{i}"), json!(i))).collect();
+        let schema = infer(
+            &[Value::Object(object.clone()), Value::Object(object)],
+            "Wide",
+            Options::default(),
+        );
+        let properties = schema["properties"].as_object().map(Map::len);
+        assert_eq!(properties, Some(n));
+        assert_eq!(schema["required"].as_array().map(Vec::len), Some(n));
+        assert_eq!(
+            schema["properties"]
+                .as_object()
+                .and_then(|p| p.keys().next_back())
+                .map(String::as_str),
+            Some("k49999")
+        );
     }
 
     #[test]
