@@ -31,12 +31,6 @@ impl Span {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset. Scans the
-/// text: for many lookups in one file, build a [`LineIndex`] once.
-pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
-    LineIndex::new(text).line_col(text, offset)
-}
-
 /// Where each line of a text starts, so that a line/column lookup costs a
 /// binary search instead of a scan of everything before it.
 #[derive(Debug, Clone, Default)]
@@ -92,12 +86,14 @@ mod tests {
     #[test]
     fn line_and_column_are_one_based() {
         let text = "ab\ncdé\nf";
-        assert_eq!(line_col(text, 0), (1, 1));
-        assert_eq!(line_col(text, 4), (2, 2));
-        assert_eq!(line_col(text, 7), (2, 4)); // after the two-byte é
-        assert_eq!(line_col(text, 8), (3, 1));
-        assert_eq!(line_col(text, 3), (2, 1)); // just after the newline
-        assert_eq!(line_col(text, 2), (1, 3)); // the newline itself
-        assert_eq!(line_col(text, 99), (3, 2)); // past the end: the end
+        let index = LineIndex::new(text);
+        let line_col = |offset| index.line_col(text, offset);
+        assert_eq!(line_col(0), (1, 1));
+        assert_eq!(line_col(4), (2, 2));
+        assert_eq!(line_col(7), (2, 4)); // after the two-byte é
+        assert_eq!(line_col(8), (3, 1));
+        assert_eq!(line_col(3), (2, 1)); // just after the newline
+        assert_eq!(line_col(2), (1, 3)); // the newline itself
+        assert_eq!(line_col(99), (3, 2)); // past the end: the end
     }
 }

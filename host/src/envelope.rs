@@ -72,13 +72,13 @@ pub fn split<'a>(
     }
     let root: &RawValue = serde_json::from_slice(payload).map_err(|e| invalid_json(&e))?;
     let top = members(root, "$").ok();
-    let present = |key: &str| {
-        top.as_ref()
-            .is_some_and(|t| t.0.iter().any(|(k, _)| k == key))
-    };
     let mut taken: Vec<&Route<'_>> = routes
         .iter()
-        .filter(|r| r.keys.first().is_some_and(|k| present(k)))
+        .filter(|r| {
+            r.keys
+                .first()
+                .is_some_and(|k| top.as_ref().is_some_and(|t| t.has(k)))
+        })
         .collect();
     if taken.is_empty() {
         taken = routes.iter().filter(|r| r.keys.is_empty()).collect();
@@ -96,14 +96,16 @@ pub fn split<'a>(
     }
     let mut parts = Vec::new();
     for route in taken {
-        parts.extend(cut(root, route, envelope)?);
+        parts.extend(cut(root, top.as_ref(), route, envelope)?);
     }
     Ok(parts)
 }
 
-/// The records at the end of one route.
+/// The records at the end of one route (`top`: the root's members, already
+/// read to choose the routes).
 fn cut<'a>(
     root: &'a RawValue,
+    top: Option<&Members<'a>>,
     route: &Route<'_>,
     envelope: &Envelope<'_>,
 ) -> Result<Vec<Part<'a>>, RuntimeError> {
@@ -117,11 +119,18 @@ fn cut<'a>(
         if xml_list && node.get() == "\"\"" {
             return Ok(Vec::new());
         }
-        let fields = members(node, &path)?;
+        let read;
+        let fields = match (i, top) {
+            (0, Some(top)) => top,
+            _ => {
+                read = members(node, &path)?;
+                &read
+            }
+        };
         path.push('.');
         path.push_str(key);
         let last = i + 1 == route.keys.len();
-        if xml_list && last && !fields.0.iter().any(|(k, _)| k == key) {
+        if xml_list && last && !fields.has(key) {
             return Ok(Vec::new());
         }
         node = fields.get(key, &path)?;
@@ -161,6 +170,11 @@ fn cut<'a>(
 struct Members<'a>(Vec<(String, &'a RawValue)>);
 
 impl<'a> Members<'a> {
+    /// Whether the object has `key`.
+    fn has(&self, key: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == key)
+    }
+
     /// The value at `key` (reached at `path`): R102 when it is missing or
     /// the object has it more than once.
     fn get(&self, key: &str, path: &str) -> Result<&'a RawValue, RuntimeError> {

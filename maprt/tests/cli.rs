@@ -229,34 +229,29 @@ fn tsv_rows_transform_and_bad_rows_are_dead_lettered_for_replay() {
     assert!(text(&replay.stdout).starts_with(r#"{"id":"amazon:MFN:BAD""#));
 }
 
+/// `maprt transform --mapping amazon.order --input NAME=<example>/FILE ...`.
+fn amazon_order(inputs: &[&str]) -> Output {
+    let dir = "mappings/amazon/samples/order/example";
+    let mut args = vec![
+        "transform".to_owned(),
+        "--mapping".into(),
+        "amazon.order".into(),
+    ];
+    for input in inputs {
+        let (name, file) = input.split_once('=').expect("NAME=FILE");
+        args.extend(["--input".to_owned(), format!("{name}={dir}/{file}")]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    maprt(&args, b"")
+}
+
 #[test]
 fn named_inputs_are_combined_from_files() {
-    let dir = "mappings/amazon/samples/order/example";
-    let out = maprt(
-        &[
-            "transform",
-            "--mapping",
-            "amazon.order",
-            "--input",
-            &format!("order={dir}/order.json"),
-            "--input",
-            &format!("items={dir}/items.json"),
-        ],
-        b"",
-    );
+    let out = amazon_order(&["order=order.json", "items=items.json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).starts_with("{\"id\":\"amazon:902-3159896-1390916\""));
 
-    let missing = maprt(
-        &[
-            "transform",
-            "--mapping",
-            "amazon.order",
-            "--input",
-            &format!("order={dir}/order.json"),
-        ],
-        b"",
-    );
+    let missing = amazon_order(&["order=order.json"]);
     assert_eq!(missing.status.code(), Some(1));
     assert_eq!(
         text(&missing.stderr),
@@ -563,21 +558,7 @@ fn a_row_that_is_not_utf8_is_dead_lettered_byte_for_byte() {
 /// panicked with "capacity overflow").
 #[test]
 fn dangerous_arguments_are_refused() {
-    let dir = "mappings/amazon/samples/order/example";
-    let twice = maprt(
-        &[
-            "transform",
-            "--mapping",
-            "amazon.order",
-            "--input",
-            &format!("order={dir}/order.json"),
-            "--input",
-            &format!("items={dir}/items.json"),
-            "--input",
-            &format!("order={dir}/items.json"),
-        ],
-        b"",
-    );
+    let twice = amazon_order(&["order=order.json", "items=items.json", "order=items.json"]);
     assert_eq!(twice.status.code(), Some(1));
     assert_eq!(
         text(&twice.stderr),

@@ -78,20 +78,6 @@ impl SourceFormat {
     pub fn lone_element_is_list(self) -> bool {
         self == Self::Xml
     }
-
-    /// The format's name as a mapping writes it (`format tsv table`).
-    pub fn describe(self) -> &'static str {
-        match self {
-            Self::Json(_) => "json",
-            Self::Delimited(d) => match (d.separator, d.whole_file) {
-                (Separator::Comma, false) => "csv",
-                (Separator::Comma, true) => "csv table",
-                (Separator::Tab, false) => "tsv",
-                (Separator::Tab, true) => "tsv table",
-            },
-            Self::Xml => "xml",
-        }
-    }
 }
 
 /// One way into a payload: object keys from the root, then, when `each`,
@@ -145,13 +131,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formats_are_described_as_written() {
+    fn only_xml_takes_a_lone_element_for_a_list() {
         let tsv_table = SourceFormat::Delimited(Delimited {
             separator: Separator::Tab,
             whole_file: true,
         });
-        assert_eq!(tsv_table.describe(), "tsv table");
-        assert_eq!(SourceFormat::JSON.describe(), "json");
+        assert!(!SourceFormat::JSON.lone_element_is_list());
         assert!(SourceFormat::Xml.lone_element_is_list());
         assert!(!tsv_table.lone_element_is_list());
         assert!(!Separator::Tab.quoting() && Separator::Comma.quoting());

@@ -434,9 +434,8 @@ fn format_expr(format: runtime::SourceFormat) -> String {
         SourceFormat::Json(JsonFraming::Auto) => "runtime::SourceFormat::JSON".to_owned(),
         SourceFormat::Json(framing) => {
             let framing = match framing {
-                JsonFraming::Auto => "Auto",
                 JsonFraming::Document => "Document",
-                JsonFraming::Lines => "Lines",
+                _ => "Lines",
             };
             format!("runtime::SourceFormat::Json(runtime::JsonFraming::{framing})")
         }

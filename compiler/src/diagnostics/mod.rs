@@ -6,7 +6,7 @@ pub mod codes;
 mod render;
 mod source;
 
-pub use render::{render, render_short, Renderer};
+pub use render::Renderer;
 
 use crate::check::{
     ArgumentProblem, CheckError, CheckErrorKind, FunctionProblem, Hint, NeededBy, RouteProblem,

@@ -76,13 +76,3 @@ impl<'t> Renderer<'t> {
         )
     }
 }
-
-/// The rustc-like report of one diagnostic (see [`Renderer`] for many).
-pub fn render(file: &str, text: &str, d: &Diagnostic, width: usize) -> String {
-    Renderer::new(file, text).render(d, width)
-}
-
-/// One line for CI logs and editors: `file:line:col: error[E301]: message`.
-pub fn render_short(file: &str, text: &str, d: &Diagnostic) -> String {
-    Renderer::new(file, text).render_short(d)
-}

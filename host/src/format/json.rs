@@ -102,21 +102,24 @@ pub fn detect<R: BufRead>(
     let mut peeked = Vec::new();
     let mut resolved = framing;
     if framing == JsonFraming::Auto {
-        let mut lines = Vec::new();
-        let mut line = Vec::new();
-        while lines.len() < 2 {
-            line.clear();
-            if read_line(&mut input, &mut line)? == 0 {
-                break;
+        // Peeked lines only as far as deciding needs: the second one only
+        // when the first neither is whole nor opens a document.
+        let mut next = || -> io::Result<Option<Vec<u8>>> {
+            let mut line = Vec::new();
+            loop {
+                line.clear();
+                if read_line(&mut input, &mut line)? == 0 {
+                    return Ok(None);
+                }
+                peeked.extend_from_slice(&line);
+                if !is_blank(&line) {
+                    return Ok(Some(line));
+                }
             }
-            peeked.extend_from_slice(&line);
-            if !is_blank(&line) {
-                lines.push(line.clone());
-            }
-        }
-        let ndjson = match lines.as_slice() {
-            [first, ..] if is_whole_value(first) => true,
-            [first, second] => !opens_document(first) && is_whole_value(second),
+        };
+        let ndjson = match next()? {
+            Some(first) if is_whole_value(&first) => true,
+            Some(first) if !opens_document(&first) => next()?.is_some_and(|l| is_whole_value(&l)),
             _ => false,
         };
         resolved = if ndjson {
