@@ -97,18 +97,14 @@ pub fn compile(file: &str, text: &str, read: Read<'_>) -> Compiled {
     };
     let dir = Path::new(file).parent().unwrap_or(Path::new(""));
     let header = &ast.header;
+    let mut loader = schema::Loader::new(read);
     let source = if header.inputs.is_empty() {
-        load_schema(
-            dir,
-            header.source.as_ref().map(|s| &s.schema),
-            "source",
-            header,
-            read,
-        )
+        let named = header.source.as_ref().map(|s| &s.schema);
+        load_schema(dir, named, "source", header, &mut loader)
     } else {
-        load_inputs(dir, header, read)
+        load_inputs(dir, header, &mut loader)
     };
-    let target = load_schema(dir, header.target.as_ref(), "target", header, read);
+    let target = load_schema(dir, header.target.as_ref(), "target", header, &mut loader);
     compiled.target_schema = header
         .target
         .as_ref()
@@ -137,16 +133,26 @@ pub fn compile(file: &str, text: &str, read: Read<'_>) -> Compiled {
             return compiled;
         }
     };
+    let graph = loader.finish();
     let inputs = check::Inputs {
         file_name: file,
         text,
-        source: &source,
-        target: &target,
+        source: graph.node(source),
+        target: graph.node(target),
         tables,
     };
     let (mapping, errors) = check::check(&ast, inputs);
     compiled.mapping = mapping;
-    compiled.diagnostics = errors.iter().map(diagnostics::from_check).collect();
+    let schema_span = header
+        .source
+        .as_ref()
+        .map_or(header.id.span, |s| s.schema.span);
+    compiled.diagnostics = graph
+        .warnings
+        .iter()
+        .map(|w| diagnostics::from_schema(w, schema_span))
+        .chain(errors.iter().map(diagnostics::from_check))
+        .collect();
     compiled
 }
 
@@ -170,16 +176,16 @@ pub fn normalize(path: &Path) -> PathBuf {
 fn load_inputs(
     dir: &Path,
     header: &syntax::ast::Header,
-    read: Read<'_>,
-) -> Result<schema::Node, Diagnostic> {
+    loader: &mut schema::Loader<'_>,
+) -> Result<schema::NodeId, Diagnostic> {
     if let Some(plain) = &header.source {
         let problem = InputsProblem::MixedWithSource;
         return Err(diagnostics::bad_inputs(&problem, plain.schema.span));
     }
-    let mut record = schema::Node {
+    let mut record = schema::Schema {
         origin: "named inputs".to_owned(),
         kinds: vec![schema::Kind::Object],
-        ..schema::Node::default()
+        ..schema::Schema::default()
     };
     for decl in &header.inputs {
         let Some(name) = &decl.name else { continue };
@@ -187,29 +193,33 @@ fn load_inputs(
             let problem = InputsProblem::RoutedOrFormatted;
             return Err(diagnostics::bad_inputs(&problem, decl.span));
         }
-        if record.properties.iter().any(|(n, _)| *n == name.name) {
+        if record.declared(&name.name).is_some() {
             let problem = InputsProblem::DeclaredTwice {
                 input: name.name.clone(),
             };
             return Err(diagnostics::bad_inputs(&problem, name.span));
         }
-        let node = load_schema(dir, Some(&decl.schema), "source", header, read)?;
+        let node = load_schema(dir, Some(&decl.schema), "source", header, loader)?;
         record.required.push(name.name.clone());
         record.properties.push((name.name.clone(), node));
     }
-    Ok(record)
+    Ok(loader.add(record))
 }
 
+/// Load a schema named by the mapping: a file, or a schema inside one
+/// (`"api.json#/components/schemas/Order"`).
 fn load_schema(
     dir: &Path,
     named: Option<&syntax::ast::StringLit>,
     which: &str,
     header: &syntax::ast::Header,
-    read: Read<'_>,
-) -> Result<schema::Node, Diagnostic> {
+    loader: &mut schema::Loader<'_>,
+) -> Result<schema::NodeId, Diagnostic> {
     let Some(named) = named else {
         return Err(diagnostics::missing_directive(which, header.id.span));
     };
-    schema::load(&normalize(&dir.join(&named.value)), read)
+    let (file, pointer) = named.value.split_once('#').unwrap_or((&named.value, ""));
+    loader
+        .load(&normalize(&dir.join(file)), pointer)
         .map_err(|e| diagnostics::from_schema(&e, named.span))
 }

@@ -19,7 +19,7 @@ pub(crate) fn lower_literal(literal: &ast::Literal) -> (Lit, Ty) {
     }
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
     /// Build a typed expression at `span`.
     pub(crate) fn mk(&self, kind: ExprKind, ty: Ty, optional: bool, span: Span) -> Expr {
         Expr {
@@ -203,7 +203,11 @@ impl Checker<'_> {
                 missing.push(k.clone());
             }
         }
-        if let Some(values) = self.path_node(&key).as_ref().and_then(Node::string_enum) {
+        if let Some(values) = self
+            .path_node(&key)
+            .as_ref()
+            .and_then(|n| n.schema().string_enum())
+        {
             missing.extend(
                 values
                     .into_iter()
@@ -547,7 +551,7 @@ impl Checker<'_> {
     fn check_exhaustive(&mut self, scrutinee: &Expr, arms: &[(Vec<Lit>, Expr)], span: Span) {
         let covered: Vec<&Lit> = arms.iter().flat_map(|(p, _)| p).collect();
         let node = self.path_node(scrutinee);
-        let Some(values) = node.as_ref().and_then(Node::string_enum) else {
+        let Some(values) = node.as_ref().and_then(|n| n.schema().string_enum()) else {
             self.error(
                 CheckErrorKind::NonExhaustiveMatch {
                     missing: Vec::new(),
@@ -575,7 +579,7 @@ impl Checker<'_> {
         &mut self,
         f: &ast::ForExpr,
         span: Span,
-        target: Option<&Node>,
+        target: Option<Node<'a>>,
     ) -> Option<(Expr, Option<Write>)> {
         let source = self.check_expr(&f.source)?;
         let Ty::Array(elem) = source.ty.clone() else {
@@ -595,7 +599,7 @@ impl Checker<'_> {
         source: Expr,
         elem: Ty,
         span: Span,
-        target: Option<&Node>,
+        target: Option<Node<'a>>,
     ) -> Option<(Expr, Option<Write>)> {
         let index_value = BindingValue {
             ty: Ty::Int,
@@ -612,7 +616,7 @@ impl Checker<'_> {
         if origin.last() != Some(&Seg::Any) {
             origin.push(Seg::Loop(index));
         }
-        let node = self.path_node(&source).and_then(|n| n.items.map(|b| *b));
+        let node = self.path_node(&source).and_then(|n| n.items());
         let item_value = BindingValue {
             ty: elem,
             optional: false,
@@ -632,8 +636,8 @@ impl Checker<'_> {
             }
             None => None,
         };
-        let items_node = target.map(|t| t.items.as_deref().cloned().unwrap_or_default());
-        let (body, write) = self.check_body(&f.body, items_node.as_ref())?;
+        let items_node = target.map(|t| t.element());
+        let (body, write) = self.check_body(&f.body, items_node)?;
         self.require_present(&body, NeededBy::ForElement);
         let ty = Ty::Array(Box::new(body.ty.clone()));
         let lowered = ForLoop {
@@ -651,7 +655,11 @@ impl Checker<'_> {
     }
 
     /// The body of `for` / `with`: an object block (target only) or a value.
-    fn check_body(&mut self, body: &Body, target: Option<&Node>) -> Option<(Expr, Option<Write>)> {
+    fn check_body(
+        &mut self,
+        body: &Body,
+        target: Option<Node<'a>>,
+    ) -> Option<(Expr, Option<Write>)> {
         match (body, target) {
             (Body::Object(items, span), Some(node)) => {
                 let object = self.check_block(items, node, *span)?;
@@ -679,7 +687,7 @@ impl Checker<'_> {
         value: &ast::Expr,
         body: &Body,
         span: Span,
-        target: Option<&Node>,
+        target: Option<Node<'a>>,
     ) -> Option<(Expr, Option<Write>)> {
         let value = self.check_expr(value)?;
         if !value.optional {

@@ -32,9 +32,9 @@ pub struct Inputs<'a> {
     /// The mapping text (for line/column of locations).
     pub text: &'a str,
     /// Source schema (the whole payload).
-    pub source: &'a Node,
+    pub source: Node<'a>,
     /// Target schema.
-    pub target: &'a Node,
+    pub target: Node<'a>,
     /// Lookup tables, in header order.
     pub tables: Vec<ir::Table>,
 }
@@ -54,11 +54,11 @@ pub fn check(
 }
 
 /// What a new binding holds.
-pub(crate) struct BindingValue {
+pub(crate) struct BindingValue<'a> {
     pub ty: ir::Ty,
     pub optional: bool,
     pub origin: Origin,
-    pub node: Option<Node>,
+    pub node: Option<Node<'a>>,
 }
 
 /// The checking context.
@@ -69,7 +69,7 @@ pub(crate) struct Checker<'a> {
     tables: Vec<ir::Table>,
     /// Source shapes being built, and the schema node of each.
     shapes: Vec<ir::Shape>,
-    shape_nodes: Vec<Node>,
+    shape_nodes: Vec<Node<'a>>,
     record_origin: Origin,
     scopes: Scopes,
     locals: usize,
@@ -77,7 +77,7 @@ pub(crate) struct Checker<'a> {
     local_names: Vec<String>,
     /// Per local: payload origin and (for source values) schema node.
     local_origins: Vec<Origin>,
-    local_nodes: Vec<Option<Node>>,
+    local_nodes: Vec<Option<Node<'a>>>,
     local_types: Vec<ir::Ty>,
     /// Names of user functions (`fn`).
     functions: std::collections::BTreeSet<String>,
@@ -138,7 +138,7 @@ impl<'a> Checker<'a> {
         &mut self,
         name: &str,
         origin: Origin,
-        node: Option<Node>,
+        node: Option<Node<'a>>,
     ) -> ir::LocalId {
         self.local_names.push(name.to_owned());
         self.local_origins.push(origin);
@@ -157,7 +157,7 @@ impl<'a> Checker<'a> {
     pub(crate) fn bind(
         &mut self,
         name: &ast::Ident,
-        value: BindingValue,
+        value: BindingValue<'a>,
         kind: scope::BindingKind,
     ) -> ir::LocalId {
         let local = self.new_local(&name.name, value.origin, value.node);
@@ -202,12 +202,12 @@ impl<'a> Checker<'a> {
         plain
     }
 
-    fn check_file(&mut self, file: &ast::MappingFile, inputs: &Inputs<'_>) -> Option<ir::Mapping> {
+    fn check_file(&mut self, file: &ast::MappingFile, inputs: &Inputs<'a>) -> Option<ir::Mapping> {
         let header = &file.header;
         self.check_title(header, inputs.target);
         let format = self.source_format(header.source.as_ref());
         let (record, at, routes) = self.check_routes(header, inputs.source)?;
-        self.shape_for(&record);
+        self.shape_for(record);
         self.functions = file.functions.iter().map(|f| f.name.name.clone()).collect();
         let items = self.expand_functions(file);
         let keep = header.keep.as_ref().map(|cond| self.check_keep(cond));
@@ -238,7 +238,7 @@ impl<'a> Checker<'a> {
     }
 
     /// `mapping x.y -> SalesOrder` must name the target schema's `title`.
-    fn check_title(&mut self, header: &ast::Header, target: &Node) {
+    fn check_title(&mut self, header: &ast::Header, target: Node<'a>) {
         let Some(title) = &target.title else { return };
         if *title != header.target_name.name {
             self.error(
@@ -258,14 +258,14 @@ impl<'a> Checker<'a> {
     fn check_routes(
         &mut self,
         header: &ast::Header,
-        source: &Node,
-    ) -> Option<(Node, Vec<String>, Vec<ir::Route>)> {
+        source: Node<'a>,
+    ) -> Option<(Node<'a>, Vec<String>, Vec<ir::Route>)> {
         let decls = header
             .source
             .as_ref()
             .map(|s| s.at.as_slice())
             .unwrap_or_default();
-        let mut record: Option<Node> = None;
+        let mut record: Option<Node<'a>> = None;
         let mut failed = false;
         for decl in decls {
             let Some(node) = self.route_node(decl, source) else {
@@ -292,7 +292,7 @@ impl<'a> Checker<'a> {
         }
         let keys = |d: &ast::RouteDecl| d.keys.iter().map(|k| k.name.clone()).collect::<Vec<_>>();
         match decls {
-            [] => Some((source.clone(), Vec::new(), Vec::new())),
+            [] => Some((source, Vec::new(), Vec::new())),
             [one] if !one.each => {
                 let at = keys(one);
                 self.record_origin = at.iter().cloned().map(Seg::Key).collect();
@@ -323,7 +323,7 @@ impl<'a> Checker<'a> {
     }
 
     /// The schema node a route leads to.
-    fn route_node(&mut self, decl: &ast::RouteDecl, source: &Node) -> Option<Node> {
+    fn route_node(&mut self, decl: &ast::RouteDecl, source: Node<'a>) -> Option<Node<'a>> {
         let mut node = source;
         let mut bad = |problem: RouteProblem, span: Span| {
             let path = route_text(decl);
@@ -337,12 +337,12 @@ impl<'a> Checker<'a> {
             node = next;
         }
         if decl.each {
-            let Some(items) = node.items.as_deref() else {
+            let Some(items) = node.items() else {
                 return bad(RouteProblem::NotAnArray, decl.span);
             };
             node = items;
         }
-        Some(node.clone())
+        Some(node)
     }
 
     /// Origin of the record itself (`$.order`).

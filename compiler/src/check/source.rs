@@ -6,26 +6,29 @@ use crate::ir::{Base, Expr, ExprKind, Origin, Seg, Shape, ShapeField, ShapeId, S
 use crate::schema::{Kind, Node};
 use crate::syntax::ast::Ident;
 
-impl Checker<'_> {
-    /// The shape of a source object schema (one per schema location).
-    pub(crate) fn shape_for(&mut self, node: &Node) -> ShapeId {
-        if let Some(id) = self
-            .shape_nodes
-            .iter()
-            .position(|n| n.origin == node.origin)
-        {
+impl<'a> Checker<'a> {
+    /// The shape of a source object schema: one per set of declared fields
+    /// (a nullable wrapper of `Address` reads like `Address`; a recursive
+    /// schema gives a shape holding itself).
+    pub(crate) fn shape_for(&mut self, node: Node<'a>) -> ShapeId {
+        let same_fields = |n: &Node<'a>| {
+            n.origin == node.origin
+                && n.properties == node.properties
+                && n.additional == node.additional
+        };
+        if let Some(id) = self.shape_nodes.iter().position(same_fields) {
             return id;
         }
         self.shapes.push(Shape {
             origin: node.origin.clone(),
             ..Shape::default()
         });
-        self.shape_nodes.push(node.clone());
+        self.shape_nodes.push(node);
         self.shapes.len() - 1
     }
 
     /// The value type of a source schema node.
-    fn source_ty(&mut self, node: &Node, field: &Ident) -> Option<Ty> {
+    fn source_ty(&mut self, node: Node<'a>, field: &Ident) -> Option<Ty> {
         let unsupported =
             |kinds: Vec<&'static str>, nullable_items| CheckErrorKind::UnsupportedSourceType {
                 field: field.name.clone(),
@@ -39,12 +42,12 @@ impl Checker<'_> {
             Some(Kind::Boolean) => Ty::Bool,
             Some(Kind::Object) => Ty::Source(self.shape_for(node)),
             Some(Kind::Array) => {
-                let items = node.items.as_deref().cloned().unwrap_or_default();
+                let items = node.element();
                 if items.nullable() {
                     self.error(unsupported(vec!["array"], true), field.span);
                     return None;
                 }
-                Ty::Array(Box::new(self.source_ty(&items, field)?))
+                Ty::Array(Box::new(self.source_ty(items, field)?))
             }
             Some(Kind::Null) => Ty::Null,
             None if node.kinds == [Kind::Null] => Ty::Null,
@@ -60,7 +63,7 @@ impl Checker<'_> {
     /// Read `.name` from an object of shape `shape`: its type and whether it
     /// may be missing or null.
     pub(crate) fn read_field(&mut self, shape: ShapeId, name: &Ident) -> Option<(Ty, bool)> {
-        let node = self.shape_nodes.get(shape)?.clone();
+        let node = *self.shape_nodes.get(shape)?;
         let Some(prop) = node.property(&name.name) else {
             let names = node.properties.iter().map(|(n, _)| n.as_str());
             self.error(
@@ -210,7 +213,7 @@ impl Checker<'_> {
     }
 
     /// The schema node a source path leads to (for enums).
-    pub(crate) fn path_node(&self, expr: &Expr) -> Option<Node> {
+    pub(crate) fn path_node(&self, expr: &Expr) -> Option<Node<'a>> {
         let ExprKind::Path { base, steps, .. } = &expr.kind else {
             // `.status!` is still `.status`.
             return match &expr.kind {
@@ -219,15 +222,15 @@ impl Checker<'_> {
             };
         };
         let mut node = match base {
-            Base::Record => self.shape_nodes.first()?,
-            Base::Local(local) => self.local_nodes.get(*local)?.as_ref()?,
+            Base::Record => *self.shape_nodes.first()?,
+            Base::Local(local) => (*self.local_nodes.get(*local)?)?,
         };
         for step in steps {
             node = match step {
                 Step::Field { name, .. } => node.property(name)?,
-                Step::Index(_) => node.items.as_deref()?,
+                Step::Index(_) => node.items()?,
             };
         }
-        Some(node.clone())
+        Some(node)
     }
 }

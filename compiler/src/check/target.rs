@@ -46,12 +46,12 @@ impl Tree {
 }
 
 /// Whether a schema object is a money object (`{amount, currency}`).
-fn is_money(node: &Node) -> bool {
+fn is_money(node: Node<'_>) -> bool {
     node.property("amount").is_some() && node.property("currency").is_some()
 }
 
 /// A short description of what a schema node wants.
-fn describe(node: &Node) -> String {
+fn describe(node: Node<'_>) -> String {
     let kinds = node.non_null_kinds();
     match (kinds.as_slice(), node.format.as_deref()) {
         ([Kind::String], Some("date-time")) => "timestamp (string, format date-time)".into(),
@@ -68,12 +68,12 @@ fn describe(node: &Node) -> String {
     }
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
     /// A block of lets and assignments building one object of `node`.
     pub(crate) fn check_block(
         &mut self,
         items: &[ast::Item],
-        node: &Node,
+        node: Node<'a>,
         span: Span,
     ) -> Option<ir::Object> {
         self.scopes.push();
@@ -121,7 +121,7 @@ impl Checker<'_> {
         Some((local, value?))
     }
 
-    fn unknown_target(&mut self, name: &ast::Ident, node: &Node) {
+    fn unknown_target(&mut self, name: &ast::Ident, node: Node<'a>) {
         let names = node.properties.iter().map(|(n, _)| n.as_str());
         self.error(
             CheckErrorKind::UnknownTargetField {
@@ -133,19 +133,19 @@ impl Checker<'_> {
         );
     }
 
-    fn check_assign(&mut self, assign: &ast::Assign, node: &Node, tree: &mut Tree) {
+    fn check_assign(&mut self, assign: &ast::Assign, node: Node<'a>, tree: &mut Tree) {
         let Some((last, parents)) = assign.target.split_last() else {
             return;
         };
-        let mut node = node.clone();
+        let mut node = node;
         let mut tree = tree;
         for part in parents {
-            let Some(child) = node.property(&part.name).cloned() else {
-                return self.unknown_target(part, &node);
+            let Some(child) = node.property(&part.name) else {
+                return self.unknown_target(part, node);
             };
             if child.single_kind() != Some(Kind::Object) {
                 let found = Ty::Output;
-                return self.mismatch(&describe(&child), &found, None, part.span);
+                return self.mismatch(&describe(child), &found, None, part.span);
             }
             if tree.get_mut(&part.name).is_none() {
                 let nested = Entry::Nested(Tree::default(), part.span);
@@ -161,15 +161,15 @@ impl Checker<'_> {
             }
             node = child;
         }
-        let Some(field_node) = node.property(&last.name).cloned() else {
-            return self.unknown_target(last, &node);
+        let Some(field_node) = node.property(&last.name) else {
+            return self.unknown_target(last, node);
         };
         if let Some(existing) = tree.get_mut(&last.name) {
             let first = existing.span();
             return self.duplicate(last, first);
         }
         let required = node.requires(&last.name);
-        let entry = match self.check_field(&last.name, &assign.value, &field_node, required) {
+        let entry = match self.check_field(&last.name, &assign.value, field_node, required) {
             Some(field) => Entry::Value(field, last.span),
             None => Entry::Failed(last.span),
         };
@@ -189,7 +189,7 @@ impl Checker<'_> {
         &mut self,
         name: &str,
         value: &ast::Expr,
-        node: &Node,
+        node: Node<'a>,
         required: bool,
     ) -> Option<ir::Field> {
         let (value, write) = self.check_for_target(value, node)?;
@@ -217,9 +217,9 @@ impl Checker<'_> {
 
     /// Lay out assigned fields in schema order; report required fields
     /// never assigned.
-    fn build_fields(&mut self, mut tree: Tree, node: &Node, span: Span) -> Vec<ir::Field> {
+    fn build_fields(&mut self, mut tree: Tree, node: Node<'a>, span: Span) -> Vec<ir::Field> {
         let mut fields = Vec::new();
-        for (name, prop) in &node.properties {
+        for (name, prop) in node.properties() {
             match tree.take(name) {
                 Some(Entry::Value(field, _)) => fields.push(field),
                 Some(Entry::Nested(sub, sub_span)) => {
@@ -229,7 +229,7 @@ impl Checker<'_> {
                     };
                     let value = self.mk(ExprKind::Object(object), Ty::Output, false, sub_span);
                     fields.push(ir::Field {
-                        name: name.clone(),
+                        name: name.to_owned(),
                         value,
                         write: Write::Object,
                         absent: WhenAbsent::Never,
@@ -240,7 +240,7 @@ impl Checker<'_> {
                 Some(Entry::Failed(_)) => {}
                 None if node.requires(name) => {
                     let kind = CheckErrorKind::MissingTarget {
-                        field: name.clone(),
+                        field: name.to_owned(),
                         schema: prop.origin.clone(),
                     };
                     self.error(kind, span);
@@ -253,11 +253,15 @@ impl Checker<'_> {
 
     /// Check a value for a target schema node: objects, `for` and `with`
     /// are built against the node; anything else is a value to write.
-    pub(crate) fn check_for_target(&mut self, e: &ast::Expr, node: &Node) -> Option<(Expr, Write)> {
+    pub(crate) fn check_for_target(
+        &mut self,
+        e: &ast::Expr,
+        node: Node<'a>,
+    ) -> Option<(Expr, Write)> {
         self.at_site(e, |checker| checker.check_for_target_here(e, node))
     }
 
-    fn check_for_target_here(&mut self, e: &ast::Expr, node: &Node) -> Option<(Expr, Write)> {
+    fn check_for_target_here(&mut self, e: &ast::Expr, node: Node<'a>) -> Option<(Expr, Write)> {
         let kinds = node.non_null_kinds();
         match &e.kind {
             ast::ExprKind::Object(items) => {
@@ -320,11 +324,7 @@ impl Checker<'_> {
                         .iter()
                         .all(|i| matches!(i.kind, ast::ExprKind::Object(_))) =>
             {
-                let Some(elem) = node
-                    .items
-                    .as_deref()
-                    .filter(|_| kinds.contains(&Kind::Array))
-                else {
+                let Some(elem) = node.items().filter(|_| kinds.contains(&Kind::Array)) else {
                     self.mismatch(
                         &describe(node),
                         &Ty::Array(Box::new(Ty::Output)),
@@ -360,7 +360,7 @@ impl Checker<'_> {
     }
 
     /// How a value of type `ty` is written to `node`, or a mismatch.
-    fn write_for(&mut self, ty: &Ty, node: &Node, span: Span) -> Option<Write> {
+    fn write_for(&mut self, ty: &Ty, node: Node<'a>, span: Span) -> Option<Write> {
         // `null`, and the elements of `[]`, are never written as values.
         if *ty == Ty::Null || *ty == Ty::Unknown {
             return Some(Write::Null);
@@ -388,8 +388,8 @@ impl Checker<'_> {
             }
             Ty::Output if fits(Kind::Object) => Some(Write::Object),
             Ty::Array(elem) if fits(Kind::Array) => {
-                let items = node.items.as_deref().cloned().unwrap_or_default();
-                return Some(Write::Array(Box::new(self.write_for(elem, &items, span)?)));
+                let items = node.element();
+                return Some(Write::Array(Box::new(self.write_for(elem, items, span)?)));
             }
             _ => None,
         };
@@ -451,7 +451,7 @@ impl Checker<'_> {
 
     /// A string written to a target with `enum`: proven now, or checked at
     /// run time (the allowed list is returned).
-    fn check_enum(&mut self, value: &Expr, node: &Node) -> Option<Option<Vec<String>>> {
+    fn check_enum(&mut self, value: &Expr, node: Node<'a>) -> Option<Option<Vec<String>>> {
         let Some(allowed) = node.string_enum() else {
             return Some(None);
         };

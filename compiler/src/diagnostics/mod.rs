@@ -48,7 +48,7 @@ impl Diagnostic {
     fn new(code: Code, title: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
         Self {
             code,
-            severity: Severity::Error,
+            severity: code.severity,
             title: title.into(),
             labels: vec![Label {
                 span,
@@ -179,7 +179,32 @@ pub fn from_schema(e: &SchemaError, span: Span) -> Diagnostic {
         .help("local refs look like \"#/$defs/Name\"; file refs are relative to the schema file"),
         SchemaErrorKind::Recursive(r) => Diagnostic::new(
             codes::SCHEMA_RECURSIVE,
-            format!("recursive `$ref` {r:?} is not supported"),
+            format!("the schema at {r} is defined only by itself"),
+            span,
+            at,
+        )
+        .help("a `$ref` cycle with no keyword of its own, or `allOf`/`anyOf` of itself, admits nothing a mapping can read; recursion through `properties` or `items` is fine"),
+        SchemaErrorKind::UnknownUri(uri) => Diagnostic::new(
+            codes::SCHEMA_URI,
+            format!("no loaded schema has `$id` {uri:?}"),
+            span,
+            at,
+        )
+        .help("nothing is fetched over the network: put the schema with that `$id` next to the referring file, under the last segment of its URI"),
+        SchemaErrorKind::NoCommonType(a, b) => Diagnostic::new(
+            codes::SCHEMA_NO_COMMON_TYPE,
+            format!(
+                "`allOf` needs both {} and {}",
+                kind_list(a),
+                kind_list(b)
+            ),
+            span,
+            at,
+        )
+        .help("no JSON value is both; the schema admits nothing"),
+        SchemaErrorKind::UnknownDialect(uri) => Diagnostic::new(
+            codes::SCHEMA_DIALECT,
+            format!("unknown `$schema` {uri:?}: read as JSON Schema 2020-12"),
             span,
             at,
         ),
@@ -193,6 +218,12 @@ pub fn from_schema(e: &SchemaError, span: Span) -> Diagnostic {
             at,
         ),
     }
+}
+
+/// `string | integer`.
+fn kind_list(kinds: &[crate::schema::Kind]) -> String {
+    let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+    names.join(" | ")
 }
 
 /// A table file that failed to load.

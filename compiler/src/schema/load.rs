@@ -1,8 +1,13 @@
-//! Loading a JSON Schema file into a [`Node`] tree, resolving `$ref`s.
+//! Loading JSON Schema files into a [`Graph`]: each file read, parsed and
+//! validated once, each schema location built once (memoized by file and
+//! pointer, so recursion is a cycle and branching `$ref`s cost nothing
+//! more), keywords read into a [`Schema`].
 
-use super::node::{Kind, Node};
+use super::dialect;
+use super::node::{Graph, Kind, NodeId, Schema};
+use super::refs::Document;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -17,10 +22,19 @@ pub enum SchemaErrorKind {
     Invalid(String),
     /// A `$ref` points nowhere.
     BadRef(String),
-    /// A `$ref` cycle (recursive schemas are not supported yet).
+    /// A schema that is only a `$ref` cycle, or composes itself
+    /// (`allOf` of itself): nothing to type it by.
     Recursive(String),
     /// `$ref`s followed through more than [`MAX_REF_DEPTH`] levels.
     TooDeep(String),
+    /// A `$ref` to an absolute URI that no loaded schema has as `$id` and
+    /// no file next to the schema provides (nothing is fetched).
+    UnknownUri(String),
+    /// `allOf` members that admit no common type.
+    NoCommonType(Vec<Kind>, Vec<Kind>),
+    /// A warning: `$schema` names a dialect the compiler does not know; read
+    /// as 2020-12.
+    UnknownDialect(String),
 }
 
 /// Most `$ref`s followed one inside another (a hostile chain of files must
@@ -36,33 +50,103 @@ pub struct SchemaError {
     pub origin: String,
 }
 
-type Reader<'r> = &'r dyn Fn(&Path) -> Result<String, String>;
+/// Reads a schema file (injected: the compiler does no IO).
+pub type Reader<'r> = &'r dyn Fn(&Path) -> Result<String, String>;
 
-/// Load the schema at `path`, reading it (and any file it references)
-/// through `read`.
-pub fn load(path: &Path, read: Reader<'_>) -> Result<Node, SchemaError> {
-    let mut loader = Loader {
-        read,
-        files: BTreeMap::new(),
-        stack: Vec::new(),
-    };
-    let root = loader.file(path)?;
-    loader.node(path, "", &root)
+/// Load the schema at `path` (`pointer` into it, `""` for the whole file)
+/// into a graph of its own.
+pub fn load(path: &Path, read: Reader<'_>) -> Result<(Graph, NodeId), SchemaError> {
+    let mut loader = Loader::new(read);
+    let root = loader.load(path, "")?;
+    Ok((loader.finish(), root))
 }
 
-struct Loader<'r> {
+/// Loads several schemas into one graph (a mapping's source, inputs and
+/// target), sharing files and locations between them.
+pub struct Loader<'r> {
     read: Reader<'r>,
+    pub(super) graph: Graph,
     /// Each file read once, shared by every `$ref` into it (never copied).
-    files: BTreeMap<PathBuf, Rc<Value>>,
-    stack: Vec<String>,
+    pub(super) files: HashMap<PathBuf, Rc<Document>>,
+    /// Absolute `$id` URI (no fragment) -> file and pointer.
+    pub(super) ids: HashMap<String, (PathBuf, String)>,
+    /// Schema locations already built (or being built).
+    memo: HashMap<(PathBuf, String), NodeId>,
+    /// Locations that are a bare `$ref` being resolved (a cycle of those
+    /// has no type).
+    resolving: HashSet<(PathBuf, String)>,
+    /// Nodes allocated whose keywords are still being read.
+    pub(super) building: HashSet<NodeId>,
+    /// `$ref`s followed on the way to the location being built.
+    pub(super) depth: usize,
+    /// `allOf` merges and unions already built, by their parts.
+    pub(super) composed: HashMap<(char, Vec<NodeId>), NodeId>,
 }
 
-fn origin(file: &Path, pointer: &str) -> String {
+/// `file#pointer`.
+pub(super) fn origin(file: &Path, pointer: &str) -> String {
     format!("{}#{pointer}", file.display())
 }
 
-impl Loader<'_> {
-    fn file(&mut self, path: &Path) -> Result<Rc<Value>, SchemaError> {
+/// Keywords that only annotate: a `$ref` beside only these is the target.
+const ANNOTATIONS: &[&str] = &[
+    "$ref",
+    "$comment",
+    "description",
+    "title",
+    "examples",
+    "example",
+    "default",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "$id",
+    "$schema",
+    "$anchor",
+    "$defs",
+    "definitions",
+];
+
+impl<'r> Loader<'r> {
+    /// A loader reading files through `read`.
+    pub fn new(read: Reader<'r>) -> Self {
+        Self {
+            read,
+            graph: Graph::default(),
+            files: HashMap::new(),
+            ids: HashMap::new(),
+            memo: HashMap::new(),
+            resolving: HashSet::new(),
+            building: HashSet::new(),
+            depth: 0,
+            composed: HashMap::new(),
+        }
+    }
+
+    /// Load the schema at `pointer` (`""`: the whole file) of `path`.
+    pub fn load(&mut self, path: &Path, pointer: &str) -> Result<NodeId, SchemaError> {
+        let document = self.file(path)?;
+        let pointer = super::refs::decode_pointer(pointer);
+        if document.value.pointer(&pointer).is_none() {
+            return Err(SchemaError {
+                kind: SchemaErrorKind::BadRef(format!("#{pointer}")),
+                origin: origin(path, ""),
+            });
+        }
+        self.at(&document, &pointer)
+    }
+
+    /// Add a schema built by hand (the record of named inputs).
+    pub fn add(&mut self, schema: Schema) -> NodeId {
+        self.graph.add(schema)
+    }
+
+    /// The graph of everything loaded.
+    pub fn finish(self) -> Graph {
+        self.graph
+    }
+
+    pub(super) fn file(&mut self, path: &Path) -> Result<Rc<Document>, SchemaError> {
         if let Some(v) = self.files.get(path) {
             return Ok(Rc::clone(v));
         }
@@ -73,143 +157,189 @@ impl Loader<'_> {
         let text = (self.read)(path).map_err(|e| fail(SchemaErrorKind::Read(e)))?;
         let value: Value =
             serde_json::from_str(&text).map_err(|e| fail(SchemaErrorKind::Json(e.to_string())))?;
-        if let Err(e) = jsonschema::meta::validate(&value) {
-            return Err(fail(SchemaErrorKind::Invalid(e.to_string())));
+        match dialect::validate(&value) {
+            Ok(None) => {}
+            Ok(Some(unknown)) => self.graph.warnings.push(fail(unknown)),
+            Err(e) => return Err(fail(e)),
         }
-        let value = Rc::new(value);
-        self.files.insert(path.to_path_buf(), Rc::clone(&value));
-        Ok(value)
+        let document = Rc::new(Document::new(path, value));
+        for (id, pointer) in document.ids() {
+            self.ids
+                .entry(id)
+                .or_insert_with(|| (path.to_path_buf(), pointer));
+        }
+        self.files.insert(path.to_path_buf(), Rc::clone(&document));
+        Ok(document)
     }
 
-    fn node(&mut self, file: &Path, pointer: &str, schema: &Value) -> Result<Node, SchemaError> {
-        let here = origin(file, pointer);
-        let Some(obj) = schema.as_object() else {
+    /// The node for the schema at `pointer` of `document` (known to exist).
+    pub(super) fn at(
+        &mut self,
+        document: &Rc<Document>,
+        pointer: &str,
+    ) -> Result<NodeId, SchemaError> {
+        let key = (document.path.clone(), pointer.to_owned());
+        if let Some(id) = self.memo.get(&key) {
+            return Ok(*id);
+        }
+        let here = origin(&document.path, pointer);
+        let value = document
+            .value
+            .pointer(pointer)
+            .unwrap_or(&Value::Bool(true));
+        let Some(obj) = value.as_object() else {
             // `true` / `false` schemas: anything.
-            return Ok(Node {
+            let id = self.graph.add(Schema {
                 origin: here,
-                ..Node::default()
+                ..Schema::default()
             });
+            self.memo.insert(key, id);
+            return Ok(id);
         };
         if let Some(reference) = obj.get("$ref").and_then(Value::as_str) {
-            return self.reference(file, &here, reference);
-        }
-        if let Some(node) = self.combination(file, pointer, obj)? {
-            return Ok(node);
-        }
-        let mut node = Node {
-            origin: here,
-            kinds: kinds(obj),
-            format: obj.get("format").and_then(Value::as_str).map(str::to_owned),
-            enumeration: enumeration(obj),
-            required: strings(obj.get("required")),
-            description: obj
-                .get("description")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            title: obj.get("title").and_then(Value::as_str).map(str::to_owned),
-            ..Node::default()
-        };
-        if let Some(props) = obj.get("properties").and_then(Value::as_object) {
-            for (name, sub) in props {
-                let ptr = format!("{pointer}/properties/{}", escape_pointer(name));
-                node.properties
-                    .push((name.clone(), self.node(file, &ptr, sub)?));
+            if obj.keys().all(|k| ANNOTATIONS.contains(&k.as_str())) {
+                if !self.resolving.insert(key.clone()) {
+                    return Err(SchemaError {
+                        kind: SchemaErrorKind::Recursive(reference.to_owned()),
+                        origin: here,
+                    });
+                }
+                let target = self.reference(document, &here, reference);
+                self.resolving.remove(&key);
+                let target = target?;
+                self.memo.insert(key, target);
+                return Ok(target);
             }
         }
-        if let Some(extra) = obj.get("additionalProperties").filter(|v| v.is_object()) {
-            let ptr = format!("{pointer}/additionalProperties");
-            let extra = self.node(file, &ptr, extra)?;
-            node.additional = (!extra.kinds.is_empty()).then(|| Box::new(extra));
+        let id = self.graph.add(Schema {
+            origin: here.clone(),
+            ..Schema::default()
+        });
+        self.memo.insert(key, id);
+        self.building.insert(id);
+        let schema = self.build(document, pointer, obj, here)?;
+        self.building.remove(&id);
+        if let Some(slot) = self.graph.get_mut(id) {
+            *slot = schema;
         }
-        if let Some(items) = obj.get("items") {
-            let ptr = format!("{pointer}/items");
-            node.items = Some(Box::new(self.node(file, &ptr, items)?));
-        }
-        Ok(node)
+        Ok(id)
     }
 
-    /// `anyOf` / `oneOf` of alternatives: `X | null` becomes a nullable `X`;
-    /// plain types merge; a single `allOf` member is that member.
-    fn combination(
+    /// A schema object's keywords, with its `$ref`, `allOf`, `anyOf` /
+    /// `oneOf` and `if`/`then`/`else` applied.
+    fn build(
         &mut self,
-        file: &Path,
+        document: &Rc<Document>,
         pointer: &str,
         obj: &Map<String, Value>,
-    ) -> Result<Option<Node>, SchemaError> {
-        for key in ["anyOf", "oneOf", "allOf"] {
-            let Some(alternatives) = obj.get(key).and_then(Value::as_array) else {
-                continue;
-            };
-            let mut nodes = Vec::new();
-            for (i, alt) in alternatives.iter().enumerate() {
-                nodes.push(self.node(file, &format!("{pointer}/{key}/{i}"), alt)?);
-            }
-            let null_only = |n: &Node| n.kinds == [Kind::Null];
-            let has_null = nodes.iter().any(null_only);
-            let mut rest: Vec<Node> = nodes.into_iter().filter(|n| !null_only(n)).collect();
-            if rest.len() == 1 {
-                let mut node = rest.remove(0);
-                if has_null && !node.kinds.is_empty() && !node.nullable() {
-                    node.kinds.push(Kind::Null);
-                }
-                if let Some(d) = obj.get("description").and_then(Value::as_str) {
-                    node.description = Some(d.to_owned());
-                }
-                return Ok(Some(node));
-            }
-            let mut merged = Node {
-                origin: origin(file, pointer),
-                ..Node::default()
-            };
-            if rest
-                .iter()
-                .all(|n| !n.kinds.is_empty() && n.properties.is_empty())
-            {
-                merged.kinds = rest.iter().flat_map(|n| n.kinds.clone()).collect();
-                if has_null {
-                    merged.kinds.push(Kind::Null);
-                }
-                merged.kinds.sort();
-                merged.kinds.dedup();
-            }
-            return Ok(Some(merged));
+        here: String,
+    ) -> Result<Schema, SchemaError> {
+        let mut schema = self.keywords(document, pointer, obj, here.clone())?;
+        let mut parts = Vec::new();
+        if let Some(reference) = obj.get("$ref").and_then(Value::as_str) {
+            parts.push(self.reference(document, &here, reference)?);
         }
-        Ok(None)
+        for (i, _) in members(obj, "allOf").enumerate() {
+            parts.push(self.at(document, &format!("{pointer}/allOf/{i}"))?);
+        }
+        for key in ["anyOf", "oneOf"] {
+            let mut alternatives = Vec::new();
+            for (i, _) in members(obj, key).enumerate() {
+                alternatives.push(self.at(document, &format!("{pointer}/{key}/{i}"))?);
+            }
+            if !alternatives.is_empty() {
+                parts.push(self.union(&alternatives, &here)?);
+            }
+        }
+        let own_fields = !schema.properties.is_empty();
+        let mut declaring = Vec::new();
+        for part in parts {
+            let other = self.settled(part, &here)?;
+            if !other.properties.is_empty() {
+                declaring.push(other.origin.clone());
+            }
+            schema = self.merge(schema, &other)?;
+        }
+        // Where the fields are declared, when that is one other place (a
+        // nullable wrapper, `$ref` with `nullable`).
+        if let (false, [only]) = (own_fields, declaring.as_slice()) {
+            schema.origin.clone_from(only);
+        }
+        for key in ["then", "else"] {
+            if obj.get(key).is_some_and(Value::is_object) {
+                let branch = self.at(document, &format!("{pointer}/{key}"))?;
+                let branch = self.settled(branch, &here)?;
+                for (name, id) in branch.properties {
+                    if schema.declared(&name).is_none() {
+                        schema.properties.push((name, id));
+                    }
+                }
+            }
+        }
+        if dialect::says_nullable(obj) && !schema.kinds.is_empty() && !schema.nullable() {
+            schema.kinds.push(Kind::Null);
+        }
+        Ok(schema)
     }
 
-    fn reference(&mut self, file: &Path, here: &str, reference: &str) -> Result<Node, SchemaError> {
-        let (file_part, pointer) = reference.split_once('#').unwrap_or((reference, ""));
-        let target_file = if file_part.is_empty() {
-            file.to_path_buf()
-        } else {
-            file.parent().unwrap_or(Path::new("")).join(file_part)
+    /// The keywords of the object itself (no composition).
+    fn keywords(
+        &mut self,
+        document: &Rc<Document>,
+        pointer: &str,
+        obj: &Map<String, Value>,
+        here: String,
+    ) -> Result<Schema, SchemaError> {
+        let text = |key: &str| obj.get(key).and_then(Value::as_str).map(str::to_owned);
+        let mut schema = Schema {
+            origin: here,
+            kinds: kinds(obj),
+            format: text("format"),
+            enumeration: enumeration(obj),
+            required: strings(obj.get("required")),
+            description: text("description"),
+            title: text("title"),
+            ..Schema::default()
         };
-        let key = origin(&target_file, pointer);
-        if self.stack.contains(&key) {
-            return Err(SchemaError {
-                kind: SchemaErrorKind::Recursive(reference.to_owned()),
-                origin: here.to_owned(),
-            });
+        if let Some(props) = obj.get("properties").and_then(Value::as_object) {
+            for name in props.keys() {
+                let ptr = format!("{pointer}/properties/{}", escape_pointer(name));
+                let id = self.at(document, &ptr)?;
+                schema.properties.push((name.clone(), id));
+            }
         }
-        if self.stack.len() >= MAX_REF_DEPTH {
-            return Err(SchemaError {
-                kind: SchemaErrorKind::TooDeep(reference.to_owned()),
-                origin: here.to_owned(),
-            });
+        let patterns = obj.get("patternProperties").and_then(Value::as_object);
+        let additional = match (obj.get("additionalProperties"), patterns) {
+            (Some(extra), _) if extra.is_object() => {
+                Some(format!("{pointer}/additionalProperties"))
+            }
+            (_, Some(patterns)) if patterns.len() == 1 => patterns
+                .keys()
+                .next()
+                .map(|p| format!("{pointer}/patternProperties/{}", escape_pointer(p))),
+            _ => None,
+        };
+        if let Some(ptr) = additional {
+            let extra = self.at(document, &ptr)?;
+            let typed = !self.graph.get(extra).kinds.is_empty() || self.building.contains(&extra);
+            schema.additional = typed.then_some(extra);
         }
-        let document = self.file(&target_file)?;
-        let target = document.pointer(pointer).ok_or_else(|| SchemaError {
-            kind: SchemaErrorKind::BadRef(reference.to_owned()),
-            origin: here.to_owned(),
-        })?;
-        self.stack.push(key);
-        let node = self.node(&target_file, pointer, target);
-        self.stack.pop();
-        node
+        if obj
+            .get("items")
+            .is_some_and(|v| v.is_object() || v.is_boolean())
+        {
+            schema.items = Some(self.at(document, &format!("{pointer}/items"))?);
+        }
+        Ok(schema)
     }
 }
 
-fn escape_pointer(name: &str) -> String {
+/// The schemas listed under `key` (`allOf`, `anyOf`, `oneOf`).
+fn members<'v>(obj: &'v Map<String, Value>, key: &str) -> impl Iterator<Item = &'v Value> {
+    obj.get(key).and_then(Value::as_array).into_iter().flatten()
+}
+
+pub(super) fn escape_pointer(name: &str) -> String {
     name.replace('~', "~0").replace('/', "~1")
 }
 
@@ -223,10 +353,21 @@ fn kinds(obj: &Map<String, Value>) -> Vec<Kind> {
             .collect(),
         _ => Vec::new(),
     };
-    if kinds.is_empty() && (obj.contains_key("properties")) {
-        kinds.push(Kind::Object);
+    if kinds.is_empty() {
+        if let Some(values) = enumeration(obj) {
+            kinds = values.iter().map(Kind::of).collect();
+            kinds.sort();
+            kinds.dedup();
+            if kinds.contains(&Kind::Integer) && kinds.contains(&Kind::Number) {
+                kinds.retain(|k| *k != Kind::Integer);
+            }
+        } else if obj.contains_key("properties") {
+            kinds.push(Kind::Object);
+        } else if obj.contains_key("items") {
+            kinds.push(Kind::Array);
+        }
     }
-    if obj.get("nullable") == Some(&Value::Bool(true)) && !kinds.contains(&Kind::Null) {
+    if dialect::says_nullable(obj) && !kinds.is_empty() && !kinds.contains(&Kind::Null) {
         kinds.push(Kind::Null);
     }
     kinds
@@ -249,69 +390,4 @@ fn strings(value: Option<&Value>) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn load_json(files: &[(&str, Value)]) -> Result<Node, SchemaError> {
-        let files: BTreeMap<PathBuf, String> = files
-            .iter()
-            .map(|(p, v)| (PathBuf::from(p), v.to_string()))
-            .collect();
-        let read = move |p: &Path| {
-            files
-                .get(p)
-                .cloned()
-                .ok_or_else(|| "no such file".to_owned())
-        };
-        load(Path::new("s/root.json"), &read)
-    }
-
-    #[test]
-    fn resolves_refs_type_arrays_and_nullable_unions() {
-        let root = json!({
-            "$defs": {"Money": {"type": "object", "properties": {"amount": {"type": "string"}}}},
-            "additionalProperties": {"type": "number"},
-            "definitions": {"Id": {"type": ["integer", "null"]}},
-            "type": "object",
-            "required": ["m"],
-            "properties": {
-                "m": {"$ref": "#/$defs/Money"},
-                "id": {"$ref": "#/definitions/Id"},
-                "c": {"anyOf": [{"$ref": "other.json#/$defs/C"}, {"type": "null"}]}
-            }
-        });
-        let other = json!({"$defs": {"C": {"type": "string", "enum": ["a", "b"]}}});
-        let node = load_json(&[("s/root.json", root), ("s/other.json", other)]).unwrap();
-        assert!(node.requires("m"));
-        let m = node.property("m").unwrap();
-        assert_eq!(m.single_kind(), Some(Kind::Object));
-        assert_eq!(m.origin, "s/root.json#/$defs/Money");
-        assert_eq!(
-            node.property("id").unwrap().kinds,
-            vec![Kind::Integer, Kind::Null]
-        );
-        let c = node.property("c").unwrap();
-        assert!(c.nullable());
-        assert_eq!(c.string_enum(), Some(vec!["a", "b"]));
-        let extra = node.property("anything").unwrap();
-        assert_eq!(extra.kinds, vec![Kind::Number]);
-    }
-
-    #[test]
-    fn reports_bad_and_recursive_refs() {
-        let bad = load_json(&[(
-            "s/root.json",
-            json!({"properties": {"x": {"$ref": "#/$defs/Nope"}}}),
-        )]);
-        assert!(matches!(bad.unwrap_err().kind, SchemaErrorKind::BadRef(_)));
-        let cyclic = json!({"$defs": {"A": {"properties": {"a": {"$ref": "#/$defs/A"}}}}, "$ref": "#/$defs/A"});
-        let err = load_json(&[("s/root.json", cyclic)]).unwrap_err();
-        assert!(matches!(err.kind, SchemaErrorKind::Recursive(_)));
-        let invalid = load_json(&[("s/root.json", json!({"type": 5}))]).unwrap_err();
-        assert!(matches!(invalid.kind, SchemaErrorKind::Invalid(_)));
-    }
 }

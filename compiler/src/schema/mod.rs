@@ -1,11 +1,17 @@
-//! Schemas as types: JSON Schema (draft 2020-12 and draft-07) -> [`Node`].
+//! Schemas as types: JSON Schema (draft-04 to 2020-12, OpenAPI 3.0/3.1
+//! schema objects, Swagger 2.0) -> a [`Graph`] of [`Schema`]s.
 //!
-//! Entry point: [`load`]. Reading files is injected (`read`), so this module
-//! does no IO. `$ref`s (local `#/$defs/..`, `#/definitions/..`, and relative
-//! files) are resolved while loading; the result is a plain tree.
+//! Entry points: [`load`] for one schema, [`Loader`] for several sharing one
+//! graph. Reading files is injected (`read`), so this module does no IO.
+//! `load.rs` reads keywords and memoizes locations, `refs.rs` resolves
+//! `$ref`s, `compose.rs` merges `allOf` and unites `anyOf`/`oneOf`,
+//! `dialect.rs` picks the meta-schema and reads `nullable`.
 
+mod compose;
+mod dialect;
 mod load;
 mod node;
+mod refs;
 
-pub use load::{load, SchemaError, SchemaErrorKind, MAX_REF_DEPTH};
-pub use node::{Kind, Node};
+pub use load::{load, Loader, Reader, SchemaError, SchemaErrorKind, MAX_REF_DEPTH};
+pub use node::{Graph, Kind, Node, NodeId, Schema};

@@ -1,4 +1,6 @@
-//! The schema type model: one [`Node`] per schema, `$ref`s already resolved.
+//! The schema type model: a [`Graph`] of [`Schema`]s linked by [`NodeId`],
+//! read through [`Node`] views. Children are ids, not copies, so a
+//! recursive schema is a cycle in the graph and every location is built once.
 
 use serde_json::Value;
 
@@ -48,11 +50,34 @@ impl Kind {
             _ => return None,
         })
     }
+
+    /// The type of a JSON value (`enum`/`const` without `type`).
+    pub fn of(value: &Value) -> Self {
+        match value {
+            Value::Null => Self::Null,
+            Value::Bool(_) => Self::Boolean,
+            Value::Number(n) if n.is_i64() || n.is_u64() => Self::Integer,
+            Value::Number(_) => Self::Number,
+            Value::String(_) => Self::String,
+            Value::Array(_) => Self::Array,
+            Value::Object(_) => Self::Object,
+        }
+    }
 }
 
-/// One schema, after `$ref` resolution.
+/// A schema in a [`Graph`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub(crate) usize);
+
+impl NodeId {
+    /// The schema that admits anything (`true`, or absent `items`).
+    pub const ANY: Self = Self(usize::MAX);
+}
+
+/// One schema's keywords, composition and `$ref`s already applied; children
+/// are ids into the same graph.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Node {
+pub struct Schema {
     /// Where it was defined: `file#/json/pointer`.
     pub origin: String,
     /// Admitted types (empty: anything).
@@ -62,21 +87,22 @@ pub struct Node {
     /// `enum` (or `const`) values.
     pub enumeration: Option<Vec<Value>>,
     /// `properties`, in document order.
-    pub properties: Vec<(String, Node)>,
+    pub properties: Vec<(String, NodeId)>,
     /// `required`.
     pub required: Vec<String>,
     /// `items`.
-    pub items: Option<Box<Node>>,
-    /// `additionalProperties` when it is a schema with a type: the type of
-    /// any property not listed in `properties` (a map of values).
-    pub additional: Option<Box<Node>>,
+    pub items: Option<NodeId>,
+    /// `additionalProperties` (or the one `patternProperties` value) when it
+    /// is a schema with a type: the type of any property not listed in
+    /// `properties` (a map of values).
+    pub additional: Option<NodeId>,
     /// `description`.
     pub description: Option<String>,
     /// `title`.
     pub title: Option<String>,
 }
 
-impl Node {
+impl Schema {
     /// Whether JSON `null` is admitted.
     pub fn nullable(&self) -> bool {
         self.kinds.contains(&Kind::Null)
@@ -99,16 +125,6 @@ impl Node {
         }
     }
 
-    /// A property by name: a declared one, or one allowed by a typed
-    /// `additionalProperties`.
-    pub fn property(&self, name: &str) -> Option<&Node> {
-        self.properties
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, node)| node)
-            .or(self.additional.as_deref())
-    }
-
     /// Whether `name` is listed in `required`.
     pub fn requires(&self, name: &str) -> bool {
         self.required.iter().any(|r| r == name)
@@ -122,5 +138,120 @@ impl Node {
             .filter(|v| !v.is_null())
             .map(Value::as_str)
             .collect()
+    }
+
+    /// A declared property's id.
+    pub fn declared(&self, name: &str) -> Option<NodeId> {
+        self.properties
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, id)| *id)
+    }
+}
+
+/// Every schema loaded for one mapping, and the warnings loading gave.
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    nodes: Vec<Schema>,
+    /// Things that load but deserve a word (an unknown `$schema`).
+    pub warnings: Vec<super::SchemaError>,
+}
+
+impl Graph {
+    /// Add a schema; its id.
+    pub fn add(&mut self, schema: Schema) -> NodeId {
+        self.nodes.push(schema);
+        NodeId(self.nodes.len() - 1)
+    }
+
+    /// The schema with `id`, to read.
+    pub fn node(&self, id: NodeId) -> Node<'_> {
+        Node { graph: self, id }
+    }
+
+    /// The schema with `id`, to change (while loading).
+    pub(crate) fn get_mut(&mut self, id: NodeId) -> Option<&mut Schema> {
+        self.nodes.get_mut(id.0)
+    }
+
+    /// The schema data with `id` ([`NodeId::ANY`]: the empty schema).
+    pub fn get(&self, id: NodeId) -> &Schema {
+        static ANYTHING: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
+        self.nodes
+            .get(id.0)
+            .unwrap_or_else(|| ANYTHING.get_or_init(Schema::default))
+    }
+
+    /// How many schemas the graph holds.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether the graph is empty.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+}
+
+/// A schema in its graph: the keywords (through `Deref`) and the way to its
+/// children.
+#[derive(Debug, Clone, Copy)]
+pub struct Node<'g> {
+    graph: &'g Graph,
+    id: NodeId,
+}
+
+impl PartialEq for Node<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.graph, other.graph) && self.id == other.id
+    }
+}
+
+impl<'g> std::ops::Deref for Node<'g> {
+    type Target = Schema;
+
+    fn deref(&self) -> &Schema {
+        self.graph.get(self.id)
+    }
+}
+
+impl<'g> Node<'g> {
+    /// The node's id in its graph (one per schema location).
+    pub fn id(self) -> NodeId {
+        self.id
+    }
+
+    /// The keywords, borrowed for as long as the graph.
+    pub fn schema(self) -> &'g Schema {
+        self.graph.get(self.id)
+    }
+
+    /// A property by name: a declared one, or one allowed by a typed
+    /// `additionalProperties`.
+    pub fn property(self, name: &str) -> Option<Node<'g>> {
+        let schema = self.schema();
+        schema
+            .declared(name)
+            .or(schema.additional)
+            .map(|id| self.graph.node(id))
+    }
+
+    /// The declared properties, in document order.
+    pub fn properties(self) -> impl Iterator<Item = (&'g str, Node<'g>)> {
+        let graph = self.graph;
+        self.schema()
+            .properties
+            .iter()
+            .map(move |(name, id)| (name.as_str(), graph.node(*id)))
+    }
+
+    /// `items`.
+    pub fn items(self) -> Option<Node<'g>> {
+        self.schema().items.map(|id| self.graph.node(id))
+    }
+
+    /// The schema of an element: `items`, or anything when there is none.
+    pub fn element(self) -> Node<'g> {
+        self.graph.node(self.schema().items.unwrap_or(NodeId::ANY))
     }
 }
