@@ -165,6 +165,9 @@ pub enum CheckErrorKind {
         /// What is wrong with it.
         problem: RouteProblem,
     },
+    /// A path into a part of a schema that could not be loaded (its
+    /// `$ref` points nowhere): the loading error, met where it is read.
+    BrokenSchema(crate::schema::SchemaError),
 }
 
 /// A fix the help of a type mismatch suggests.
@@ -368,6 +371,7 @@ impl CheckErrorKind {
             Self::TargetTitle { .. } => codes::TARGET_TITLE,
             Self::BadFunction(_) => codes::BAD_FUNCTION,
             Self::BadRecordPath { .. } => codes::RECORD_PATH,
+            Self::BrokenSchema(e) => codes::of_schema_error(&e.kind),
         }
     }
 

@@ -334,6 +334,10 @@ impl<'a> Checker<'a> {
             let Some(next) = node.property(&step.name) else {
                 return bad(RouteProblem::NotAProperty, step.span);
             };
+            if next.schema().broken.is_some() {
+                self.loaded(next, step.span);
+                return None;
+            }
             node = next;
         }
         if decl.each {

@@ -27,8 +27,21 @@ impl<'a> Checker<'a> {
         self.shapes.len() - 1
     }
 
+    /// Whether `node` loaded; if not, its loading error is reported where
+    /// the mapping reads it.
+    pub(crate) fn loaded(&mut self, node: Node<'a>, span: crate::span::Span) -> bool {
+        let Some(why) = &node.schema().broken else {
+            return true;
+        };
+        self.error(CheckErrorKind::BrokenSchema((**why).clone()), span);
+        false
+    }
+
     /// The value type of a source schema node.
     fn source_ty(&mut self, node: Node<'a>, field: &Ident) -> Option<Ty> {
+        if !self.loaded(node, field.span) {
+            return None;
+        }
         let unsupported =
             |kinds: Vec<&'static str>, nullable_items| CheckErrorKind::UnsupportedSourceType {
                 field: field.name.clone(),

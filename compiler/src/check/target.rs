@@ -143,6 +143,9 @@ impl<'a> Checker<'a> {
             let Some(child) = node.property(&part.name) else {
                 return self.unknown_target(part, node);
             };
+            if !self.loaded(child, part.span) {
+                return;
+            }
             if child.single_kind() != Some(Kind::Object) {
                 let found = Ty::Output;
                 return self.mismatch(&describe(child), &found, None, part.span);
@@ -262,6 +265,9 @@ impl<'a> Checker<'a> {
     }
 
     fn check_for_target_here(&mut self, e: &ast::Expr, node: Node<'a>) -> Option<(Expr, Write)> {
+        if !self.loaded(node, e.span) {
+            return None;
+        }
         let kinds = node.non_null_kinds();
         match &e.kind {
             ast::ExprKind::Object(items) => {

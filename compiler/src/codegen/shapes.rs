@@ -13,20 +13,51 @@ pub fn struct_name(shape: ShapeId) -> String {
     format!("Shape{shape}")
 }
 
-fn needs_lifetime(mapping: &Mapping, ty: &Ty) -> bool {
+/// Whether a value of `ty` borrows from the input (holds a string);
+/// `seen` are the shapes on the way, so a recursive shape ends.
+fn needs_lifetime(mapping: &Mapping, ty: &Ty, seen: &mut BTreeSet<ShapeId>) -> bool {
     match ty {
         Ty::String => true,
-        Ty::Array(elem) => needs_lifetime(mapping, elem),
-        Ty::Source(shape) => shape_needs_lifetime(mapping, *shape),
+        Ty::Array(elem) => needs_lifetime(mapping, elem, seen),
+        Ty::Source(shape) => seen.insert(*shape) && shape_borrows(mapping, *shape, seen),
         _ => false,
     }
 }
 
+fn shape_borrows(mapping: &Mapping, shape: ShapeId, seen: &mut BTreeSet<ShapeId>) -> bool {
+    mapping.shapes.get(shape).is_some_and(|s| {
+        s.fields
+            .values()
+            .any(|f| needs_lifetime(mapping, &f.ty, seen))
+    })
+}
+
 fn shape_needs_lifetime(mapping: &Mapping, shape: ShapeId) -> bool {
-    mapping
-        .shapes
-        .get(shape)
-        .is_some_and(|s| s.fields.values().any(|f| needs_lifetime(mapping, &f.ty)))
+    shape_borrows(mapping, shape, &mut BTreeSet::from([shape]))
+}
+
+/// Whether a field of shape `field` inside shape `within` must be boxed:
+/// `field` holds `within` directly (not through a `Vec`), so the struct
+/// would contain itself (a category's `parent`).
+fn boxed(mapping: &Mapping, field: ShapeId, within: ShapeId) -> bool {
+    let mut todo = vec![field];
+    let mut seen = BTreeSet::new();
+    while let Some(shape) = todo.pop() {
+        if shape == within {
+            return true;
+        }
+        if !seen.insert(shape) {
+            continue;
+        }
+        let direct = mapping.shapes.get(shape).into_iter().flat_map(|s| {
+            s.fields.values().filter_map(|f| match f.ty {
+                Ty::Source(inner) => Some(inner),
+                _ => None,
+            })
+        });
+        todo.extend(direct);
+    }
+    false
 }
 
 fn with_lifetime(name: String, lifetime: bool) -> String {
@@ -233,9 +264,22 @@ pub fn emit(mapping: &Mapping, module: &mut Module) {
             .into_iter()
             .filter_map(|(json, rust)| {
                 let field = shape.fields.get(&json)?;
+                let (ty, read) = match field.ty {
+                    Ty::Source(inner) if boxed(mapping, inner, id) => (
+                        format!("Box<{}>", field_type(mapping, &field.ty)),
+                        format!(
+                            "|r: &mut Reader<'a>| {}(r).map(Box::new)",
+                            reader_of(mapping, &field.ty)
+                        ),
+                    ),
+                    _ => (
+                        field_type(mapping, &field.ty),
+                        reader_of(mapping, &field.ty),
+                    ),
+                };
                 Some(FieldSpec {
-                    ty: field_type(mapping, &field.ty),
-                    read: reader_of(mapping, &field.ty),
+                    ty,
+                    read,
                     reading: Reading {
                         optional: field.optional,
                         presence: field.presence,

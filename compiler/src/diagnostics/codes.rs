@@ -6,6 +6,7 @@
 //! warnings. Runtime codes (R1xx) live in `runtime::ErrorCode`.
 
 use crate::check::Severity;
+use crate::schema::SchemaErrorKind;
 
 /// A registered code, its severity and its one-line meaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +69,21 @@ codes! {
     Error BAD_FUNCTION = "E317": "invalid user function declaration or call",
     Warning UNUSED_LET = "W301": "unused let-binding",
     Warning NEVER_ABSENT = "W302": "`??`, `!`, `with` or `is_present` on a value that is never absent",
+}
+
+/// The code of a schema loading error.
+pub fn of_schema_error(kind: &SchemaErrorKind) -> Code {
+    match kind {
+        SchemaErrorKind::Read(_) => READ_FAILED,
+        SchemaErrorKind::Json(_) => SCHEMA_JSON,
+        SchemaErrorKind::Invalid(_) => SCHEMA_INVALID,
+        SchemaErrorKind::BadRef(_) => SCHEMA_REF,
+        SchemaErrorKind::Recursive(_) => SCHEMA_RECURSIVE,
+        SchemaErrorKind::TooDeep(_) => SCHEMA_TOO_DEEP,
+        SchemaErrorKind::UnknownUri(_) => SCHEMA_URI,
+        SchemaErrorKind::NoCommonType(..) => SCHEMA_NO_COMMON_TYPE,
+        SchemaErrorKind::UnknownDialect(_) => SCHEMA_DIALECT,
+    }
 }
 
 #[cfg(test)]

@@ -151,48 +151,49 @@ pub fn from_syntax(e: &SyntaxError) -> Diagnostic {
 /// A schema that failed to load; `span` is where the mapping names it.
 pub fn from_schema(e: &SchemaError, span: Span) -> Diagnostic {
     let at = format!("at {}", e.origin);
+    let code = codes::of_schema_error(&e.kind);
     match &e.kind {
         SchemaErrorKind::Read(why) => Diagnostic::new(
-            codes::READ_FAILED,
+            code,
             format!("cannot read schema: {why}"),
             span,
             at,
         ),
         SchemaErrorKind::Json(why) => Diagnostic::new(
-            codes::SCHEMA_JSON,
+            code,
             format!("schema is not JSON: {why}"),
             span,
             at,
         ),
         SchemaErrorKind::Invalid(why) => Diagnostic::new(
-            codes::SCHEMA_INVALID,
+            code,
             format!("not a valid JSON Schema: {why}"),
             span,
             at,
         ),
         SchemaErrorKind::BadRef(r) => Diagnostic::new(
-            codes::SCHEMA_REF,
+            code,
             format!("cannot resolve `$ref` {r:?}"),
             span,
             at,
         )
         .help("local refs look like \"#/$defs/Name\"; file refs are relative to the schema file"),
         SchemaErrorKind::Recursive(r) => Diagnostic::new(
-            codes::SCHEMA_RECURSIVE,
-            format!("the schema at {r} is defined only by itself"),
+            code,
+            format!("{r} is defined only by itself"),
             span,
             at,
         )
         .help("a `$ref` cycle with no keyword of its own, or `allOf`/`anyOf` of itself, admits nothing a mapping can read; recursion through `properties` or `items` is fine"),
         SchemaErrorKind::UnknownUri(uri) => Diagnostic::new(
-            codes::SCHEMA_URI,
+            code,
             format!("no loaded schema has `$id` {uri:?}"),
             span,
             at,
         )
         .help("nothing is fetched over the network: put the schema with that `$id` next to the referring file, under the last segment of its URI"),
         SchemaErrorKind::NoCommonType(a, b) => Diagnostic::new(
-            codes::SCHEMA_NO_COMMON_TYPE,
+            code,
             format!(
                 "`allOf` needs both {} and {}",
                 kind_list(a),
@@ -203,13 +204,13 @@ pub fn from_schema(e: &SchemaError, span: Span) -> Diagnostic {
         )
         .help("no JSON value is both; the schema admits nothing"),
         SchemaErrorKind::UnknownDialect(uri) => Diagnostic::new(
-            codes::SCHEMA_DIALECT,
+            code,
             format!("unknown `$schema` {uri:?}: read as JSON Schema 2020-12"),
             span,
             at,
         ),
         SchemaErrorKind::TooDeep(r) => Diagnostic::new(
-            codes::SCHEMA_TOO_DEEP,
+            code,
             format!(
                 "`$ref` {r:?} is more than {} `$ref`s deep",
                 crate::schema::MAX_REF_DEPTH
@@ -303,6 +304,7 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
             format!("not a property of {schema}"),
         )
         .maybe_help(did_you_mean(candidates)),
+        K::BrokenSchema(e) => from_schema(e, span),
         K::UnknownTargetField { name, candidates, schema } => Diagnostic::new(
             code,
             format!("unknown target field `{name}`"),

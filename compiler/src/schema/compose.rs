@@ -11,8 +11,12 @@ use super::node::{Kind, NodeId, Schema};
 impl Loader<'_> {
     /// The keywords of a finished node; a node still being read is one
     /// composed into itself, which nothing can type.
-    pub(super) fn settled(&self, id: NodeId, here: &str) -> Result<Schema, SchemaError> {
+    pub(super) fn settled(&mut self, id: NodeId, here: &str) -> Result<Schema, SchemaError> {
+        if let Some(why) = &self.graph.get(id).broken {
+            return Err((**why).clone());
+        }
         if self.building.contains(&id) {
+            self.waited = true;
             let target = self.graph.get(id).origin.clone();
             return Err(SchemaError {
                 kind: SchemaErrorKind::Recursive(target),

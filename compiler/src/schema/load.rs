@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 /// What went wrong loading a schema.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SchemaErrorKind {
     /// The file could not be read.
     Read(String),
@@ -42,7 +42,7 @@ pub enum SchemaErrorKind {
 pub const MAX_REF_DEPTH: usize = 64;
 
 /// A schema loading error, with the file and pointer where it happened.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SchemaError {
     /// What went wrong.
     pub kind: SchemaErrorKind,
@@ -75,8 +75,14 @@ pub struct Loader<'r> {
     /// Locations that are a bare `$ref` being resolved (a cycle of those
     /// has no type).
     resolving: HashSet<(PathBuf, String)>,
-    /// Nodes allocated whose keywords are still being read.
+    /// Nodes allocated whose keywords are still being read (or wait for
+    /// a node being read: `pending`).
     pub(super) building: HashSet<NodeId>,
+    /// Set when composing needed a node still being read: the node being
+    /// built waits in `pending` and is built again once that one is done
+    /// (`parent: anyOf [$ref Category, null]` inside `Category`).
+    pub(super) waited: bool,
+    pending: Vec<(Rc<Document>, String, NodeId)>,
     /// `$ref`s followed on the way to the location being built.
     pub(super) depth: usize,
     /// `allOf` merges and unions already built, by their parts.
@@ -118,12 +124,17 @@ impl<'r> Loader<'r> {
             memo: HashMap::new(),
             resolving: HashSet::new(),
             building: HashSet::new(),
+            waited: false,
+            pending: Vec::new(),
             depth: 0,
             composed: HashMap::new(),
         }
     }
 
-    /// Load the schema at `pointer` (`""`: the whole file) of `path`.
+    /// Load the schema at `pointer` (`""`: the whole file) of `path`. A
+    /// branch that cannot be read (a `$ref` to nowhere) is an error only
+    /// when it is the schema itself; otherwise its node is
+    /// [`Schema::broken`] and fails the mapping that reads it.
     pub fn load(&mut self, path: &Path, pointer: &str) -> Result<NodeId, SchemaError> {
         let document = self.file(path)?;
         let pointer = super::refs::decode_pointer(pointer);
@@ -133,7 +144,20 @@ impl<'r> Loader<'r> {
                 origin: origin(path, ""),
             });
         }
-        self.at(&document, &pointer)
+        let id = self.at(&document, &pointer);
+        self.settle_pending();
+        match &self.graph.get(id).broken {
+            Some(why) => Err((**why).clone()),
+            None => Ok(id),
+        }
+    }
+
+    fn broken(&mut self, error: SchemaError) -> NodeId {
+        self.graph.add(Schema {
+            origin: error.origin.clone(),
+            broken: Some(Box::new(error)),
+            ..Schema::default()
+        })
     }
 
     /// Add a schema built by hand (the record of named inputs).
@@ -173,14 +197,10 @@ impl<'r> Loader<'r> {
     }
 
     /// The node for the schema at `pointer` of `document` (known to exist).
-    pub(super) fn at(
-        &mut self,
-        document: &Rc<Document>,
-        pointer: &str,
-    ) -> Result<NodeId, SchemaError> {
+    pub(super) fn at(&mut self, document: &Rc<Document>, pointer: &str) -> NodeId {
         let key = (document.path.clone(), pointer.to_owned());
         if let Some(id) = self.memo.get(&key) {
-            return Ok(*id);
+            return *id;
         }
         let here = origin(&document.path, pointer);
         let value = document
@@ -194,21 +214,21 @@ impl<'r> Loader<'r> {
                 ..Schema::default()
             });
             self.memo.insert(key, id);
-            return Ok(id);
+            return id;
         };
         if let Some(reference) = obj.get("$ref").and_then(Value::as_str) {
             if obj.keys().all(|k| ANNOTATIONS.contains(&k.as_str())) {
                 if !self.resolving.insert(key.clone()) {
-                    return Err(SchemaError {
+                    return self.broken(SchemaError {
                         kind: SchemaErrorKind::Recursive(reference.to_owned()),
                         origin: here,
                     });
                 }
                 let target = self.reference(document, &here, reference);
                 self.resolving.remove(&key);
-                let target = target?;
+                let target = target.unwrap_or_else(|e| self.broken(e));
                 self.memo.insert(key, target);
-                return Ok(target);
+                return target;
             }
         }
         let id = self.graph.add(Schema {
@@ -217,12 +237,65 @@ impl<'r> Loader<'r> {
         });
         self.memo.insert(key, id);
         self.building.insert(id);
-        let schema = self.build(document, pointer, obj, here)?;
-        self.building.remove(&id);
+        let waited = std::mem::replace(&mut self.waited, false);
+        let schema = self.build(document, pointer, obj, here.clone());
+        if schema.is_err() && self.waited {
+            // Built again once what it waits for is done.
+            self.pending
+                .push((Rc::clone(document), pointer.to_owned(), id));
+        } else {
+            self.building.remove(&id);
+            self.fill(id, here, schema);
+        }
+        self.waited = waited;
+        id
+    }
+
+    fn fill(&mut self, id: NodeId, here: String, schema: Result<Schema, SchemaError>) {
+        let schema = schema.unwrap_or_else(|e| Schema {
+            origin: here,
+            broken: Some(Box::new(e)),
+            ..Schema::default()
+        });
         if let Some(slot) = self.graph.get_mut(id) {
             *slot = schema;
         }
-        Ok(id)
+    }
+
+    /// Build the nodes that waited for others, until none is left or none
+    /// can be built: those compose themselves (E205).
+    fn settle_pending(&mut self) {
+        loop {
+            let before = self.pending.len();
+            for (document, pointer, id) in std::mem::take(&mut self.pending) {
+                let here = origin(&document.path, &pointer);
+                let held = Rc::clone(&document);
+                let Some(obj) = held.value.pointer(&pointer).and_then(Value::as_object) else {
+                    continue;
+                };
+                self.waited = false;
+                let schema = self.build(&document, &pointer, obj, here.clone());
+                if schema.is_err() && self.waited {
+                    self.pending.push((document, pointer, id));
+                } else {
+                    self.building.remove(&id);
+                    self.fill(id, here, schema);
+                }
+            }
+            if self.pending.is_empty() || self.pending.len() == before {
+                break;
+            }
+        }
+        for (document, pointer, id) in std::mem::take(&mut self.pending) {
+            self.building.remove(&id);
+            let here = origin(&document.path, &pointer);
+            let error = SchemaError {
+                kind: SchemaErrorKind::Recursive(here.clone()),
+                origin: here.clone(),
+            };
+            self.fill(id, here, Err(error));
+        }
+        self.waited = false;
     }
 
     /// A schema object's keywords, with its `$ref`, `allOf`, `anyOf` /
@@ -240,12 +313,12 @@ impl<'r> Loader<'r> {
             parts.push(self.reference(document, &here, reference)?);
         }
         for (i, _) in members(obj, "allOf").enumerate() {
-            parts.push(self.at(document, &format!("{pointer}/allOf/{i}"))?);
+            parts.push(self.at(document, &format!("{pointer}/allOf/{i}")));
         }
         for key in ["anyOf", "oneOf"] {
             let mut alternatives = Vec::new();
             for (i, _) in members(obj, key).enumerate() {
-                alternatives.push(self.at(document, &format!("{pointer}/{key}/{i}"))?);
+                alternatives.push(self.at(document, &format!("{pointer}/{key}/{i}")));
             }
             if !alternatives.is_empty() {
                 parts.push(self.union(&alternatives, &here)?);
@@ -267,7 +340,7 @@ impl<'r> Loader<'r> {
         }
         for key in ["then", "else"] {
             if obj.get(key).is_some_and(Value::is_object) {
-                let branch = self.at(document, &format!("{pointer}/{key}"))?;
+                let branch = self.at(document, &format!("{pointer}/{key}"));
                 let branch = self.settled(branch, &here)?;
                 for (name, id) in branch.properties {
                     if schema.declared(&name).is_none() {
@@ -304,7 +377,7 @@ impl<'r> Loader<'r> {
         if let Some(props) = obj.get("properties").and_then(Value::as_object) {
             for name in props.keys() {
                 let ptr = format!("{pointer}/properties/{}", escape_pointer(name));
-                let id = self.at(document, &ptr)?;
+                let id = self.at(document, &ptr);
                 schema.properties.push((name.clone(), id));
             }
         }
@@ -320,7 +393,7 @@ impl<'r> Loader<'r> {
             _ => None,
         };
         if let Some(ptr) = additional {
-            let extra = self.at(document, &ptr)?;
+            let extra = self.at(document, &ptr);
             let typed = !self.graph.get(extra).kinds.is_empty() || self.building.contains(&extra);
             schema.additional = typed.then_some(extra);
         }
@@ -328,7 +401,7 @@ impl<'r> Loader<'r> {
             .get("items")
             .is_some_and(|v| v.is_object() || v.is_boolean())
         {
-            schema.items = Some(self.at(document, &format!("{pointer}/items"))?);
+            schema.items = Some(self.at(document, &format!("{pointer}/items")));
         }
         Ok(schema)
     }

@@ -100,6 +100,9 @@ pub struct Schema {
     pub description: Option<String>,
     /// `title`.
     pub title: Option<String>,
+    /// Why this schema could not be read (a `$ref` to nowhere in a branch):
+    /// an error only for a mapping that reads it.
+    pub broken: Option<Box<super::SchemaError>>,
 }
 
 impl Schema {

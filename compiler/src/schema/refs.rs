@@ -138,7 +138,7 @@ impl Loader<'_> {
         self.depth += 1;
         let node = self.at(&target_document, &pointer);
         self.depth -= 1;
-        node
+        Ok(node)
     }
 
     /// The document (and the pointer of the schema in it) that the part of a
