@@ -505,14 +505,19 @@ impl Generator<'_> {
         let t = self.temp();
         let value = self.expr(scrutinee);
         let mut code = format!("{{ let {t} = {value}; ");
-        for (i, (patterns, arm)) in arms.iter().enumerate() {
+        // Arms giving the same value become one `if` with `||` (and an arm
+        // giving what `_` gives is `_`): the same choice, written once.
+        let mut branches: Vec<(Vec<String>, String)> = Vec::new();
+        for (patterns, arm) in arms {
             let conds: Vec<String> = patterns
                 .iter()
                 .map(|p| self.pattern(&t, p, scrutinee.optional))
                 .collect();
             let body = wrap(self.expr(arm), arm.optional, e.optional);
-            let keyword = if i == 0 { "if" } else { " else if" };
-            code.push_str(&format!("{keyword} {} {{ {body} }}", conds.join(" || ")));
+            match branches.last_mut() {
+                Some((before, same)) if *same == body => before.extend(conds),
+                _ => branches.push((conds, body)),
+            }
         }
         let last = match otherwise {
             Some(o) => wrap(self.expr(o), o.optional, e.optional),
@@ -521,7 +526,14 @@ impl Generator<'_> {
                 self.fail_with(&format!("Fault::no_arm(&{description})"), origin, e)
             }
         };
-        if arms.is_empty() {
+        while branches.last().is_some_and(|(_, body)| *body == last) {
+            branches.pop();
+        }
+        for (i, (conds, body)) in branches.iter().enumerate() {
+            let keyword = if i == 0 { "if" } else { " else if" };
+            code.push_str(&format!("{keyword} {} {{ {body} }}", conds.join(" || ")));
+        }
+        if branches.is_empty() {
             code.push_str(&format!("{last} }}"));
         } else {
             code.push_str(&format!(" else {{ {last} }} }}"));
