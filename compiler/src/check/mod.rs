@@ -274,7 +274,7 @@ impl<'a> Checker<'a> {
             };
             match &record {
                 None => record = Some(node),
-                Some(first) if *first != node => {
+                Some(first) if !first.same_fields(node) => {
                     failed = true;
                     self.error(
                         CheckErrorKind::BadRecordPath {

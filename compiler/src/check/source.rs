@@ -11,12 +11,7 @@ impl<'a> Checker<'a> {
     /// (a nullable wrapper of `Address` reads like `Address`; a recursive
     /// schema gives a shape holding itself).
     pub(crate) fn shape_for(&mut self, node: Node<'a>) -> ShapeId {
-        let same_fields = |n: &Node<'a>| {
-            n.origin == node.origin
-                && n.properties == node.properties
-                && n.additional == node.additional
-        };
-        if let Some(id) = self.shape_nodes.iter().position(same_fields) {
+        if let Some(id) = self.shape_nodes.iter().position(|n| n.same_fields(node)) {
             return id;
         }
         self.shapes.push(Shape {

@@ -118,10 +118,20 @@ impl Loader<'_> {
             all.push(self.settled(*id, here)?);
         }
         let has_null = all.iter().any(|s| s.kinds == [Kind::Null]);
-        let rest: Vec<Schema> = all
-            .into_iter()
-            .filter(|s| s.kinds != [Kind::Null])
-            .collect();
+        let mut rest: Vec<Schema> = Vec::new();
+        for schema in all.into_iter().filter(|s| s.kinds != [Kind::Null]) {
+            // The same schema reached twice (once nullable): one branch.
+            match rest.iter_mut().find(|r| same_shape(r, &schema)) {
+                Some(seen) => {
+                    for kind in schema.kinds {
+                        if !seen.kinds.contains(&kind) {
+                            seen.kinds.push(kind);
+                        }
+                    }
+                }
+                None => rest.push(schema),
+            }
+        }
         let mut schema = match rest.as_slice() {
             [] => Schema {
                 origin: here.to_owned(),
@@ -191,6 +201,17 @@ impl Loader<'_> {
         }
         Ok(schema)
     }
+}
+
+/// Whether two schemas are one schema but for `null`.
+fn same_shape(a: &Schema, b: &Schema) -> bool {
+    a.origin == b.origin
+        && a.properties == b.properties
+        && a.additional == b.additional
+        && a.items == b.items
+        && a.format == b.format
+        && a.enumeration == b.enumeration
+        && a.non_null_kinds() == b.non_null_kinds()
 }
 
 /// The types both lists admit; `integer` is a `number`.

@@ -239,6 +239,13 @@ impl<'g> Node<'g> {
             .map(|id| self.graph.node(id))
     }
 
+    /// Whether both declare the same fields in the same place: one reads
+    /// like the other (a nullable wrapper of `Address` and `Address`).
+    pub fn same_fields(self, other: Node<'_>) -> bool {
+        let (a, b) = (self.schema(), other.schema());
+        a.origin == b.origin && a.properties == b.properties && a.additional == b.additional
+    }
+
     /// The declared properties, in document order.
     pub fn properties(self) -> impl Iterator<Item = (&'g str, Node<'g>)> {
         let graph = self.graph;
