@@ -83,6 +83,32 @@ impl Compiled {
 /// Compile mapping `text` (from `file`; schema and table paths in it are
 /// relative to the file's folder), reading referenced files with `read`.
 pub fn compile(file: &str, text: &str, read: Read<'_>) -> Compiled {
+    Session::new(read).compile(file, text)
+}
+
+/// One compiler run over many mappings: each schema file is read, parsed
+/// and validated once, whichever mappings use it.
+pub struct Session<'r> {
+    read: Read<'r>,
+    documents: schema::Documents,
+}
+
+impl<'r> Session<'r> {
+    /// A run reading referenced files with `read`.
+    pub fn new(read: Read<'r>) -> Self {
+        Self {
+            read,
+            documents: schema::Documents::default(),
+        }
+    }
+
+    /// Compile one mapping, as [`compile`] does.
+    pub fn compile(&self, file: &str, text: &str) -> Compiled {
+        compile_in(file, text, self.read, &self.documents)
+    }
+}
+
+fn compile_in(file: &str, text: &str, read: Read<'_>, documents: &schema::Documents) -> Compiled {
     let mut compiled = Compiled {
         mapping: None,
         diagnostics: Vec::new(),
@@ -97,7 +123,7 @@ pub fn compile(file: &str, text: &str, read: Read<'_>) -> Compiled {
     };
     let dir = Path::new(file).parent().unwrap_or(Path::new(""));
     let header = &ast.header;
-    let mut loader = schema::Loader::new(read);
+    let mut loader = schema::Loader::new(read, documents);
     let source = if header.inputs.is_empty() {
         let named = header.source.as_ref().map(|s| &s.schema);
         load_schema(dir, named, "source", header, &mut loader)

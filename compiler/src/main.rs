@@ -56,6 +56,12 @@ enum Command {
 
 #[derive(Subcommand)]
 enum SchemaCommand {
+    /// Load schemas as mappings would and report what cannot be read: files, `file#/pointer`s, folders of `.json` files; an OpenAPI or Swagger document is checked component by component
+    Check {
+        /// Schema files, `file#/json/pointer`s or folders
+        #[arg(required = true)]
+        schemas: Vec<PathBuf>,
+    },
     /// Infer a draft JSON Schema from sample payloads: JSON documents, NDJSON, CSV/TSV rows (`.csv`, `.tsv`) or XML (`.xml`, read as mappings read it)
     Infer {
         /// Sample files
@@ -92,6 +98,7 @@ fn main() -> ExitCode {
         } => run(&mapping, &payload, compact),
         Command::Emit { mapping } => emit(&mapping),
         Command::Test { paths } => test(&default_paths(paths)),
+        Command::Schema(SchemaCommand::Check { schemas }) => schema_check(&schemas),
         Command::Schema(SchemaCommand::Infer {
             samples,
             enums,
@@ -109,6 +116,77 @@ fn main() -> ExitCode {
     }
 }
 
+/// `mapc schema check`: every schema named (a folder: its `.json` files;
+/// an OpenAPI document: each component) loaded through one session.
+fn schema_check(paths: &[PathBuf]) -> Result<bool, String> {
+    let documents = mapc::schema::Documents::default();
+    let read = &project::read_file;
+    let mut targets: Vec<(PathBuf, String)> = Vec::new();
+    for path in paths {
+        let text = path.to_string_lossy();
+        let (file, pointer) = text.split_once('#').unwrap_or((&text, ""));
+        let file = PathBuf::from(file);
+        if file.is_dir() {
+            let found = project::find_files(&[file], "json")?;
+            targets.extend(found.into_iter().map(|f| (f, String::new())));
+        } else if pointer.is_empty() {
+            match documents.components(&file, read) {
+                Ok(Some(components)) => {
+                    targets.extend(components.into_iter().map(|p| (file.clone(), p)))
+                }
+                _ => targets.push((file, String::new())),
+            }
+        } else {
+            targets.push((file, pointer.to_owned()));
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    let mut failed = 0;
+    let report = |e: &mapc::schema::SchemaError| {
+        let d = mapc::diagnostics::from_schema(e, mapc::span::Span::default());
+        let severity = match d.severity {
+            mapc::check::Severity::Error => "error",
+            mapc::check::Severity::Warning => "warning",
+        };
+        format!("{severity}[{}] {}: {}", d.code.code, e.origin, d.title)
+    };
+    let mut loader = mapc::schema::Loader::new(read, &documents);
+    let mut failures = Vec::new();
+    for (file, pointer) in &targets {
+        let shown = format!("{}#{pointer}", file.display());
+        match loader.load(file, pointer) {
+            Ok(_) => {
+                let _ = writeln!(out, "ok   {shown}");
+            }
+            Err(e) => {
+                failed += 1;
+                let _ = writeln!(out, "FAIL {shown}\n  {}", report(&e));
+                failures.push(e);
+            }
+        }
+    }
+    let graph = loader.finish();
+    let mut notes: Vec<String> = graph.warnings.iter().map(report).collect();
+    notes.extend(
+        graph
+            .broken()
+            .filter(|b| !failures.contains(b))
+            .map(|b| format!("{} (fails only a mapping that reads it)", report(b))),
+    );
+    notes.sort();
+    notes.dedup();
+    for note in &notes {
+        let _ = writeln!(out, "{note}");
+    }
+    let _ = writeln!(
+        out,
+        "checked {} schema(s): {} ok, {failed} failed",
+        targets.len(),
+        targets.len() - failed
+    );
+    Ok(failed == 0)
+}
+
 fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
     if paths.is_empty() {
         vec![PathBuf::from("mappings")]
@@ -118,10 +196,14 @@ fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
 }
 
 /// Compile one mapping file, printing its diagnostics to stderr.
-fn compile_file(path: &Path, format: Format) -> Result<(Compiled, String), String> {
+fn compile_file(
+    session: &mapc::Session<'_>,
+    path: &Path,
+    format: Format,
+) -> Result<(Compiled, String), String> {
     let text = project::read_file(path)?;
     let name = path.to_string_lossy().into_owned();
-    let compiled = mapc::compile(&name, &text, &project::read_file);
+    let compiled = session.compile(&name, &text);
     let mut err = std::io::stderr().lock();
     let renderer = mapc::diagnostics::Renderer::new(&name, &text);
     for d in &compiled.diagnostics {
@@ -137,8 +219,9 @@ fn compile_file(path: &Path, format: Format) -> Result<(Compiled, String), Strin
 fn check(paths: &[PathBuf], format: Format) -> Result<bool, String> {
     let files = project::find_mappings(paths)?;
     let mut failed = 0;
+    let session = mapc::Session::new(&project::read_file);
     for file in &files {
-        let (compiled, _) = compile_file(file, format)?;
+        let (compiled, _) = compile_file(&session, file, format)?;
         failed += usize::from(compiled.failed());
     }
     eprintln!(
@@ -150,7 +233,8 @@ fn check(paths: &[PathBuf], format: Format) -> Result<bool, String> {
 }
 
 fn checked(path: &Path) -> Result<mapc::ir::Mapping, String> {
-    let (compiled, _) = compile_file(path, Format::Human)?;
+    let session = mapc::Session::new(&project::read_file);
+    let (compiled, _) = compile_file(&session, path, Format::Human)?;
     compiled
         .mapping
         .ok_or_else(|| format!("{} has errors", path.display()))
@@ -223,8 +307,9 @@ fn infer(files: &[PathBuf], title: &str, options: mapc::infer::Options) -> Resul
 fn test(paths: &[PathBuf]) -> Result<bool, String> {
     let files = project::find_mappings(paths)?;
     let (mut passed, mut failed) = (0, 0);
+    let session = mapc::Session::new(&project::read_file);
     for file in &files {
-        let (compiled, _) = compile_file(file, Format::Short)?;
+        let (compiled, _) = compile_file(&session, file, Format::Short)?;
         let Some(ir) = compiled.mapping else {
             println!("FAIL {}: does not compile", file.display());
             failed += 1;

@@ -13,10 +13,16 @@ pub fn read_file(path: &Path) -> Result<String, String> {
 
 /// Every mapping file under `paths` (files are taken as given), sorted.
 pub fn find_mappings(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    find_files(paths, EXTENSION)
+}
+
+/// Files named, and files ending in `.<extension>` under folders named,
+/// sorted.
+pub fn find_files(paths: &[PathBuf], extension: &str) -> Result<Vec<PathBuf>, String> {
     let mut found = Vec::new();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut found)?;
+            walk(path, extension, &mut found)?;
         } else if path.exists() {
             found.push(path.clone());
         } else {
@@ -28,13 +34,13 @@ pub fn find_mappings(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(found)
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), String> {
+fn walk(dir: &Path, extension: &str, found: &mut Vec<PathBuf>) -> Result<(), String> {
     let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for entry in entries {
         let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
         if path.is_dir() {
-            walk(&path, found)?;
-        } else if path.extension().is_some_and(|e| e == EXTENSION) {
+            walk(&path, extension, found)?;
+        } else if path.extension().is_some_and(|e| e == extension) {
             found.push(path);
         }
     }

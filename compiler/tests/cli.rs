@@ -180,3 +180,39 @@ fn schema_infer_prints_a_draft_schema() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(text(&missing.stderr).starts_with("error: no/such.json: "));
 }
+
+#[test]
+fn schema_check_reads_every_component_of_a_spec_and_names_what_cannot_load() {
+    let out = mapc(&["schema", "check", "schemas/channels/square/api.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.ends_with("checked 1401 schema(s): 1401 ok, 0 failed\n"),
+        "{stdout}"
+    );
+    assert!(stdout
+        .contains("ok   schemas/channels/square/api.json#/components/schemas/CatalogObject\n"));
+    let notes: Vec<&str> = stdout.lines().filter(|l| l.starts_with("error")).collect();
+    let broken = "/components/schemas/CatalogModifierOverride/properties/hidden_online_override: \
+                  cannot resolve `$ref` \"#/components/schemas/CatalogModifierToggleOverrideType\" \
+                  (fails only a mapping that reads it)";
+    assert_eq!(notes.len(), 5, "{stdout}");
+    assert!(notes.iter().any(|n| n.ends_with(broken)), "{stdout}");
+
+    let out = mapc(&[
+        "schema",
+        "check",
+        "tests/contracts/amazon/ShipmentTrackingMilestoneChangedNotification.json",
+        "tests/cases/errors/unknown_dialect/source.json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    let expected = "\
+FAIL tests/contracts/amazon/ShipmentTrackingMilestoneChangedNotification.json#
+  error[E204] tests/contracts/amazon/ShipmentTrackingMilestoneChangedNotification.json#: cannot resolve `$ref` \"#/definitions/Notification\"
+ok   tests/cases/errors/unknown_dialect/source.json#
+warning[W201] tests/cases/errors/unknown_dialect/source.json#: unknown `$schema` \"https://schemas.example.com/our-own-dialect\": read as JSON Schema 2020-12
+checked 2 schema(s): 1 ok, 1 failed
+";
+    assert_eq!(stdout, expected);
+}

@@ -68,7 +68,8 @@ fn every_square_component_loads() {
         .keys()
         .collect();
     assert_eq!(names.len(), 1401);
-    let mut loader = mapc::schema::Loader::new(&read);
+    let documents = mapc::schema::Documents::default();
+    let mut loader = mapc::schema::Loader::new(&read, &documents);
     let failed: Vec<String> = names
         .iter()
         .filter_map(|name| {

@@ -88,6 +88,22 @@ fn openapi_components(document: &Value) -> Option<(Draft, Option<&Map<String, Va
     Some((draft, document.pointer(schemas).and_then(Value::as_object)))
 }
 
+/// The pointers of an OpenAPI or Swagger document's component schemas.
+pub(super) fn components(document: &Value) -> Option<Vec<String>> {
+    let (_, schemas) = openapi_components(document)?;
+    let at = if document.get("swagger").is_some() {
+        "/definitions"
+    } else {
+        "/components/schemas"
+    };
+    let names = schemas.into_iter().flat_map(|s| s.keys());
+    Some(
+        names
+            .map(|name| format!("{at}/{}", super::load::escape_pointer(name)))
+            .collect(),
+    )
+}
+
 /// `nullable: true` (OpenAPI 3.0) or `x-nullable: true` (Swagger 2.0).
 pub(super) fn says_nullable(obj: &Map<String, Value>) -> bool {
     ["nullable", "x-nullable"]

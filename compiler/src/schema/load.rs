@@ -7,6 +7,7 @@ use super::dialect;
 use super::node::{Graph, Kind, NodeId, Schema};
 use super::refs::Document;
 use serde_json::{Map, Value};
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -53,18 +54,65 @@ pub struct SchemaError {
 /// Reads a schema file (injected: the compiler does no IO).
 pub type Reader<'r> = &'r dyn Fn(&Path) -> Result<String, String>;
 
-/// Load the schema at `path` (`pointer` into it, `""` for the whole file)
-/// into a graph of its own.
+/// Load the schema at `path` into a graph of its own.
 pub fn load(path: &Path, read: Reader<'_>) -> Result<(Graph, NodeId), SchemaError> {
-    let mut loader = Loader::new(read);
+    let documents = Documents::default();
+    let mut loader = Loader::new(read, &documents);
     let root = loader.load(path, "")?;
     Ok((loader.finish(), root))
+}
+
+/// Schema files read, parsed and validated, kept for a whole compiler run:
+/// every mapping using Square's 3 MB spec shares one parse.
+#[derive(Debug, Default)]
+pub struct Documents {
+    files: RefCell<HashMap<PathBuf, Parsed>>,
+}
+
+/// A file as reading it went: the document and any warning, or the error.
+type Parsed = Result<(Rc<Document>, Option<SchemaError>), SchemaError>;
+
+impl Documents {
+    /// The pointers of every component schema when `path` is an OpenAPI or
+    /// Swagger document (`None` for a plain schema).
+    pub fn components(
+        &self,
+        path: &Path,
+        read: Reader<'_>,
+    ) -> Result<Option<Vec<String>>, SchemaError> {
+        let (document, _) = self.get(path, read)?;
+        Ok(dialect::components(&document.value))
+    }
+
+    fn get(&self, path: &Path, read: Reader<'_>) -> Parsed {
+        if let Some(parsed) = self.files.borrow().get(path) {
+            return parsed.clone();
+        }
+        let parsed = parse(path, read);
+        self.files
+            .borrow_mut()
+            .insert(path.to_path_buf(), parsed.clone());
+        parsed
+    }
+}
+
+fn parse(path: &Path, read: Reader<'_>) -> Parsed {
+    let fail = |kind| SchemaError {
+        kind,
+        origin: origin(path, ""),
+    };
+    let text = read(path).map_err(|e| fail(SchemaErrorKind::Read(e)))?;
+    let value: Value =
+        serde_json::from_str(&text).map_err(|e| fail(SchemaErrorKind::Json(e.to_string())))?;
+    let warning = dialect::validate(&value).map_err(fail)?.map(fail);
+    Ok((Rc::new(Document::new(path, value)), warning))
 }
 
 /// Loads several schemas into one graph (a mapping's source, inputs and
 /// target), sharing files and locations between them.
 pub struct Loader<'r> {
     read: Reader<'r>,
+    documents: &'r Documents,
     pub(super) graph: Graph,
     /// Each file read once, shared by every `$ref` into it (never copied).
     pub(super) files: HashMap<PathBuf, Rc<Document>>,
@@ -114,10 +162,12 @@ const ANNOTATIONS: &[&str] = &[
 ];
 
 impl<'r> Loader<'r> {
-    /// A loader reading files through `read`.
-    pub fn new(read: Reader<'r>) -> Self {
+    /// A loader reading files through `read`, or from `documents` when
+    /// they were read before (and into it when not).
+    pub fn new(read: Reader<'r>, documents: &'r Documents) -> Self {
         Self {
             read,
+            documents,
             graph: Graph::default(),
             files: HashMap::new(),
             ids: HashMap::new(),
@@ -174,19 +224,8 @@ impl<'r> Loader<'r> {
         if let Some(v) = self.files.get(path) {
             return Ok(Rc::clone(v));
         }
-        let fail = |kind| SchemaError {
-            kind,
-            origin: origin(path, ""),
-        };
-        let text = (self.read)(path).map_err(|e| fail(SchemaErrorKind::Read(e)))?;
-        let value: Value =
-            serde_json::from_str(&text).map_err(|e| fail(SchemaErrorKind::Json(e.to_string())))?;
-        match dialect::validate(&value) {
-            Ok(None) => {}
-            Ok(Some(unknown)) => self.graph.warnings.push(fail(unknown)),
-            Err(e) => return Err(fail(e)),
-        }
-        let document = Rc::new(Document::new(path, value));
+        let (document, warning) = self.documents.get(path, self.read)?;
+        self.graph.warnings.extend(warning);
         for (id, pointer) in document.ids() {
             self.ids
                 .entry(id)

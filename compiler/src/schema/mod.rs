@@ -13,5 +13,5 @@ mod load;
 mod node;
 mod refs;
 
-pub use load::{load, Loader, Reader, SchemaError, SchemaErrorKind, MAX_REF_DEPTH};
+pub use load::{load, Documents, Loader, Reader, SchemaError, SchemaErrorKind, MAX_REF_DEPTH};
 pub use node::{Graph, Kind, Node, NodeId, Schema};

@@ -190,6 +190,12 @@ impl Graph {
         self.nodes.len()
     }
 
+    /// The parts that could not be loaded (each fails only a mapping that
+    /// reads it).
+    pub fn broken(&self) -> impl Iterator<Item = &super::SchemaError> {
+        self.nodes.iter().filter_map(|n| n.broken.as_deref())
+    }
+
     /// Whether the graph is empty.
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
