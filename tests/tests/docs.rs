@@ -164,3 +164,58 @@ fn the_checker_writes_no_prose() {
         prose.join("\n")
     );
 }
+
+/// The JSON Schema support table of `docs/dsl.md`: every row names a case
+/// that exists, and that case's schemas (its folder's, and the shared ones
+/// it refers to) use each keyword the row lists.
+#[test]
+fn json_schema_support_table_is_backed_by_cases() {
+    let dsl = read("docs/dsl.md");
+    let start = dsl.find("## JSON Schema support").expect("the section");
+    let section = &dsl[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+    let rows: Vec<&str> = section
+        .lines()
+        .filter(|l| l.starts_with("| `") || l.starts_with("| recursion"))
+        .collect();
+    assert!(rows.len() >= 20, "{} rows", rows.len());
+    for row in rows {
+        let cells: Vec<&str> = row.split(" | ").collect();
+        let case = cells
+            .last()
+            .expect("a case cell")
+            .trim_end_matches(" |")
+            .trim_matches('`');
+        let dir = root().join("tests/cases").join(case);
+        assert!(dir.is_dir(), "{row}: no case {case}");
+        let mapping = std::fs::read_to_string(dir.join("mapping.map")).expect("mapping");
+        let mut schemas = String::new();
+        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+            .expect("case folder")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        if mapping.contains("../../schemas/") {
+            files.extend(
+                std::fs::read_dir(dir.join("../../schemas"))
+                    .expect("shared schemas")
+                    .filter_map(|e| e.ok().map(|e| e.path())),
+            );
+        }
+        for file in files
+            .iter()
+            .filter(|f| f.extension().is_some_and(|x| x == "json"))
+        {
+            if !file.ends_with("input.json") {
+                schemas.push_str(&std::fs::read_to_string(file).expect("schema"));
+            }
+        }
+        let keywords = cells.first().expect("keyword cell");
+        for keyword in keywords.split('`').skip(1).step_by(2) {
+            let keyword = keyword.split(' ').next().unwrap_or(keyword);
+            assert!(
+                schemas.contains(&format!("\"{keyword}\"")),
+                "{case}'s schemas do not use `{keyword}`"
+            );
+        }
+    }
+}

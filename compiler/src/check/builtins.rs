@@ -93,6 +93,9 @@ impl Checker<'_> {
             return None;
         }
         let args: Vec<Expr> = checked.into_iter().collect::<Option<_>>()?;
+        if builtin == Builtin::Timestamp && !self.not_a_date(&args) {
+            return None;
+        }
         let selected = self.select_overload(decl, &args);
         // Absence is reported too when no overload fits (as the first
         // declares its parameters): every problem of the call at once.
@@ -106,6 +109,22 @@ impl Checker<'_> {
         };
         let kind = ExprKind::Call(Callee { builtin, overload }, args, origin);
         Some(self.mk(kind, ty, chosen.optional, span))
+    }
+
+    /// `timestamp(.x)` where the schema says `.x` is a `format: date`: a
+    /// date has no time and no zone, so it would fail every record (R105).
+    fn not_a_date(&mut self, args: &[Expr]) -> bool {
+        let Some(first) = args.first() else {
+            return true;
+        };
+        let date = self
+            .path_node(first)
+            .is_some_and(|n| n.format.as_deref() == Some("date"));
+        if date {
+            let problem = ArgumentProblem::DateIsNotATimestamp;
+            self.error(CheckErrorKind::BadArgument(problem), first.span);
+        }
+        !date
     }
 
     /// The first overload accepting the arguments' types; otherwise each

@@ -247,6 +247,8 @@ pub enum ArgumentProblem {
     HasNeedsField,
     /// `a[i]` with an index that is not an integer literal.
     IndexNotLiteral,
+    /// `timestamp(.x)` of a field whose schema says `format: date`.
+    DateIsNotATimestamp,
 }
 
 /// What is wrong with a user function's declaration or call.

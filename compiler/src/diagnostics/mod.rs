@@ -553,6 +553,9 @@ fn argument_text(problem: ArgumentProblem) -> &'static str {
         ArgumentProblem::IndexNotLiteral => {
             "an array index must be an integer literal; iterate with `for` instead"
         }
+        ArgumentProblem::DateIsNotATimestamp => {
+            "the schema says this is a date (`format: date`): it has no time or zone, so `timestamp` would fail every record (R105); keep it as text, or `parse_time` it with the zone it is in"
+        }
     }
 }
 
