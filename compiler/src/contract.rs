@@ -3,6 +3,8 @@
 
 use crate::ir::Mapping;
 use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 /// The records of a sample file, framed as the mapping reads them (one JSON
 /// or XML document, NDJSON lines, or CSV/TSV rows as JSON objects) and cut
@@ -52,13 +54,142 @@ pub fn pretty(output: &[u8]) -> Result<String, String> {
     serde_json::to_string_pretty(&value).map_err(|e| e.to_string())
 }
 
-/// Every way `output` breaks `schema`, as `instance path: message` lines.
-pub fn validate(schema: &Value, output: &[u8]) -> Result<Vec<String>, String> {
-    let validator = jsonschema::validator_for(schema).map_err(|e| format!("target schema: {e}"))?;
-    let instance: Value =
-        serde_json::from_slice(output).map_err(|e| format!("output is not JSON: {e}"))?;
-    Ok(validator
-        .iter_errors(&instance)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect())
+/// A target schema compiled once to validate outputs, with the schema
+/// files it refers to (the canonical model's `common.schema.json`): found
+/// beside it by the last segment of each `$ref`, as the compiler finds
+/// them. Nothing is fetched.
+pub struct TargetSchema {
+    validator: jsonschema::Validator,
+}
+
+impl TargetSchema {
+    /// Read the schema at `path` and the files it refers to through `read`.
+    pub fn load(path: &Path, read: crate::Read<'_>) -> Result<Self, String> {
+        let mut files: HashMap<String, Value> = HashMap::new();
+        let mut todo: Vec<PathBuf> = vec![path.to_path_buf()];
+        let mut seen: HashSet<PathBuf> = HashSet::new();
+        let mut root = None;
+        while let Some(file) = todo.pop() {
+            if !seen.insert(file.clone()) {
+                continue;
+            }
+            let text = read(&file)?;
+            let value: Value = serde_json::from_str(&text)
+                .map_err(|e| format!("{}: not JSON: {e}", file.display()))?;
+            let dir = file.parent().unwrap_or(Path::new(""));
+            for reference in references(&value) {
+                if let Some(name) = reference.rsplit('/').next().filter(|n| !n.is_empty()) {
+                    todo.push(crate::normalize(&dir.join(name)));
+                }
+            }
+            let name = file_name(&file);
+            match root {
+                None => root = Some(value),
+                Some(_) => {
+                    files.insert(name, value);
+                }
+            }
+        }
+        let root = root.ok_or_else(|| format!("{}: no schema", path.display()))?;
+        let validator = jsonschema::options()
+            .with_retriever(Beside(files))
+            .build(&root)
+            .map_err(|e| format!("target schema: {e}"))?;
+        Ok(Self { validator })
+    }
+
+    /// Every way `output` breaks the schema, as `instance path: message`
+    /// lines.
+    pub fn problems(&self, output: &[u8]) -> Result<Vec<String>, String> {
+        let instance: Value =
+            serde_json::from_slice(output).map_err(|e| format!("output is not JSON: {e}"))?;
+        Ok(self
+            .validator
+            .iter_errors(&instance)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect())
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The part before `#` of every `$ref` naming another file.
+fn references(value: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut todo = vec![value];
+    while let Some(value) = todo.pop() {
+        match value {
+            Value::Object(obj) => {
+                if let Some(Value::String(r)) = obj.get("$ref") {
+                    let file = r.split('#').next().unwrap_or("");
+                    if !file.is_empty() {
+                        found.push(file.to_owned());
+                    }
+                }
+                todo.extend(obj.values());
+            }
+            Value::Array(list) => todo.extend(list),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Schema files read beforehand, handed to the validator by file name.
+struct Beside(HashMap<String, Value>);
+
+impl jsonschema::Retrieve for Beside {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let name = uri.path().as_str().rsplit('/').next().unwrap_or("");
+        self.0
+            .get(name)
+            .cloned()
+            .ok_or_else(|| format!("{uri}: no schema of that name beside the target schema").into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(path: &Path) -> Result<String, String> {
+        let common = r#"{"$id": "https://example.com/model/1/common.schema.json",
+            "$defs": {"Channel": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}}}"#;
+        let order = r#"{"$id": "https://example.com/model/1/order.schema.json",
+            "type": "object", "required": ["channel"],
+            "properties": {"channel": {"$ref": "common.schema.json#/$defs/Channel"}}}"#;
+        match path.to_str() {
+            Some("model/common.schema.json") => Ok(common.to_owned()),
+            Some("model/order.schema.json") => Ok(order.to_owned()),
+            _ => Err(format!("{}: no such file", path.display())),
+        }
+    }
+
+    #[test]
+    fn a_target_schema_validates_through_the_files_it_refers_to() {
+        let schema = TargetSchema::load(Path::new("model/order.schema.json"), &read);
+        let Ok(schema) = schema else { panic!("loads") };
+        assert_eq!(
+            schema.problems(br#"{"channel": "woocommerce"}"#),
+            Ok(vec![])
+        );
+        let problems = schema.problems(br#"{"channel": "Woo Commerce"}"#);
+        assert_eq!(
+            problems,
+            Ok(vec![
+                "/channel: \"Woo Commerce\" does not match \"^[a-z][a-z0-9_]*$\"".to_owned()
+            ])
+        );
+        assert_eq!(
+            schema.problems(b"{"),
+            Err("output is not JSON: EOF while parsing an object at line 1 column 1".to_owned())
+        );
+    }
 }

@@ -318,12 +318,8 @@ fn test(paths: &[PathBuf]) -> Result<bool, String> {
         let schema = compiled
             .target_schema
             .as_deref()
-            .ok_or("no target schema")
-            .and_then(|p| project::read_file(p).map_err(|_| "cannot read target schema"))
-            .and_then(|t| {
-                serde_json::from_str::<serde_json::Value>(&t)
-                    .map_err(|_| "target schema is not JSON")
-            })?;
+            .ok_or_else(|| "no target schema".to_owned())
+            .and_then(|p| contract::TargetSchema::load(p, &project::read_file))?;
         let samples = project::samples_for(file);
         if samples.is_empty() {
             println!(
@@ -353,7 +349,7 @@ fn test(paths: &[PathBuf]) -> Result<bool, String> {
 fn test_sample(
     file: &Path,
     ir: &mapc::ir::Mapping,
-    schema: &serde_json::Value,
+    schema: &contract::TargetSchema,
     sample: &Path,
 ) -> Result<(), String> {
     let input = project::read_sample(sample, &ir.inputs)?;
@@ -363,7 +359,7 @@ fn test_sample(
         if out.is_empty() {
             continue; // filtered out by the mapping's `where`
         }
-        let problems = contract::validate(schema, &out)?;
+        let problems = schema.problems(&out)?;
         if let Some(first) = problems.first() {
             return Err(format!(
                 "record {}: output breaks the target schema: {first}",

@@ -75,10 +75,12 @@ pub fn check_error_case(name: &str) {
     settings("tests/snapshots/errors").bind(|| insta::assert_snapshot!(name, rendered));
 }
 
-/// Load a target schema as JSON.
-pub fn schema_json(path: &Path) -> serde_json::Value {
-    let text = std::fs::read_to_string(root().join(path)).unwrap_or_default();
-    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+/// The target schema at `path` (from the repository root), with the files
+/// it refers to, ready to validate outputs.
+pub fn target_schema(path: &Path) -> mapc::contract::TargetSchema {
+    let read = |p: &Path| mapc::project::read_file(&root().join(p));
+    mapc::contract::TargetSchema::load(path, &read)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Run the evaluator and the compiled code on one input; they must agree
@@ -214,9 +216,9 @@ pub fn check_ok_case(name: &str) {
     })
     .expect("framing an in-memory input");
     assert!(!outputs.is_empty(), "{file}: no output");
-    let schema = schema_json(compiled.target_schema.as_deref().expect("target schema"));
+    let schema = target_schema(compiled.target_schema.as_deref().expect("target schema"));
     for out in &outputs {
-        let problems = mapc::contract::validate(&schema, out).expect("valid schema");
+        let problems = schema.problems(out).expect("output is JSON");
         assert!(
             problems.is_empty(),
             "{file}: output breaks the target schema: {problems:?}"

@@ -4,7 +4,7 @@
 //! the code compiled into `maprt`. The generated Rust is snapshotted too.
 #![allow(clippy::expect_used)] // a panic in a test helper is a failed test
 
-use contract_tests::{differential, root, schema_json};
+use contract_tests::{differential, root, target_schema};
 use mapc::project;
 
 fn mappings() -> Vec<std::path::PathBuf> {
@@ -39,7 +39,7 @@ fn samples_match_snapshots_schema_and_compiled_code() {
         assert!(!compiled.failed(), "{name} does not compile");
         let ir = compiled.mapping.as_ref().expect("compiles");
         let code = maprt::find(&ir.id).expect("compiled into maprt");
-        let schema = schema_json(compiled.target_schema.as_deref().expect("target"));
+        let schema = target_schema(compiled.target_schema.as_deref().expect("target"));
         let samples = project::samples_for(&file);
         assert!(!samples.is_empty(), "{name} has no samples");
         for sample in samples {
@@ -53,7 +53,7 @@ fn samples_match_snapshots_schema_and_compiled_code() {
                 if out.is_empty() {
                     continue; // filtered out by the mapping's `where`
                 }
-                let problems = mapc::contract::validate(&schema, &out).expect("schema");
+                let problems = schema.problems(&out).expect("output is JSON");
                 assert!(
                     problems.is_empty(),
                     "{} record {}: {problems:?}",

@@ -40,6 +40,19 @@ fn is_slice(ty: &Ty) -> bool {
     matches!(ty, Ty::Array(elem) if matches!(**elem, Ty::Source(_)))
 }
 
+/// A payload slice read as it is held: a path, a local, or one of those
+/// `?? []`.
+fn is_held_slice(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Local(_) | ExprKind::Path { .. } => true,
+        ExprKind::Binary(Binary::Default, a, b) => {
+            matches!(&b.kind, ExprKind::Array(items) if items.is_empty())
+                && matches!(a.kind, ExprKind::Local(_) | ExprKind::Path { .. })
+        }
+        _ => false,
+    }
+}
+
 fn is_copy(ty: &Ty) -> bool {
     match ty {
         Ty::String => false,
@@ -680,13 +693,9 @@ impl Generator<'_> {
             .enumerate()
             .map(|(i, arg)| match function.pass.get(i) {
                 _ if variadic => format!("&*{}", self.borrowed(arg)),
-                // Payload objects are already held in slices.
-                Some(Pass::Ref)
-                    if is_slice(&arg.ty)
-                        && matches!(arg.kind, ExprKind::Local(_) | ExprKind::Path { .. }) =>
-                {
-                    self.borrowed(arg)
-                }
+                // Payload objects are already held in slices (also after
+                // `?? []`, which gives the slice or an empty one).
+                Some(Pass::Ref) if is_slice(&arg.ty) && is_held_slice(arg) => self.borrowed(arg),
                 Some(Pass::Ref) => format!("&{}", self.borrowed(arg)),
                 Some(Pass::Decimal) => as_decimal(self.expr(arg), &arg.ty),
                 Some(Pass::Value) | None => self.expr(arg),
