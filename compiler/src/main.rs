@@ -62,6 +62,20 @@ enum SchemaCommand {
         #[arg(required = true)]
         schemas: Vec<PathBuf>,
     },
+    /// Write one component of an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML) as a standalone JSON Schema 2020-12, with every component it references
+    Import {
+        /// The spec (`.json`, `.yaml`, `.yml`)
+        spec: PathBuf,
+        /// The component (`components/schemas/<name>`, Swagger `definitions/<name>`)
+        #[arg(long)]
+        component: String,
+        /// Write the schema here instead of to stdout
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write the spec's example values of the component here, one `<component>.json` (`-2`, `-3`, ... for more) each, as sample payloads
+        #[arg(long)]
+        examples: Option<PathBuf>,
+    },
     /// Infer a draft JSON Schema from sample payloads: JSON documents, NDJSON, CSV/TSV rows (`.csv`, `.tsv`) or XML (`.xml`, read as mappings read it)
     Infer {
         /// Sample files
@@ -99,6 +113,12 @@ fn main() -> ExitCode {
         Command::Emit { mapping } => emit(&mapping),
         Command::Test { paths } => test(&default_paths(paths)),
         Command::Schema(SchemaCommand::Check { schemas }) => schema_check(&schemas),
+        Command::Schema(SchemaCommand::Import {
+            spec,
+            component,
+            out,
+            examples,
+        }) => schema_import(&spec, &component, out.as_deref(), examples.as_deref()),
         Command::Schema(SchemaCommand::Infer {
             samples,
             enums,
@@ -114,6 +134,54 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `mapc schema import`: a component as a standalone schema, and its
+/// examples as samples.
+fn schema_import(
+    spec: &Path,
+    component: &str,
+    out: Option<&Path>,
+    examples: Option<&Path>,
+) -> Result<bool, String> {
+    let text = project::read_file(spec)?;
+    let yaml = spec.extension().is_some_and(|e| e == "yaml" || e == "yml");
+    let document: serde_json::Value = if yaml {
+        serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", spec.display()))?
+    } else {
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", spec.display()))?
+    };
+    let imported = mapc::schema::import(&document, component)
+        .map_err(|e| format!("{}: {e}", spec.display()))?;
+    let write = |path: &Path, value: &serde_json::Value| -> Result<(), String> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())? + "\n";
+        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    match out {
+        Some(path) => write(path, &imported.schema)?,
+        None => {
+            let text = serde_json::to_string_pretty(&imported.schema).map_err(|e| e.to_string())?;
+            writeln!(std::io::stdout().lock(), "{text}").map_err(|e| e.to_string())?;
+        }
+    }
+    if let Some(dir) = examples {
+        for (i, example) in imported.examples.iter().enumerate() {
+            let name = match i {
+                0 => format!("{component}.json"),
+                n => format!("{component}-{}.json", n + 1),
+            };
+            write(&dir.join(name), example)?;
+        }
+        eprintln!(
+            "{} example(s) of {component} written to {}",
+            imported.examples.len(),
+            dir.display()
+        );
+    }
+    Ok(true)
 }
 
 /// `mapc schema check`: every schema named (a folder: its `.json` files;

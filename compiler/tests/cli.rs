@@ -216,3 +216,53 @@ checked 2 schema(s): 1 ok, 1 failed
 ";
     assert_eq!(stdout, expected);
 }
+
+#[test]
+fn schema_import_writes_a_component_and_its_examples() {
+    let dir = std::env::temp_dir().join(format!("mapc-import-{}", std::process::id()));
+    let schema = dir.join("order.schema.json");
+    let samples = dir.join("samples");
+    let out = mapc(&[
+        "schema",
+        "import",
+        "schemas/channels/square/api.json",
+        "--component",
+        "RetrieveOrderResponse",
+        "--out",
+        &schema.to_string_lossy(),
+        "--examples",
+        &samples.to_string_lossy(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&schema).expect("schema written"))
+            .expect("JSON");
+    assert_eq!(written["title"], "RetrieveOrderResponse");
+    assert_eq!(written["properties"]["order"]["$ref"], "#/$defs/Order");
+    assert_eq!(
+        written["$defs"]["Order"]["properties"]["state"]["anyOf"],
+        serde_json::json!([{"$ref": "#/$defs/OrderState"}, {"type": "null"}])
+    );
+    let example =
+        std::fs::read_to_string(samples.join("RetrieveOrderResponse.json")).expect("example");
+    assert!(
+        example.contains("\"CAISENgvlJ6jLWAzERDzjyHVybY\""),
+        "{example}"
+    );
+    let check = mapc(&["schema", "check", &schema.to_string_lossy()]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let out = mapc(&[
+        "schema",
+        "import",
+        "schemas/channels/square/api.json",
+        "--component",
+        "Ordr",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "error: schemas/channels/square/api.json: the document has no component schema `Ordr`; did you mean Order, OrderEntry, OrderState?\n"
+    );
+}

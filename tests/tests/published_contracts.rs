@@ -82,3 +82,53 @@ fn every_square_component_loads() {
         .collect();
     assert_eq!(failed, Vec::<String>::new());
 }
+
+/// What the checker can read of a schema, to a depth: each path with its
+/// types, whether it is required, and its enum.
+fn reading(node: mapc::schema::Node<'_>, path: &str, depth: usize, out: &mut Vec<String>) {
+    let mut kinds: Vec<&str> = node.kinds.iter().map(|k| k.name()).collect();
+    kinds.sort_unstable();
+    out.push(format!(
+        "{path}: {} {:?}",
+        kinds.join("|"),
+        node.enumeration
+    ));
+    if depth == 0 {
+        return;
+    }
+    for (name, child) in node.properties() {
+        let required = if node.requires(name) { "!" } else { "" };
+        reading(child, &format!("{path}.{name}{required}"), depth - 1, out);
+    }
+    if let Some(items) = node.items() {
+        reading(items, &format!("{path}[]"), depth - 1, out);
+    }
+}
+
+#[test]
+fn an_imported_component_reads_as_the_spec_does() {
+    let spec_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/channels/square/api.json");
+    let spec: serde_json::Value = serde_json::from_str(&read(&spec_path).unwrap()).unwrap();
+    for component in ["Order", "Payment", "PaymentRefund", "CatalogObject"] {
+        let imported = mapc::schema::import(&spec, component).unwrap();
+        let text = imported.schema.to_string();
+        let serve = move |_: &Path| -> Result<String, String> { Ok(text.clone()) };
+        let (graph, root) = mapc::schema::load(Path::new("imported.json"), &serve).unwrap();
+        let mut from_import = Vec::new();
+        reading(graph.node(root), component, 5, &mut from_import);
+
+        let documents = mapc::schema::Documents::default();
+        let mut loader = mapc::schema::Loader::new(&read, &documents);
+        let root = loader
+            .load(&spec_path, &format!("/components/schemas/{component}"))
+            .unwrap();
+        let graph = loader.finish();
+        let mut from_spec = Vec::new();
+        reading(graph.node(root), component, 5, &mut from_spec);
+        assert!(from_spec.len() > 20, "{component}: {from_spec:?}");
+        let first = from_import.iter().zip(&from_spec).find(|(a, b)| a != b);
+        assert_eq!(first, None, "{component}: first difference");
+        assert_eq!(from_import.len(), from_spec.len(), "{component}");
+    }
+}

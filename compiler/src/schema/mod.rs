@@ -5,13 +5,16 @@
 //! graph. Reading files is injected (`read`), so this module does no IO.
 //! `load.rs` reads keywords and memoizes locations, `refs.rs` resolves
 //! `$ref`s, `compose.rs` merges `allOf` and unites `anyOf`/`oneOf`,
-//! `dialect.rs` picks the meta-schema and reads `nullable`.
+//! `dialect.rs` picks the meta-schema and reads `nullable`, `import.rs`
+//! turns an OpenAPI component into a standalone schema.
 
 mod compose;
 mod dialect;
+mod import;
 mod load;
 mod node;
 mod refs;
 
+pub use import::{import, ImportError, Imported};
 pub use load::{load, Documents, Loader, Reader, SchemaError, SchemaErrorKind, MAX_REF_DEPTH};
 pub use node::{Graph, Kind, Node, NodeId, Schema};
