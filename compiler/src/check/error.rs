@@ -117,10 +117,10 @@ pub enum CheckErrorKind {
     UnsupportedSourceType {
         /// Field.
         field: String,
-        /// The JSON Schema types the schema admits (empty: no `type`, any).
-        kinds: Vec<&'static str>,
-        /// An array whose items may be null.
-        nullable_items: bool,
+        /// Why no type can be read.
+        problem: SourceTypeProblem,
+        /// The schema location that says so (`file#/pointer`).
+        schema: String,
     },
     /// An object literal outside a target field.
     ObjectOutsideTarget,
@@ -168,6 +168,19 @@ pub enum CheckErrorKind {
     /// A path into a part of a schema that could not be loaded (its
     /// `$ref` points nowhere): the loading error, met where it is read.
     BrokenSchema(crate::schema::SchemaError),
+}
+
+/// Why a source field has no type a mapping can read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SourceTypeProblem {
+    /// No `type` (and nothing else that gives one): any JSON value.
+    NoType,
+    /// More than one non-null type (`string | integer`).
+    SeveralTypes(Vec<&'static str>),
+    /// An array without `items`.
+    NoItems,
+    /// An array whose items may be null.
+    NullableItems,
 }
 
 /// A fix the help of a type mismatch suggests.

@@ -15,7 +15,7 @@ mod target;
 
 pub use error::{
     similar, ArgumentProblem, CheckError, CheckErrorKind, FunctionProblem, Hint, NeededBy,
-    RouteProblem, Severity,
+    RouteProblem, Severity, SourceTypeProblem,
 };
 
 use crate::ir::{self, Loc, Origin, Seg};

@@ -1,7 +1,7 @@
 //! Source paths: resolving `.field` against the source schema and recording
 //! each read in the shape of its object.
 
-use super::{CheckErrorKind, Checker, Hint};
+use super::{CheckErrorKind, Checker, Hint, SourceTypeProblem};
 use crate::ir::{Base, Expr, ExprKind, Origin, Seg, Shape, ShapeField, ShapeId, Step, Ty};
 use crate::schema::{Kind, Node};
 use crate::syntax::ast::Ident;
@@ -37,12 +37,11 @@ impl<'a> Checker<'a> {
         if !self.loaded(node, field.span) {
             return None;
         }
-        let unsupported =
-            |kinds: Vec<&'static str>, nullable_items| CheckErrorKind::UnsupportedSourceType {
-                field: field.name.clone(),
-                kinds,
-                nullable_items,
-            };
+        let unsupported = |problem, at: Node<'a>| CheckErrorKind::UnsupportedSourceType {
+            field: field.name.clone(),
+            problem,
+            schema: at.origin.clone(),
+        };
         let ty = match node.single_kind() {
             Some(Kind::String) => Ty::String,
             Some(Kind::Integer) => Ty::Int,
@@ -50,9 +49,13 @@ impl<'a> Checker<'a> {
             Some(Kind::Boolean) => Ty::Bool,
             Some(Kind::Object) => Ty::Source(self.shape_for(node)),
             Some(Kind::Array) => {
-                let items = node.element();
+                let Some(items) = node.items() else {
+                    self.error(unsupported(SourceTypeProblem::NoItems, node), field.span);
+                    return None;
+                };
                 if items.nullable() {
-                    self.error(unsupported(vec!["array"], true), field.span);
+                    let problem = SourceTypeProblem::NullableItems;
+                    self.error(unsupported(problem, items), field.span);
                     return None;
                 }
                 Ty::Array(Box::new(self.source_ty(items, field)?))
@@ -60,8 +63,13 @@ impl<'a> Checker<'a> {
             Some(Kind::Null) => Ty::Null,
             None if node.kinds == [Kind::Null] => Ty::Null,
             None => {
-                let kinds = node.kinds.iter().map(|k| k.name()).collect();
-                self.error(unsupported(kinds, false), field.span);
+                let problem = match node.non_null_kinds().as_slice() {
+                    [] => SourceTypeProblem::NoType,
+                    kinds => {
+                        SourceTypeProblem::SeveralTypes(kinds.iter().map(|k| k.name()).collect())
+                    }
+                };
+                self.error(unsupported(problem, node), field.span);
                 return None;
             }
         };

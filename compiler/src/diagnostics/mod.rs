@@ -415,19 +415,32 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
         .help("give a default with `?? value` (`?? []` for arrays), or assert presence with `!`"),
         K::UnsupportedSourceType {
             field,
-            kinds,
-            nullable_items,
-        } => Diagnostic::new(
-            code,
-            format!("source field `{field}` has no single usable type"),
-            span,
-            match (kinds.as_slice(), nullable_items) {
-                (_, true) => "the schema allows array of nullable items".to_owned(),
-                ([], _) => "the schema allows any type (no `type` in the schema)".to_owned(),
-                (kinds, _) => format!("the schema allows {}", kinds.join(" | ")),
-            },
-        )
-        .help("give the field one type (plus null) in the source schema"),
+            problem,
+            schema,
+        } => {
+            use crate::check::SourceTypeProblem as P;
+            let why = match problem {
+                P::NoType => "no `type` (nor `enum`, `const`, `properties` or `items`): any JSON value".to_owned(),
+                P::SeveralTypes(kinds) => format!("`type` admits {}", kinds.join(" | ")),
+                P::NoItems => "an array without `items`: elements of any type".to_owned(),
+                P::NullableItems => "the array's `items` admit null".to_owned(),
+            };
+            Diagnostic::new(
+                code,
+                format!("source field `{field}` has no single usable type"),
+                span,
+                format!("{schema}: {why}"),
+            )
+            .help(format!(
+                "keep the channel's file as it is: point `source` at a schema of your own \
+                 that is `allOf` the channel's and one giving `{field}` {} \
+                 (`allOf` intersects, so the rest reads as before)",
+                match problem {
+                    P::NoType | P::SeveralTypes(_) => "a single `type`",
+                    P::NoItems | P::NullableItems => "`items` of one non-null type",
+                }
+            ))
+        }
         K::ObjectOutsideTarget => Diagnostic::new(
             code,
             "objects can only be built as a target field's value",
