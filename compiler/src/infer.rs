@@ -6,8 +6,12 @@
 //! `number` merge to `number`); `null` seen makes the field nullable; a
 //! property is `required` when every sample object has it; strings that are
 //! all RFC 3339 instants get `format: date-time`, all decimal-looking ones
-//! `format: decimal`; with `enums`, strings with few distinct values become
-//! an `enum`. Properties keep the order they were first seen in.
+//! `format: decimal` (but not labels with a leading zero like `"02"`); with
+//! `enums`, strings with few distinct values, some seen more than once,
+//! become an `enum`, never amounts, instants, URLs or free text. An array
+//! seen only empty gets no `items` (its elements are unknown, said in its
+//! `description`). Properties keep the order they were first seen in.
+//! [`records_at`] takes the records from under a wrapper first.
 
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -43,15 +47,31 @@ struct Seen {
     strings: usize,
     date_times: usize,
     decimals: usize,
+    /// Strings that cannot be enum values (amounts, instants, URLs, text).
+    not_tokens: usize,
     values: BTreeMap<String, usize>,
 }
 
 fn is_decimal_text(s: &str) -> bool {
     let digits = s.strip_prefix('-').unwrap_or(s);
     let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+    // `"02"` is a label (a department, a ticket), not an amount.
+    let leading_zero = int.len() > 1 && int.starts_with('0');
     !int.is_empty()
         && !frac.is_empty()
+        && !leading_zero
         && int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+}
+
+/// Whether a string could be a value of a status-like enum: a short token,
+/// not an amount, an instant, a URL or words.
+fn is_token(s: &str, decimal: bool, instant: bool) -> bool {
+    !decimal
+        && !instant
+        && !s.is_empty()
+        && s.len() <= 40
+        && !s.contains("://")
+        && !s.chars().any(char::is_whitespace)
 }
 
 impl Seen {
@@ -100,8 +120,11 @@ impl Seen {
         self.kinds.insert("string");
         self.strings += 1;
         // What `timestamp(...)` reads, so an inferred date-time always parses.
-        self.date_times += usize::from(runtime::time::parse_rfc3339(s).is_ok());
-        self.decimals += usize::from(is_decimal_text(s));
+        let instant = runtime::time::parse_rfc3339(s).is_ok();
+        let decimal = is_decimal_text(s);
+        self.date_times += usize::from(instant);
+        self.decimals += usize::from(decimal);
+        self.not_tokens += usize::from(!is_token(s, decimal, instant));
         if options.enums && self.values.len() <= options.max_enum {
             *self.values.entry(s.to_owned()).or_default() += 1;
         }
@@ -129,9 +152,10 @@ impl Seen {
             out.insert("format".into(), json!("decimal"));
         }
         if options.enums
-            && self.strings > 1
+            && self.not_tokens == 0
             && !self.values.is_empty()
             && self.values.len() <= options.max_enum
+            && self.values.len() < self.strings
         {
             let mut values: Vec<Value> = self.values.keys().map(|v| json!(v)).collect();
             if self.kinds.contains("null") {
@@ -153,10 +177,36 @@ impl Seen {
             }
             out.insert("properties".into(), Value::Object(properties));
         }
-        if let Some(items) = &self.items {
-            out.insert("items".into(), items.schema(options));
+        match &self.items {
+            Some(items) if !items.kinds.is_empty() => {
+                out.insert("items".into(), items.schema(options));
+            }
+            Some(_) => {
+                let unknown = "Only empty arrays in the samples: the element type is unknown; add `items` from the channel's documentation.";
+                out.insert("description".into(), json!(unknown));
+            }
+            None => {}
         }
         Value::Object(out)
+    }
+}
+
+/// The records under `route` in a sample (`.orders[]`, `.[]`, `.order`):
+/// what to infer from when the samples are list pages or envelopes. `None`
+/// when the sample has nothing there.
+pub fn records_at(sample: &Value, route: &str) -> Option<Vec<Value>> {
+    let (path, each) = match route.strip_suffix("[]") {
+        Some(path) => (path, true),
+        None => (route, false),
+    };
+    let mut value = sample;
+    for key in path.split('.').filter(|k| !k.is_empty()) {
+        value = value.get(key)?;
+    }
+    match (each, value) {
+        (true, Value::Array(items)) => Some(items.clone()),
+        (true, _) => None,
+        (false, one) => Some(vec![one.clone()]),
     }
 }
 
@@ -206,9 +256,10 @@ mod tests {
         );
         assert_eq!(schema["required"], json!(["id", "price", "at", "status"]));
         assert_eq!(schema["properties"]["id"], json!({"type": "number"}));
+        // Amounts never become enums, repeated or not.
         assert_eq!(
             schema["properties"]["price"],
-            json!({"type": "string", "format": "decimal", "enum": ["1.0", "19.99", "5"]})
+            json!({"type": "string", "format": "decimal"})
         );
         assert_eq!(schema["properties"]["at"]["format"], json!("date-time"));
         assert_eq!(
@@ -259,8 +310,53 @@ mod tests {
             (".5", false),
             ("", false),
             ("12a", false),
+            ("02", false),
+            ("0.5", true),
+            ("10", true),
         ] {
             assert_eq!(is_decimal_text(text), want, "{text}");
         }
+    }
+
+    #[test]
+    fn enums_only_for_repeated_tokens_and_empty_arrays_are_unknown() {
+        let samples = [
+            json!({"dept": "02", "url": "https://x.example/a", "note": "left at door", "kind": "a", "once": "x", "tags": []}),
+            json!({"dept": "03", "url": "https://x.example/a", "note": "left at door", "kind": "a", "once": "y", "tags": []}),
+        ];
+        let options = Options {
+            enums: true,
+            max_enum: 8,
+        };
+        let schema = infer(&samples, "T", options);
+        let p = &schema["properties"];
+        assert_eq!(p["dept"], json!({"type": "string"}));
+        assert_eq!(p["url"], json!({"type": "string"}));
+        assert_eq!(p["note"], json!({"type": "string"}));
+        assert_eq!(p["kind"], json!({"type": "string", "enum": ["a"]}));
+        assert_eq!(p["once"], json!({"type": "string"}));
+        assert_eq!(
+            p["tags"],
+            json!({"type": "array", "description": "Only empty arrays in the samples: the element type is unknown; add `items` from the channel's documentation."})
+        );
+    }
+
+    #[test]
+    fn records_are_taken_from_under_a_wrapper() {
+        let page = json!({"orders": [{"id": 1}, {"id": 2}], "page": 1});
+        assert_eq!(
+            records_at(&page, ".orders[]"),
+            Some(vec![json!({"id": 1}), json!({"id": 2})])
+        );
+        assert_eq!(
+            records_at(&json!([1, 2]), ".[]"),
+            Some(vec![json!(1), json!(2)])
+        );
+        assert_eq!(
+            records_at(&json!({"order": {"id": 1}}), ".order"),
+            Some(vec![json!({"id": 1})])
+        );
+        assert_eq!(records_at(&page, ".missing[]"), None);
+        assert_eq!(records_at(&page, ".page[]"), None);
     }
 }

@@ -90,6 +90,9 @@ enum SchemaCommand {
         /// The schema's title
         #[arg(long, default_value = "InferredPayload")]
         title: String,
+        /// Infer the record under this route of each sample, not the sample (`.orders[]`, `.[]`, `.order`)
+        #[arg(long)]
+        record_at: Option<String>,
     },
 }
 
@@ -124,7 +127,11 @@ fn main() -> ExitCode {
             enums,
             max_enum,
             title,
-        }) => infer(&samples, &title, mapc::infer::Options { enums, max_enum }),
+            record_at,
+        }) => {
+            let options = mapc::infer::Options { enums, max_enum };
+            infer(&samples, &title, record_at.as_deref(), options)
+        }
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -361,10 +368,23 @@ fn emit(mapping: &Path) -> Result<bool, String> {
 /// `code` formatted by the toolchain's rustfmt, when there is one (the
 /// generated code is already formatted by prettyplease; rustfmt's style
 /// differs in details, and a reader compares with rustfmt's).
-fn infer(files: &[PathBuf], title: &str, options: mapc::infer::Options) -> Result<bool, String> {
+fn infer(
+    files: &[PathBuf],
+    title: &str,
+    record_at: Option<&str>,
+    options: mapc::infer::Options,
+) -> Result<bool, String> {
     let mut samples = Vec::new();
     for file in files {
-        samples.extend(project::sample_values(file)?);
+        for sample in project::sample_values(file)? {
+            match record_at {
+                None => samples.push(sample),
+                Some(route) => samples.extend(
+                    mapc::infer::records_at(&sample, route)
+                        .ok_or_else(|| format!("{}: nothing at `{route}`", file.display()))?,
+                ),
+            }
+        }
     }
     let schema = mapc::infer::infer(&samples, title, options);
     let text = serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?;
