@@ -335,6 +335,8 @@ impl<'a> Checker<'a> {
                 return bad(RouteProblem::NotAProperty, step.span);
             };
             if next.schema().broken.is_some() {
+                // Reported as the loading error it is (the closure above
+                // holds `self` for route problems).
                 self.loaded(next, step.span);
                 return None;
             }

@@ -346,7 +346,7 @@ impl<'r> Loader<'r> {
         obj: &Map<String, Value>,
         here: String,
     ) -> Result<Schema, SchemaError> {
-        let mut schema = self.keywords(document, pointer, obj, here.clone())?;
+        let mut schema = self.keywords(document, pointer, obj, here.clone());
         let mut parts = Vec::new();
         if let Some(reference) = obj.get("$ref").and_then(Value::as_str) {
             parts.push(self.reference(document, &here, reference)?);
@@ -401,7 +401,7 @@ impl<'r> Loader<'r> {
         pointer: &str,
         obj: &Map<String, Value>,
         here: String,
-    ) -> Result<Schema, SchemaError> {
+    ) -> Schema {
         let text = |key: &str| obj.get(key).and_then(Value::as_str).map(str::to_owned);
         let mut schema = Schema {
             origin: here,
@@ -442,7 +442,7 @@ impl<'r> Loader<'r> {
         {
             schema.items = Some(self.at(document, &format!("{pointer}/items")));
         }
-        Ok(schema)
+        schema
     }
 }
 
