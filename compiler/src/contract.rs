@@ -118,25 +118,11 @@ fn file_name(path: &Path) -> String {
 }
 
 /// The part before `#` of every `$ref` naming another file.
-fn references(value: &Value) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut todo = vec![value];
-    while let Some(value) = todo.pop() {
-        match value {
-            Value::Object(obj) => {
-                if let Some(Value::String(r)) = obj.get("$ref") {
-                    let file = r.split('#').next().unwrap_or("");
-                    if !file.is_empty() {
-                        found.push(file.to_owned());
-                    }
-                }
-                todo.extend(obj.values());
-            }
-            Value::Array(list) => todo.extend(list),
-            _ => {}
-        }
-    }
-    found
+fn references(value: &Value) -> Vec<&str> {
+    crate::schema::ref_strings(value)
+        .into_iter()
+        .filter_map(|r| r.split('#').next().filter(|file| !file.is_empty()))
+        .collect()
 }
 
 /// Schema files read beforehand, handed to the validator by file name.

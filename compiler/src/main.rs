@@ -219,10 +219,7 @@ fn schema_check(paths: &[PathBuf]) -> Result<bool, String> {
     let mut failed = 0;
     let report = |e: &mapc::schema::SchemaError| {
         let d = mapc::diagnostics::from_schema(e, mapc::span::Span::default());
-        let severity = match d.severity {
-            mapc::check::Severity::Error => "error",
-            mapc::check::Severity::Warning => "warning",
-        };
+        let severity = d.severity.name();
         format!("{severity}[{}] {}: {}", d.code.code, e.origin, d.title)
     };
     let mut loader = mapc::schema::Loader::new(read, &documents);

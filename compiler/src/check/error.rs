@@ -12,6 +12,16 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    /// `error` or `warning`, as one-line reports write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+        }
+    }
+}
+
 /// What the checker found.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CheckErrorKind {

@@ -66,10 +66,7 @@ impl<'t> Renderer<'t> {
     /// One line for CI logs and editors: `file:line:col: error[E301]: message`.
     pub fn render_short(&self, d: &Diagnostic) -> String {
         let (line, column) = self.lines.line_col(self.text, d.primary_span().start);
-        let level = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
+        let level = d.severity.name();
         format!(
             "{}:{line}:{column}: {level}[{}]: {}",
             self.file, d.code.code, d.title

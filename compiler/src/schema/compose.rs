@@ -205,9 +205,7 @@ impl Loader<'_> {
 
 /// Whether two schemas are one schema but for `null`.
 fn same_shape(a: &Schema, b: &Schema) -> bool {
-    a.origin == b.origin
-        && a.properties == b.properties
-        && a.additional == b.additional
+    a.same_fields(b)
         && a.items == b.items
         && a.format == b.format
         && a.enumeration == b.enumeration

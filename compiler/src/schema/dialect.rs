@@ -79,23 +79,33 @@ pub(super) fn validate(document: &Value) -> Result<Option<SchemaErrorKind>, Sche
 
 /// The draft and the component schemas of an OpenAPI or Swagger document.
 fn openapi_components(document: &Value) -> Option<(Draft, Option<&Map<String, Value>>)> {
-    let (draft, schemas) = match document.get("openapi").and_then(Value::as_str) {
+    let (draft, at) = spec_kind(document)?;
+    Some((draft, document.pointer(at).and_then(Value::as_object)))
+}
+
+/// For an OpenAPI or Swagger document: the draft its schema objects are
+/// read as, and the pointer of its component schemas.
+fn spec_kind(document: &Value) -> Option<(Draft, &'static str)> {
+    Some(match document.get("openapi").and_then(Value::as_str) {
         Some(version) if version.starts_with("3.0") => (Draft::Four, "/components/schemas"),
         Some(_) => (Draft::Y2020, "/components/schemas"),
         None if document.get("swagger").is_some() => (Draft::Four, "/definitions"),
         None => return None,
-    };
-    Some((draft, document.pointer(schemas).and_then(Value::as_object)))
+    })
+}
+
+/// Where an OpenAPI or Swagger document keeps its component schemas
+/// (`/components/schemas`, `/definitions`), and them.
+pub(super) fn spec_components(
+    document: &Value,
+) -> Option<(&'static str, Option<&Map<String, Value>>)> {
+    let (_, at) = spec_kind(document)?;
+    Some((at, document.pointer(at).and_then(Value::as_object)))
 }
 
 /// The pointers of an OpenAPI or Swagger document's component schemas.
 pub(super) fn components(document: &Value) -> Option<Vec<String>> {
-    let (_, schemas) = openapi_components(document)?;
-    let at = if document.get("swagger").is_some() {
-        "/definitions"
-    } else {
-        "/components/schemas"
-    };
+    let (at, schemas) = spec_components(document)?;
     let names = schemas.into_iter().flat_map(|s| s.keys());
     Some(
         names

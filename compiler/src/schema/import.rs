@@ -49,7 +49,9 @@ pub struct Imported {
 
 /// Import `component` of `spec`.
 pub fn import(spec: &Value, component: &str) -> Result<Imported, ImportError> {
-    let (prefix, components) = components_of(spec).ok_or(ImportError::NotASpec)?;
+    let (at, components) = super::dialect::spec_components(spec).ok_or(ImportError::NotASpec)?;
+    let prefix = format!("#{at}/");
+    let prefix = prefix.as_str();
     let no_component = |names: Vec<&str>| {
         let close = crate::check::similar(component, names);
         ImportError::NoComponent(component.to_owned(), close)
@@ -103,37 +105,13 @@ pub fn import(spec: &Value, component: &str) -> Result<Imported, ImportError> {
     })
 }
 
-/// `#/components/schemas/` (or `#/definitions/`) and the schemas there.
-fn components_of(spec: &Value) -> Option<(&'static str, Option<&Map<String, Value>>)> {
-    let (prefix, pointer) = if spec.get("openapi").is_some() {
-        ("#/components/schemas/", "/components/schemas")
-    } else if spec.get("swagger").is_some() {
-        ("#/definitions/", "/definitions")
-    } else {
-        return None;
-    };
-    Some((prefix, spec.pointer(pointer).and_then(Value::as_object)))
-}
-
 /// The components a schema refers to.
 fn references(schema: &Value, prefix: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut todo = vec![schema];
-    while let Some(value) = todo.pop() {
-        match value {
-            Value::Object(obj) => {
-                if let Some(Value::String(r)) = obj.get("$ref") {
-                    if let Some(name) = r.strip_prefix(prefix) {
-                        found.push(unescape(name));
-                    }
-                }
-                todo.extend(obj.values());
-            }
-            Value::Array(list) => todo.extend(list),
-            _ => {}
-        }
-    }
-    found
+    super::refs::ref_strings(schema)
+        .into_iter()
+        .filter_map(|r| r.strip_prefix(prefix))
+        .map(unescape)
+        .collect()
 }
 
 fn unescape(name: &str) -> String {
@@ -143,7 +121,7 @@ fn unescape(name: &str) -> String {
 }
 
 struct Rewrite<'c> {
-    prefix: &'static str,
+    prefix: &'c str,
     /// The component imported: the root of the new document (`#`).
     component: &'c str,
 }

@@ -228,8 +228,8 @@ impl<'r> Loader<'r> {
         self.graph.warnings.extend(warning);
         for (id, pointer) in document.ids() {
             self.ids
-                .entry(id)
-                .or_insert_with(|| (path.to_path_buf(), pointer));
+                .entry(id.clone())
+                .or_insert_with(|| (path.to_path_buf(), pointer.clone()));
         }
         self.files.insert(path.to_path_buf(), Rc::clone(&document));
         Ok(document)
@@ -276,18 +276,31 @@ impl<'r> Loader<'r> {
         });
         self.memo.insert(key, id);
         self.building.insert(id);
-        let waited = std::mem::replace(&mut self.waited, false);
+        let waited = self.waited;
+        self.try_build(document, pointer, obj, id);
+        self.waited = waited;
+        id
+    }
+
+    /// Build the node `id` of the schema at `pointer`; when it needs a node
+    /// still being read, it waits in `pending` to be built again.
+    fn try_build(
+        &mut self,
+        document: &Rc<Document>,
+        pointer: &str,
+        obj: &Map<String, Value>,
+        id: NodeId,
+    ) {
+        self.waited = false;
+        let here = origin(&document.path, pointer);
         let schema = self.build(document, pointer, obj, here.clone());
         if schema.is_err() && self.waited {
-            // Built again once what it waits for is done.
             self.pending
                 .push((Rc::clone(document), pointer.to_owned(), id));
         } else {
             self.building.remove(&id);
             self.fill(id, here, schema);
         }
-        self.waited = waited;
-        id
     }
 
     fn fill(&mut self, id: NodeId, here: String, schema: Result<Schema, SchemaError>) {
@@ -307,18 +320,8 @@ impl<'r> Loader<'r> {
         loop {
             let before = self.pending.len();
             for (document, pointer, id) in std::mem::take(&mut self.pending) {
-                let here = origin(&document.path, &pointer);
-                let held = Rc::clone(&document);
-                let Some(obj) = held.value.pointer(&pointer).and_then(Value::as_object) else {
-                    continue;
-                };
-                self.waited = false;
-                let schema = self.build(&document, &pointer, obj, here.clone());
-                if schema.is_err() && self.waited {
-                    self.pending.push((document, pointer, id));
-                } else {
-                    self.building.remove(&id);
-                    self.fill(id, here, schema);
+                if let Some(obj) = document.value.pointer(&pointer).and_then(Value::as_object) {
+                    self.try_build(&document, &pointer, obj, id);
                 }
             }
             if self.pending.is_empty() || self.pending.len() == before {
@@ -478,9 +481,6 @@ fn kinds(obj: &Map<String, Value>) -> Vec<Kind> {
         } else if obj.contains_key("items") {
             kinds.push(Kind::Array);
         }
-    }
-    if dialect::says_nullable(obj) && !kinds.is_empty() && !kinds.contains(&Kind::Null) {
-        kinds.push(Kind::Null);
     }
     kinds
 }

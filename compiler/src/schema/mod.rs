@@ -18,3 +18,4 @@ mod refs;
 pub use import::{import, ImportError, Imported};
 pub use load::{load, Documents, Loader, Reader, SchemaError, SchemaErrorKind, MAX_REF_DEPTH};
 pub use node::{Graph, Kind, Node, NodeId, Schema};
+pub use refs::ref_strings;

@@ -143,6 +143,14 @@ impl Schema {
             .collect()
     }
 
+    /// Whether both declare the same fields in the same place: one reads
+    /// like the other (a nullable wrapper of `Address` and `Address`).
+    pub fn same_fields(&self, other: &Schema) -> bool {
+        self.origin == other.origin
+            && self.properties == other.properties
+            && self.additional == other.additional
+    }
+
     /// A declared property's id.
     pub fn declared(&self, name: &str) -> Option<NodeId> {
         self.properties
@@ -185,20 +193,10 @@ impl Graph {
             .unwrap_or_else(|| ANYTHING.get_or_init(Schema::default))
     }
 
-    /// How many schemas the graph holds.
-    pub fn len(&self) -> usize {
-        self.nodes.len()
-    }
-
     /// The parts that could not be loaded (each fails only a mapping that
     /// reads it).
     pub fn broken(&self) -> impl Iterator<Item = &super::SchemaError> {
         self.nodes.iter().filter_map(|n| n.broken.as_deref())
-    }
-
-    /// Whether the graph is empty.
-    pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty()
     }
 }
 
@@ -245,11 +243,10 @@ impl<'g> Node<'g> {
             .map(|id| self.graph.node(id))
     }
 
-    /// Whether both declare the same fields in the same place: one reads
-    /// like the other (a nullable wrapper of `Address` and `Address`).
+    /// Whether both declare the same fields in the same place
+    /// ([`Schema::same_fields`]).
     pub fn same_fields(self, other: Node<'_>) -> bool {
-        let (a, b) = (self.schema(), other.schema());
-        a.origin == b.origin && a.properties == b.properties && a.additional == b.additional
+        self.schema().same_fields(other.schema())
     }
 
     /// The declared properties, in document order.

@@ -76,8 +76,8 @@ impl Document {
     }
 
     /// Absolute `$id` -> pointer, for the loader's index.
-    pub fn ids(&self) -> Vec<(String, String)> {
-        self.ids.clone()
+    pub fn ids(&self) -> &[(String, String)] {
+        &self.ids
     }
 }
 
@@ -92,6 +92,25 @@ fn resolve(reference: &str, base: Option<&Uri<String>>) -> Option<Uri<String>> {
 
 fn without_fragment(uri: &Uri<String>) -> String {
     uri.strip_fragment().as_str().to_owned()
+}
+
+/// Every `$ref` string in `value`, however deep.
+pub fn ref_strings(value: &Value) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut todo = vec![value];
+    while let Some(value) = todo.pop() {
+        match value {
+            Value::Object(obj) => {
+                if let Some(Value::String(r)) = obj.get("$ref") {
+                    found.push(r.as_str());
+                }
+                todo.extend(obj.values());
+            }
+            Value::Array(list) => todo.extend(list),
+            _ => {}
+        }
+    }
+    found
 }
 
 /// A JSON pointer from a `$ref` fragment: percent-decoded.
