@@ -170,6 +170,9 @@ pub enum ParamTy {
     Arrays,
     /// Any value that may be absent (the builtin asks whether it is).
     Optional,
+    /// A source value of several scalar types, as its text (the
+    /// conversions `string`, `int`, `decimal`).
+    Scalar,
     /// A source path ending in a field (`has(.a.b)`).
     KeyPath,
 }
@@ -190,6 +193,7 @@ impl ParamTy {
             | (ParamTy::Bool, Ty::Bool)
             | (ParamTy::Ts, Ty::Timestamp)
             | (ParamTy::Money, Ty::Money)
+            | (ParamTy::Scalar, Ty::Scalar)
             | (ParamTy::AnyArray, Ty::Array(_)) => true,
             (ParamTy::Strs, _) => elem.is_some_and(|e| e.fits(&Ty::String)),
             (ParamTy::Ints, _) => elem.is_some_and(|e| e.fits(&Ty::Int)),
@@ -215,6 +219,7 @@ impl ParamTy {
             ParamTy::Decs => "array of decimal",
             ParamTy::Comparables => "an array of string, int, decimal, bool or timestamp",
             ParamTy::AnyArray => "an array",
+            ParamTy::Scalar => "string, number or boolean",
             ParamTy::Arrays => "an array of arrays",
             ParamTy::Optional => "a value that may be absent",
             ParamTy::KeyPath => "a source path ending in a field",

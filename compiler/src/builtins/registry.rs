@@ -71,6 +71,27 @@ const fn identity(param: ParamTy) -> Overload {
     }
 }
 
+/// `string(x)` of a scalar union: its text, as the payload writes it
+/// (a scalar union is held as that text).
+const fn text_of_scalar() -> Overload {
+    Overload {
+        params: &[ParamTy::Scalar],
+        variadic: false,
+        result: ResultTy::Str,
+        optional: false,
+        imp: Imp::Identity,
+    }
+}
+
+/// A conversion from text (`int`, `decimal`) taking a scalar union's text:
+/// `decimal(x)` reads `19.99` and `"19.99"` alike.
+const fn of_scalar(text: Overload) -> Overload {
+    Overload {
+        params: &[ParamTy::Scalar],
+        ..text
+    }
+}
+
 /// The `Builtin` enum and the declaration of each.
 macro_rules! builtins {
     ($(
@@ -134,20 +155,23 @@ builtins! {
     Sha256 "sha256" "sha256(s)" => "string: the lower-case hex digest (idempotency keys)"
         [rt!(text::sha256(s: &str) -> String)];
     String "string" "string(x)" =>
-        "string of a string, int, decimal (scale kept: `19.90`), bool or timestamp (RFC 3339 UTC)" [
+        "string of a string, int, decimal (scale kept: `19.90`), bool, timestamp (RFC 3339 UTC) or scalar union (its value as written)" [
         identity(ParamTy::Str),
+        text_of_scalar(),
         rt!(text::from_int(i: i64) -> String),
         rt!(text::from_decimal(d: Decimal) -> String),
         rt!(text::from_bool(b: bool) -> String),
         rt!(time::to_rfc3339(ts: Timestamp) -> String),
     ];
-    Int "int" "int(x)" => "int of a string (R112 when not an integer) or an int" [
+    Int "int" "int(x)" => "int of a string or scalar union (R112 when not an integer) or an int" [
         rt!(text::to_int(s: &str) -> Result<i64, Fault>),
+        of_scalar(rt!(text::to_int(s: &str) -> Result<i64, Fault>)),
         identity(ParamTy::Int),
     ];
     Decimal "decimal" "decimal(x)" =>
-        "exact decimal of a string (R104 when not a number), an int or a decimal" [
+        "exact decimal of a string or scalar union (R104 when not a number), an int or a decimal" [
         rt!(decimal::parse(s: &str) -> Result<Decimal, Fault>),
+        of_scalar(rt!(decimal::parse(s: &str) -> Result<Decimal, Fault>)),
         rt!(decimal::from_int(i: i64) -> Decimal),
         identity(ParamTy::Dec),
     ];

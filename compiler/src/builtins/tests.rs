@@ -50,6 +50,7 @@ fn no_overload_is_shadowed_by_an_earlier_one() {
             Ty::Array(Box::new(Ty::Decimal))
         }
         ParamTy::Arrays => Ty::Array(Box::new(Ty::Array(Box::new(Ty::Int)))),
+        ParamTy::Scalar => Ty::Scalar,
         ParamTy::Optional | ParamTy::KeyPath => Ty::Int,
     };
     for &builtin in Builtin::ALL {

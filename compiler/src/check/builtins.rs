@@ -230,6 +230,7 @@ impl Checker<'_> {
 /// (the first overload's) is expected.
 fn mismatch_hint(param: Option<ParamTy>, found: &Ty) -> Option<Hint> {
     Some(match (param?, found) {
+        (_, Ty::Scalar) => Hint::ConvertScalar,
         (ParamTy::Num | ParamTy::Dec | ParamTy::Int, Ty::String) => Hint::ParseNumber,
         (ParamTy::Str, Ty::Decimal | Ty::Int | Ty::Bool) => Hint::ConvertToString,
         (ParamTy::Ints | ParamTy::Decs, Ty::Array(elem)) if **elem == Ty::Money => {

@@ -185,10 +185,8 @@ pub enum CheckErrorKind {
 pub enum SourceTypeProblem {
     /// No `type` (and nothing else that gives one): any JSON value.
     NoType,
-    /// More than one non-null type (`string | integer`).
+    /// Non-null types that are not all scalars (`object | string`).
     SeveralTypes(Vec<&'static str>),
-    /// An array without `items`.
-    NoItems,
     /// An array whose items may be null.
     NullableItems,
 }
@@ -200,6 +198,11 @@ pub enum Hint {
     ParseNumber,
     /// A number or bool where text is needed: `string(...)`.
     ConvertToString,
+    /// A value the schema lets be a string, a number or a boolean, used
+    /// without a conversion.
+    ConvertScalar,
+    /// The elements of an array whose schema has no `items`.
+    ElementsOfAnyType,
     /// Text or an int where a decimal is written: `decimal(...)`.
     ConvertToDecimal,
     /// Text where a timestamp is written: `timestamp(...)`, `parse_time(...)`.

@@ -32,6 +32,11 @@ impl<'a> Checker<'a> {
     }
 
     pub(crate) fn mismatch(&mut self, expected: &str, found: &Ty, hint: Option<Hint>, span: Span) {
+        let hint = hint.or_else(|| match found {
+            Ty::Scalar => Some(Hint::ConvertScalar),
+            Ty::Array(elem) if **elem == Ty::Opaque => Some(Hint::ElementsOfAnyType),
+            _ => None,
+        });
         self.error(
             CheckErrorKind::TypeMismatch {
                 expected: expected.to_owned(),
@@ -171,6 +176,10 @@ impl<'a> Checker<'a> {
             self.mismatch("an array read from the payload", &base.ty, None, base.span);
             return None;
         };
+        if is_opaque_array(&base.ty) {
+            self.mismatch("an array of typed elements", &base.ty, None, base.span);
+            return None;
+        }
         steps.push(ir::Step::Index(index));
         let kind = ExprKind::Path {
             base: b,
@@ -586,6 +595,11 @@ impl<'a> Checker<'a> {
             self.mismatch("an array", &source.ty, None, source.span);
             return None;
         };
+        if is_opaque_array(&source.ty) {
+            let expected = "an array of typed elements";
+            self.mismatch(expected, &source.ty, None, source.span);
+            return None;
+        }
         self.require_present(&source, NeededBy::ForArray);
         self.scopes.push();
         let result = self.check_for_body(f, source, *elem, span, target);
@@ -734,4 +748,9 @@ impl<'a> Checker<'a> {
         let kind = ExprKind::Array(out);
         Some(self.mk(kind, Ty::Array(Box::new(ty)), false, span))
     }
+}
+
+/// An array whose schema has no `items`: countable, not readable.
+fn is_opaque_array(ty: &Ty) -> bool {
+    matches!(ty, Ty::Array(elem) if **elem == Ty::Opaque)
 }

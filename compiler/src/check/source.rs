@@ -49,9 +49,9 @@ impl<'a> Checker<'a> {
             Some(Kind::Boolean) => Ty::Bool,
             Some(Kind::Object) => Ty::Source(self.shape_for(node)),
             Some(Kind::Array) => {
+                // No `items`: elements of any type, counted but not read.
                 let Some(items) = node.items() else {
-                    self.error(unsupported(SourceTypeProblem::NoItems, node), field.span);
-                    return None;
+                    return Some(Ty::Array(Box::new(Ty::Opaque)));
                 };
                 if items.nullable() {
                     let problem = SourceTypeProblem::NullableItems;
@@ -65,6 +65,17 @@ impl<'a> Checker<'a> {
             None => {
                 let problem = match node.non_null_kinds().as_slice() {
                     [] => SourceTypeProblem::NoType,
+                    // An integer is a number.
+                    kinds
+                        if kinds
+                            .iter()
+                            .all(|k| matches!(k, Kind::Integer | Kind::Number)) =>
+                    {
+                        return Some(Ty::Decimal)
+                    }
+                    // `["string", "integer"]`: its text, read through a
+                    // conversion.
+                    kinds if kinds.iter().all(|k| k.is_scalar()) => return Some(Ty::Scalar),
                     kinds => {
                         SourceTypeProblem::SeveralTypes(kinds.iter().map(|k| k.name()).collect())
                     }

@@ -11,7 +11,7 @@ use crate::ir::{
 /// The Rust type of a value (for `let` annotations).
 pub fn repr(mapping: &crate::ir::Mapping, ty: &Ty, optional: bool) -> String {
     let base = match ty {
-        Ty::String => "Str<'_>".to_owned(),
+        Ty::String | Ty::Scalar => "Str<'_>".to_owned(),
         Ty::Int => "i64".to_owned(),
         Ty::Decimal => "Decimal".to_owned(),
         Ty::Bool => "bool".to_owned(),
@@ -26,6 +26,7 @@ pub fn repr(mapping: &crate::ir::Mapping, ty: &Ty, optional: bool) -> String {
             ),
             ref t => format!("Vec<{}>", repr(mapping, t, false)),
         },
+        Ty::Opaque => "()".to_owned(),
         Ty::Output | Ty::Unknown => "_".to_owned(),
     };
     if optional || *ty == Ty::Null {
@@ -55,7 +56,7 @@ fn is_held_slice(e: &Expr) -> bool {
 
 fn is_copy(ty: &Ty) -> bool {
     match ty {
-        Ty::String => false,
+        Ty::String | Ty::Scalar => false,
         Ty::Array(elem) => matches!(**elem, Ty::Source(_)),
         _ => true,
     }
@@ -142,7 +143,10 @@ impl Generator<'_> {
                 let value = self.expr(value);
                 let inner = self.expr(body);
                 let name = self.local(*local);
-                if may_return(&inner) {
+                if inner == name || inner == format!("{name}.clone()") {
+                    // `with s = v => s` (`string(s)` of a string) is `v`.
+                    value
+                } else if may_return(&inner) {
                     let body_code = wrap(inner, body.optional, true);
                     format!("match {value} {{ Some({name}) => {body_code}, None => None }}")
                 } else if body.optional {
@@ -158,9 +162,11 @@ impl Generator<'_> {
                 "Vec::<()>::new()".to_owned()
             }
             ExprKind::Array(items) if items.is_empty() => "Vec::new()".to_owned(),
+            // Not `vec![..]`: the formatter and the tidying passes see
+            // into a call, never into a macro's tokens.
             ExprKind::Array(items) => {
                 let items: Vec<String> = items.iter().map(|i| self.expr(i)).collect();
-                format!("vec![{}]", items.join(", "))
+                format!("Vec::from([{}])", items.join(", "))
             }
             ExprKind::Object(_) => "()".to_owned(),
         }
@@ -296,11 +302,11 @@ impl Generator<'_> {
             return code;
         }
         match ty {
-            Ty::String => format!("Str::Borrowed(&{code})"),
+            Ty::String | Ty::Scalar => format!("Str::Borrowed(&{code})"),
             Ty::Decimal => format!("{code}.0"),
             Ty::Array(elem) => match **elem {
                 Ty::Source(_) => format!("{code}.as_slice()"),
-                Ty::String => {
+                Ty::String | Ty::Scalar => {
                     format!("{code}.iter().map(|s| Str::Borrowed(&**s)).collect::<Vec<_>>()")
                 }
                 Ty::Decimal => format!("{code}.iter().map(|d| d.0).collect::<Vec<_>>()"),
@@ -494,7 +500,7 @@ impl Generator<'_> {
 
     fn describe(ty: &Ty, optional: bool, var: &str) -> String {
         let present = |v: &str| match ty {
-            Ty::String => format!("format!(\"{{:?}}\", {v})"),
+            Ty::String | Ty::Scalar => format!("format!(\"{{:?}}\", {v})"),
             _ => format!("{v}.to_string()"),
         };
         if optional {
@@ -753,7 +759,7 @@ fn may_return(code: &str) -> bool {
 /// A value read through an `Option` of a reference to it.
 fn optional_value(code: String, ty: &Ty) -> String {
     match ty {
-        Ty::String => format!("{code}.map(|x| Str::Borrowed(&**x))"),
+        Ty::String | Ty::Scalar => format!("{code}.map(|x| Str::Borrowed(&**x))"),
         Ty::Int | Ty::Bool => format!("{code}.copied()"),
         Ty::Decimal => format!("{code}.map(|x| x.0)"),
         Ty::Array(elem) => match **elem {
@@ -761,7 +767,7 @@ fn optional_value(code: String, ty: &Ty) -> String {
                 Some(field) => format!("{field}.as_deref()"),
                 None => format!("{code}.map(Vec::as_slice)"),
             },
-            Ty::String => {
+            Ty::String | Ty::Scalar => {
                 format!("{code}.map(|x| x.iter().map(|s| Str::Borrowed(&**s)).collect::<Vec<_>>())")
             }
             Ty::Decimal => format!("{code}.map(|x| x.iter().map(|d| d.0).collect::<Vec<_>>())"),

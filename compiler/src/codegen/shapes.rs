@@ -17,7 +17,7 @@ pub fn struct_name(shape: ShapeId) -> String {
 /// `seen` are the shapes on the way, so a recursive shape ends.
 fn needs_lifetime(mapping: &Mapping, ty: &Ty, seen: &mut BTreeSet<ShapeId>) -> bool {
     match ty {
-        Ty::String => true,
+        Ty::String | Ty::Scalar => true,
         Ty::Array(elem) => needs_lifetime(mapping, elem, seen),
         Ty::Source(shape) => seen.insert(*shape) && shape_borrows(mapping, *shape, seen),
         _ => false,
@@ -71,7 +71,7 @@ fn with_lifetime(name: String, lifetime: bool) -> String {
 /// The Rust type of a source field.
 pub fn field_type(mapping: &Mapping, ty: &Ty) -> String {
     match ty {
-        Ty::String => "JsonStr<'a>".to_owned(),
+        Ty::String | Ty::Scalar => "JsonStr<'a>".to_owned(),
         Ty::Int => "i64".to_owned(),
         Ty::Decimal => "JsonDecimal".to_owned(),
         Ty::Bool => "bool".to_owned(),
@@ -108,6 +108,7 @@ struct FieldSpec {
 fn reader_of(mapping: &Mapping, ty: &Ty) -> String {
     match ty {
         Ty::String => "Reader::str".to_owned(),
+        Ty::Scalar => "Reader::scalar_text".to_owned(),
         Ty::Int => "Reader::int".to_owned(),
         Ty::Decimal => "Reader::decimal".to_owned(),
         Ty::Bool => "Reader::bool".to_owned(),

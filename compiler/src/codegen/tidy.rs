@@ -115,22 +115,24 @@ fn borrowed_text(e: &Expr) -> Option<Expr> {
     Some(Expr::Reference(reference))
 }
 
-/// `[a, b]` for `vec![a, b]`.
+/// `[a, b]` for `Vec::from([a, b])`.
 fn vec_as_array(e: &Expr) -> Option<Expr> {
-    use syn::punctuated::Punctuated;
-    let Expr::Macro(m) = e else { return None };
-    if !m.mac.path.is_ident("vec") {
+    let Expr::Call(call) = e else { return None };
+    let Expr::Path(path) = &*call.func else {
         return None;
+    };
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    match (segments.as_slice(), call.args.first(), call.args.len()) {
+        ([vec, from], Some(array @ Expr::Array(_)), 1) if vec == "Vec" && from == "from" => {
+            Some(array.clone())
+        }
+        _ => None,
     }
-    let elems = m
-        .mac
-        .parse_body_with(Punctuated::<Expr, syn::Token![,]>::parse_terminated)
-        .ok()?;
-    Some(Expr::Array(syn::ExprArray {
-        attrs: Vec::new(),
-        bracket_token: Default::default(),
-        elems,
-    }))
 }
 
 impl VisitMut for Tidy {
@@ -212,7 +214,8 @@ mod tests {
         assert!(out.contains("let m = a >= b;"), "{out}");
         assert!(out.contains("let k = !(a && b);"), "{out}");
         assert!(tidy("fn f() { let j = !!x; }").contains("let j = x;"));
-        assert!(tidy("fn f() { for t in vec![a, b] { g(t); } }").contains("for t in [a, b] {"));
+        let out = tidy("fn f() { for t in Vec::from([a, b]) { g(t); } }");
+        assert!(out.contains("for t in [a, b] {"), "{out}");
         assert!(tidy("fn f() { let j = !x.is_none(); }").contains("let j = x.is_some();"));
         let out = tidy("fn f() { g(&[Part::Text(&*Str::Borrowed(&r.s)), Part::Text(&*s)]); }");
         assert!(

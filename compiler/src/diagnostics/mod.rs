@@ -422,7 +422,6 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
             let why = match problem {
                 P::NoType => "no `type` (nor `enum`, `const`, `properties` or `items`): any JSON value".to_owned(),
                 P::SeveralTypes(kinds) => format!("`type` admits {}", kinds.join(" | ")),
-                P::NoItems => "an array without `items`: elements of any type".to_owned(),
                 P::NullableItems => "the array's `items` admit null".to_owned(),
             };
             Diagnostic::new(
@@ -437,7 +436,7 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
                  (`allOf` intersects, so the rest reads as before)",
                 match problem {
                     P::NoType | P::SeveralTypes(_) => "a single `type`",
-                    P::NoItems | P::NullableItems => "`items` of one non-null type",
+                    P::NullableItems => "`items` of one non-null type",
                 }
             ))
         }
@@ -511,6 +510,8 @@ fn hint_text(hint: &Hint) -> String {
     match hint {
         Hint::ParseNumber => "parse it with `decimal(...)` or `int(...)`".to_owned(),
         Hint::ConvertToString => "convert it with `string(...)`".to_owned(),
+        Hint::ConvertScalar => "the schema lets it be a string, a number or a boolean: convert it with `string(...)`, `int(...)` or `decimal(...)`".to_owned(),
+        Hint::ElementsOfAnyType => "the schema gives the array no `items`, so its elements cannot be read: count it, or give it `items` with a local schema that `allOf`s the channel's".to_owned(),
         Hint::ConvertToDecimal => "convert it with `decimal(...)`".to_owned(),
         Hint::ParseTimestamp => {
             "parse it with `timestamp(...)` (RFC 3339) or `parse_time(s, format, zone)`".to_owned()

@@ -121,6 +121,7 @@ fn value<'v>(
 fn typed<'v>(mapping: &'v Mapping, r: &mut Reader<'v>, ty: &'v Ty) -> Result<Node<'v>, ReadError> {
     Ok(match ty {
         Ty::String => Node::Str(r.str()?.into_str()),
+        Ty::Scalar => Node::Str(r.scalar_text()?.into_str()),
         Ty::Int => Node::Int(r.int()?),
         Ty::Decimal => Node::Dec(r.decimal()?.0),
         Ty::Bool => Node::Bool(r.bool()?),

@@ -48,7 +48,7 @@ impl<'v> Val<'v> {
     pub fn from_node(v: &'v Node<'v>, ty: &Ty) -> Option<Self> {
         Some(match (ty, v) {
             (_, Node::Null) => Val::Absent,
-            (Ty::String, Node::Str(s)) => Val::Str(Cow::Borrowed(s)),
+            (Ty::String | Ty::Scalar, Node::Str(s)) => Val::Str(Cow::Borrowed(s)),
             (Ty::Int, Node::Int(i)) => Val::Int(*i),
             (Ty::Decimal, Node::Dec(d)) => Val::Dec(*d),
             (Ty::Bool, Node::Bool(b)) => Val::Bool(*b),

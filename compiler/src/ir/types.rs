@@ -28,6 +28,13 @@ pub enum Ty {
     Output,
     /// Element type of `[]`: fits any array.
     Unknown,
+    /// A source value the schema lets be a string, a number or a boolean
+    /// (`["string", "integer"]`): its text as the payload writes it, read
+    /// only through a conversion (`string`, `int`, `decimal`).
+    Scalar,
+    /// A source value of any JSON type (an element of an array without
+    /// `items`): it can be counted and checked for presence, not read.
+    Opaque,
 }
 
 impl Ty {
@@ -70,9 +77,12 @@ impl fmt::Display for Ty {
             Ty::Money => f.write_str("money"),
             Ty::Null => f.write_str("null"),
             Ty::Source(_) => f.write_str("source object"),
+            Ty::Array(t) if **t == Ty::Opaque => f.write_str("array without `items`"),
             Ty::Array(t) => write!(f, "array of {t}"),
             Ty::Output => f.write_str("object"),
             Ty::Unknown => f.write_str("anything"),
+            Ty::Scalar => f.write_str("string, number or boolean"),
+            Ty::Opaque => f.write_str("value of any type"),
         }
     }
 }

@@ -142,9 +142,23 @@ pub(super) fn origin(file: &Path, pointer: &str) -> String {
     format!("{}#{pointer}", file.display())
 }
 
+/// The reference a schema object makes: `$ref`, or else `$dynamicRef`
+/// (2020-12) or `$recursiveRef` (2019-09), followed to the anchor they name
+/// in their own document. The dynamic scope is not searched: an extending
+/// schema's `$dynamicAnchor` of the same name does not take over.
+fn reference_of(obj: &Map<String, Value>) -> Option<&str> {
+    ["$ref", "$dynamicRef", "$recursiveRef"]
+        .iter()
+        .find_map(|key| obj.get(*key).and_then(Value::as_str))
+}
+
 /// Keywords that only annotate: a `$ref` beside only these is the target.
 const ANNOTATIONS: &[&str] = &[
     "$ref",
+    "$dynamicRef",
+    "$recursiveRef",
+    "$dynamicAnchor",
+    "$recursiveAnchor",
     "$comment",
     "description",
     "title",
@@ -255,7 +269,7 @@ impl<'r> Loader<'r> {
             self.memo.insert(key, id);
             return id;
         };
-        if let Some(reference) = obj.get("$ref").and_then(Value::as_str) {
+        if let Some(reference) = reference_of(obj) {
             if obj.keys().all(|k| ANNOTATIONS.contains(&k.as_str())) {
                 if !self.resolving.insert(key.clone()) {
                     return self.broken(SchemaError {
@@ -351,7 +365,7 @@ impl<'r> Loader<'r> {
     ) -> Result<Schema, SchemaError> {
         let mut schema = self.keywords(document, pointer, obj, here.clone());
         let mut parts = Vec::new();
-        if let Some(reference) = obj.get("$ref").and_then(Value::as_str) {
+        if let Some(reference) = reference_of(obj) {
             parts.push(self.reference(document, &here, reference)?);
         }
         for (i, _) in members(obj, "allOf").enumerate() {

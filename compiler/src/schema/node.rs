@@ -24,6 +24,14 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// A string, number or boolean.
+    pub fn is_scalar(self) -> bool {
+        matches!(
+            self,
+            Self::String | Self::Integer | Self::Number | Self::Boolean
+        )
+    }
+
     /// The JSON Schema name.
     pub fn name(self) -> &'static str {
         match self {

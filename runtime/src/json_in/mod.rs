@@ -611,6 +611,21 @@ mod tests {
     }
 
     #[test]
+    fn scalar_text_is_the_value_as_written() {
+        let mut r = Reader::new(r#" "a\"b" 12.50 -1e2 true false "4" "#);
+        let got: Vec<String> = (0..6)
+            .map(|_| r.scalar_text().unwrap().to_string())
+            .collect();
+        assert_eq!(got, ["a\"b", "12.50", "-1e2", "true", "false", "4"]);
+        assert!(r.end().is_ok());
+        for text in ["null", "{}", "[1]", "tru", "01"] {
+            let mut r = Reader::new(text);
+            let read = r.scalar_text().and_then(|_| r.end());
+            assert!(read.is_err(), "{text}");
+        }
+    }
+
+    #[test]
     fn shape_errors_carry_paths() {
         let cases = [
             (r#"{"a": [1, "2"]}"#, "R102 at $.a[1]: the record does not match the source schema: expected an integer, found the string \"2\" at line 1 column 11"),

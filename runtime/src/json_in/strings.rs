@@ -211,6 +211,24 @@ impl<'a> Reader<'a> {
         String::from_utf8(out).map_err(|_| invalid("invalid UTF-8 in a string"))
     }
 
+    /// The text of a string, number or boolean, as the payload writes it
+    /// (a number's token exactly, `true`, `false`): a value the schema lets
+    /// be any of these.
+    pub fn scalar_text(&mut self) -> Result<JsonStr<'a>, ReadError> {
+        let first = self.peek();
+        let start = self.pos;
+        match first {
+            Some(b'"') => return self.str(),
+            Some(b'-' | b'0'..=b'9') => return self.number().map(|t| JsonStr(Str::Borrowed(t))),
+            Some(b't') => self.literal(b"true")?,
+            Some(b'f') => self.literal(b"false")?,
+            _ => return Err(self.unexpected("a string, number or boolean")),
+        }
+        // `true` and `false` are ASCII: both ends are boundaries.
+        let word = self.text.get(start..self.pos).unwrap_or_default();
+        Ok(JsonStr(Str::Borrowed(word)))
+    }
+
     /// A string, borrowed from the input unless it holds escapes.
     #[inline]
     pub fn str(&mut self) -> Result<JsonStr<'a>, ReadError> {
