@@ -3,6 +3,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use mapc::{contract, project, Compiled};
+use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -93,6 +94,12 @@ enum SchemaCommand {
         /// Infer the record under this route of each sample, not the sample (`.orders[]`, `.[]`, `.order`)
         #[arg(long)]
         record_at: Option<String>,
+        /// Merge into this reviewed schema (`file.json` or `file.json#/definitions/Order`) instead of writing a new one: it is widened in place only where a sample breaks it, and each change is listed
+        #[arg(long, value_name = "SCHEMA", conflicts_with = "title")]
+        into: Option<String>,
+        /// With `--into`: also declare fields the samples have where the schema lists some and leaves others open (by default only a closed schema, `additionalProperties: false`, gets new fields)
+        #[arg(long, requires = "into")]
+        declare_new_fields: bool,
     },
 }
 
@@ -128,9 +135,19 @@ fn main() -> ExitCode {
             max_enum,
             title,
             record_at,
+            into,
+            declare_new_fields,
         }) => {
             let options = mapc::infer::Options { enums, max_enum };
-            infer(&samples, &title, record_at.as_deref(), options)
+            let samples = infer_samples(&samples, record_at.as_deref());
+            let how = mapc::infer::Merge {
+                infer: options,
+                declare_new_fields,
+            };
+            match into {
+                Some(schema) => samples.and_then(|s| infer_into(&schema, &s, how)),
+                None => samples.and_then(|s| infer(&s, &title, options)),
+            }
         }
     };
     match result {
@@ -365,12 +382,8 @@ fn emit(mapping: &Path) -> Result<bool, String> {
 /// `code` formatted by the toolchain's rustfmt, when there is one (the
 /// generated code is already formatted by prettyplease; rustfmt's style
 /// differs in details, and a reader compares with rustfmt's).
-fn infer(
-    files: &[PathBuf],
-    title: &str,
-    record_at: Option<&str>,
-    options: mapc::infer::Options,
-) -> Result<bool, String> {
+/// The records of every sample file (under `record_at` when given).
+fn infer_samples(files: &[PathBuf], record_at: Option<&str>) -> Result<Vec<Value>, String> {
     let mut samples = Vec::new();
     for file in files {
         for sample in project::sample_values(file)? {
@@ -383,9 +396,41 @@ fn infer(
             }
         }
     }
-    let schema = mapc::infer::infer(&samples, title, options);
+    Ok(samples)
+}
+
+fn infer(samples: &[Value], title: &str, options: mapc::infer::Options) -> Result<bool, String> {
+    let schema = mapc::infer::infer(samples, title, options);
     let text = serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?;
     writeln!(std::io::stdout().lock(), "{text}").map_err(|e| e.to_string())?;
+    Ok(true)
+}
+
+/// `schema infer --into`: the schema widened in place, the changes listed.
+fn infer_into(into: &str, samples: &[Value], how: mapc::infer::Merge) -> Result<bool, String> {
+    let (file, pointer) = into.split_once('#').unwrap_or((into, ""));
+    let file = Path::new(file);
+    let text = project::read_file(file)?;
+    let schema: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+    if schema.pointer(pointer).is_none() {
+        return Err(format!("{}: nothing at `#{pointer}`", file.display()));
+    }
+    let (merged, changes) = mapc::infer::merge(&schema, pointer, samples, how);
+    let mut out = std::io::stdout().lock();
+    for change in &changes {
+        writeln!(out, "{change}").map_err(|e| e.to_string())?;
+    }
+    let summary = match changes.len() {
+        0 => "no change: the schema admits every sample".to_owned(),
+        n => format!("{n} change(s) to review in {}", file.display()),
+    };
+    writeln!(out, "{summary}").map_err(|e| e.to_string())?;
+    if !changes.is_empty() {
+        let text = serde_json::to_string_pretty(&merged).map_err(|e| e.to_string())?;
+        std::fs::write(file, format!("{text}\n"))
+            .map_err(|e| format!("{}: {e}", file.display()))?;
+    }
     Ok(true)
 }
 

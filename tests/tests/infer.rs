@@ -4,7 +4,7 @@
 #![allow(clippy::expect_used)] // a panic in a test helper is a failed test
 
 use contract_tests::root;
-use mapc::infer::{infer, Options};
+use mapc::infer::{infer, Merge, Options};
 
 fn samples(folder: &str) -> Vec<serde_json::Value> {
     let mut files: Vec<_> = std::fs::read_dir(root().join(folder))
@@ -92,4 +92,52 @@ fn inferred_square_order_schema() {
     settings.set_snapshot_path(root().join("tests/snapshots/infer"));
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| insta::assert_snapshot!("square_order", text));
+}
+
+fn schema(file: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(root().join(file)).expect("schema");
+    serde_json::from_str(&text).expect("JSON")
+}
+
+/// `schema infer --into`: a reviewed schema merged with the samples its
+/// mapping was written from changes nothing.
+#[test]
+fn merging_a_mappings_own_samples_changes_nothing() {
+    for object in ["order", "refund", "fulfillment", "inventory_level"] {
+        let file = format!("schemas/channels/shopify/{object}.schema.json");
+        let reviewed = schema(&file);
+        let samples = samples(&format!("mappings/shopify/samples/{object}"));
+        let (merged, changes) = mapc::infer::merge(&reviewed, "", &samples, Merge::default());
+        assert!(changes.is_empty(), "{file}: {changes:?}");
+        assert_eq!(merged, reviewed, "{file}");
+    }
+}
+
+/// Merged with payloads it was not written for (Square orders into
+/// Shopify's `Order`), the schema accepts them afterwards.
+#[test]
+fn a_merged_schema_accepts_what_it_was_merged_with() {
+    let reviewed = schema("schemas/channels/shopify/order.schema.json");
+    let orders: Vec<serde_json::Value> = samples("mappings/square/samples/order")
+        .iter()
+        .map(|response| response["order"].clone())
+        .collect();
+    let at = "/definitions/Order";
+    let how = Merge {
+        declare_new_fields: true,
+        ..Merge::default()
+    };
+    let (mut merged, changes) = mapc::infer::merge(&reviewed, at, &orders, how);
+    assert!(changes.len() > 10, "{changes:?}");
+    let root = merged.as_object_mut().expect("an object schema");
+    root.retain(|k, _| k.starts_with('$') || k == "definitions");
+    root.insert("$ref".into(), serde_json::json!(format!("#{at}")));
+    let validator = jsonschema::validator_for(&merged).expect("a valid JSON Schema");
+    for order in &orders {
+        let errors: Vec<String> = validator
+            .iter_errors(order)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+    }
 }

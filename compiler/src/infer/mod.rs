@@ -11,8 +11,12 @@
 //! become an `enum`, never amounts, instants, URLs or free text. An array
 //! seen only empty gets no `items` (its elements are unknown, said in its
 //! `description`). Properties keep the order they were first seen in.
-//! [`records_at`] takes the records from under a wrapper first.
+//! [`records_at`] takes the records from under a wrapper first;
+//! [`merge`] widens a reviewed schema instead of writing a new one.
 
+mod merge;
+
+pub use merge::{merge, Change, Merge};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -210,12 +214,17 @@ pub fn records_at(sample: &Value, route: &str) -> Option<Vec<Value>> {
     }
 }
 
+/// The schema of one position, from every value seen there.
+fn infer_node(values: &[Value], options: Options) -> Value {
+    let mut seen = Seen::default();
+    for value in values {
+        seen.observe(value, options);
+    }
+    seen.schema(options)
+}
+
 /// Infer a draft schema from sample documents.
 pub fn infer(samples: &[Value], title: &str, options: Options) -> Value {
-    let mut seen = Seen::default();
-    for sample in samples {
-        seen.observe(sample, options);
-    }
     let mut schema = Map::new();
     schema.insert(
         "$schema".into(),
@@ -229,7 +238,7 @@ pub fn infer(samples: &[Value], title: &str, options: Options) -> Value {
             samples.len()
         )),
     );
-    if let Value::Object(body) = seen.schema(options) {
+    if let Value::Object(body) = infer_node(samples, options) {
         schema.extend(body);
     }
     Value::Object(schema)
