@@ -22,6 +22,27 @@ pub fn max<T: Ord>(items: Vec<T>) -> Option<T> {
     items.into_iter().max()
 }
 
+/// `first(xs)`: the first element, absent for none (`first(for x in xs
+/// where ...)` finds one).
+pub fn first<I: IntoIterator>(items: I) -> Option<I::Item> {
+    items.into_iter().next()
+}
+
+/// `last(xs)`: the last element, absent for none.
+pub fn last<I: IntoIterator>(items: I) -> Option<I::Item> {
+    items.into_iter().last()
+}
+
+/// `distinct(xs)`: each value once, the first of equal ones, in order
+/// (linear time).
+pub fn distinct<T: std::hash::Hash + Eq + Clone>(items: Vec<T>) -> Vec<T> {
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    items
+        .into_iter()
+        .filter(|item| seen.insert(item.clone()))
+        .collect()
+}
+
 /// `flatten(xss)`: the inner arrays' elements, one array after the other.
 pub fn flatten<I: IntoIterator>(outer: Vec<I>) -> Vec<I::Item> {
     outer.into_iter().flatten().collect()

@@ -163,6 +163,18 @@ pub fn round_with(value: Decimal, places: i64, mode: RoundingMode) -> Result<Dec
     Ok(rounded)
 }
 
+/// `int(value, mode)`: a decimal rounded to a whole number the way `mode`
+/// says (`"down"` truncates), R109 when it does not fit 64 bits.
+pub fn to_int(value: Decimal, mode: &str) -> Result<i64, Fault> {
+    let whole = round_with(value, 0, RoundingMode::from_name(mode)?)?;
+    i64::try_from(whole).map_err(|_| {
+        Fault::new(
+            ErrorCode::Arithmetic,
+            format!("{whole} does not fit a 64-bit integer"),
+        )
+    })
+}
+
 fn overflow(op: &str) -> Fault {
     Fault::new(ErrorCode::Arithmetic, format!("decimal {op} overflowed"))
 }
@@ -280,6 +292,21 @@ pub fn sum_int(values: impl IntoIterator<Item = i64>) -> Result<i64, Fault> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn int_of_a_decimal_rounds_as_told() {
+        let d = |s: &str| parse(s).unwrap();
+        assert_eq!(to_int(d("2.5"), "half_even").unwrap(), 2);
+        assert_eq!(to_int(d("2.5"), "half_up").unwrap(), 3);
+        assert_eq!(to_int(d("-2.7"), "down").unwrap(), -2);
+        assert_eq!(to_int(d("-2.1"), "floor").unwrap(), -3);
+        let huge = to_int(d("9223372036854775808"), "down").unwrap_err();
+        assert_eq!(huge.code, ErrorCode::Arithmetic);
+        assert_eq!(
+            to_int(d("1"), "nearest").unwrap_err().code,
+            ErrorCode::InvalidArgument
+        );
+    }
 
     fn d(text: &str) -> Decimal {
         parse(text).unwrap_or_default()

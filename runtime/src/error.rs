@@ -57,6 +57,8 @@ error_codes! {
     InvalidArgument = "R113",
     /// R114: the record is not well-formed XML.
     InvalidXml = "R114",
+    /// R115: percent-encoded text does not decode to UTF-8.
+    InvalidEncoding = "R115",
 }
 
 impl fmt::Display for ErrorCode {

@@ -1,6 +1,6 @@
 //! String builtins and conversions to text.
 
-use crate::error::Fault;
+use crate::error::{ErrorCode, Fault};
 use crate::{Str, Timestamp};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
@@ -177,9 +177,78 @@ pub fn to_int(s: &str) -> Result<i64, Fault> {
     crate::decimal::parse_int(s)
 }
 
+/// `substring(s, start, length)`: `length` characters from the `start`-th
+/// (0-based); past the end, what there is. R113 for a negative `start` or
+/// `length`.
+pub fn substring(s: &str, start: i64, length: i64) -> Result<String, Fault> {
+    let count = |n: i64, what: &str| {
+        usize::try_from(n).map_err(|_| {
+            Fault::new(
+                ErrorCode::InvalidArgument,
+                format!("substring {what} {n} is negative"),
+            )
+        })
+    };
+    let (start, length) = (count(start, "start")?, count(length, "length")?);
+    Ok(s.chars().skip(start).take(length).collect())
+}
+
+/// `url_decode(s)`: `%XX` sequences decoded (as `decodeURIComponent` does:
+/// `+` stays `+`); a `%` not followed by two hex digits is kept. R115 when
+/// the decoded bytes are not UTF-8.
+pub fn url_decode(s: &str) -> Result<String, Fault> {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .map(std::borrow::Cow::into_owned)
+        .map_err(|_| {
+            Fault::new(
+                ErrorCode::InvalidEncoding,
+                format!("{s:?} does not decode to UTF-8"),
+            )
+        })
+}
+
+/// `html_unescape(s)`: HTML character references decoded (`&amp;`,
+/// `&eacute;`, `&#39;`, `&#x2F;`, every HTML5 named reference); text that
+/// is not a reference is kept.
+pub fn html_unescape(s: &str) -> String {
+    html_escape::decode_html_entities(s).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn substrings_count_characters() {
+        assert_eq!(
+            substring("gid://shopify/Order/42", 6, 7).unwrap(),
+            "shopify"
+        );
+        assert_eq!(substring("Zürich", 1, 2).unwrap(), "ür");
+        assert_eq!(substring("abc", 2, 10).unwrap(), "c");
+        assert_eq!(substring("abc", 5, 1).unwrap(), "");
+        let negative = substring("abc", -1, 1).unwrap_err();
+        assert_eq!(negative.code, ErrorCode::InvalidArgument);
+    }
+
+    #[test]
+    fn url_and_html_decoding() {
+        assert_eq!(
+            url_decode("https%3A%2F%2Fwww.amazon.com%2Fprogress-tracker%3FitemId%3Djk").unwrap(),
+            "https://www.amazon.com/progress-tracker?itemId=jk"
+        );
+        assert_eq!(url_decode("a+b%20c%zz%4").unwrap(), "a+b c%zz%4");
+        assert_eq!(url_decode("caf%C3%A9").unwrap(), "café");
+        assert_eq!(
+            url_decode("%FF").unwrap_err().code,
+            ErrorCode::InvalidEncoding
+        );
+        assert_eq!(
+            html_unescape("Fish &amp; Chips &lt;b&gt; &eacute;t&eacute; &#39;x&#x27; &bogus;"),
+            "Fish & Chips <b> été 'x' &bogus;"
+        );
+    }
 
     #[test]
     fn prefix_suffix_and_part_tests() {

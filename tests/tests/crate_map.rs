@@ -60,8 +60,10 @@ fn the_crate_map_holds() {
     assert_eq!(
         normal(&runtime),
         [
+            "html-escape",
             "itoa",
             "jiff",
+            "percent-encoding",
             "rust_decimal",
             "serde_json",
             "sha2",

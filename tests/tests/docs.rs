@@ -219,3 +219,18 @@ fn json_schema_support_table_is_backed_by_cases() {
         }
     }
 }
+
+/// The finding and decoding examples of `docs/dsl.md` are lines of an ok
+/// case, so a test runs each on both back ends.
+#[test]
+fn builtin_examples_are_run_by_a_case() {
+    let dsl = read("docs/dsl.md");
+    let case = read("tests/cases/ok/find_and_decode/mapping.map");
+    let example = blocks(&dsl, "map")
+        .into_iter()
+        .find(|b| b.contains("url_decode("))
+        .expect("the finding and decoding example");
+    for line in example.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(case.lines().any(|c| c == line), "not in the case: {line}");
+    }
+}

@@ -57,6 +57,21 @@ impl PartialEq for Ordered<'_> {
 
 impl Eq for Ordered<'_> {}
 
+/// Consistent with the order: equal values (`1.0`, `1.00`) hash alike.
+impl std::hash::Hash for Ordered<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::mem::discriminant(&self.0).hash(state);
+        match &self.0 {
+            Val::Str(s) => s.hash(state),
+            Val::Int(i) => i.hash(state),
+            Val::Dec(d) => d.normalize().hash(state),
+            Val::Bool(b) => b.hash(state),
+            Val::Ts(t) => t.hash(state),
+            _ => {}
+        }
+    }
+}
+
 impl PartialOrd for Ordered<'_> {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
@@ -149,6 +164,7 @@ by_value!(Vec<Decimal>, ParamTy::Decs, Pass::Value, |v| list(v)?
 by_value!(Vec<Ordered<'v>>, ParamTy::Comparables, Pass::Value, |v| Ok(
     list(v)?.into_iter().map(Ordered).collect()
 ));
+by_value!(Vec<Val<'v>>, ParamTy::AnyArray, Pass::Value, |v| list(v));
 by_value!(Vec<Vec<Val<'v>>>, ParamTy::Arrays, Pass::Value, |v| list(
     v
 )?
@@ -244,6 +260,21 @@ outcome!(
 outcome!(Vec<Val<'v>>, ResultTy::Inner, Ret::AsIs, |items| Val::List(
     items
 ));
+
+impl<'v> Outcome<'v> for Option<Val<'v>> {
+    const TY: ResultTy = ResultTy::Elem;
+    const OPTIONAL: bool = true;
+    fn into_val(self) -> Result<Val<'v>, Fault> {
+        Ok(self.unwrap_or(Val::Absent))
+    }
+}
+
+impl<'v> Outcome<'v> for Vec<Ordered<'v>> {
+    const TY: ResultTy = ResultTy::First;
+    fn into_val(self) -> Result<Val<'v>, Fault> {
+        Ok(Val::List(self.into_iter().map(|o| o.0).collect()))
+    }
+}
 
 impl<'v> Outcome<'v> for Option<Ordered<'v>> {
     const TY: ResultTy = ResultTy::Elem;

@@ -148,6 +148,15 @@ builtins! {
         [rt!(text::starts_with(s: &str, prefix: &str) -> bool)];
     EndsWith "ends_with" "ends_with(s, suffix)" => "bool: `s` ends with `suffix`"
         [rt!(text::ends_with(s: &str, suffix: &str) -> bool)];
+    Substring "substring" "substring(s, start, length)" =>
+        "string: `length` characters from the `start`-th (0-based), what there is past the end; R113 when negative"
+        [rt!(text::substring(s: &str, start: i64, length: i64) -> Result<String, Fault>)];
+    UrlDecode "url_decode" "url_decode(s)" =>
+        "string with `%XX` decoded (`+` kept); R115 when the bytes are not UTF-8"
+        [rt!(text::url_decode(s: &str) -> Result<String, Fault>)];
+    HtmlUnescape "html_unescape" "html_unescape(s)" =>
+        "string with HTML character references decoded (`&amp;`, `&eacute;`, `&#39;`)"
+        [rt!(text::html_unescape(s: &str) -> String)];
     Contains "contains" "contains(s, part)" => "bool: `part` occurs in `s` (`\"\"` always does)"
         [rt!(text::contains(s: &str, part: &str) -> bool)];
     Len "len" "len(s)" => "int: the length in characters"
@@ -163,10 +172,13 @@ builtins! {
         rt!(text::from_bool(b: bool) -> String),
         rt!(time::to_rfc3339(ts: Timestamp) -> String),
     ];
-    Int "int" "int(x)" => "int of a string or scalar union (R112 when not an integer) or an int" [
+    Int "int" "int(x[, mode])" =>
+        "int of a string or scalar union (R112 when not an integer) or an int; of a decimal, rounded by `mode` (as `round`; R109 past 64 bits)"
+        constants [(1, Constant::RoundingMode)] [
         rt!(text::to_int(s: &str) -> Result<i64, Fault>),
         of_scalar(rt!(text::to_int(s: &str) -> Result<i64, Fault>)),
         identity(ParamTy::Int),
+        rt!(decimal::to_int(value: Decimal, mode: &str) -> Result<i64, Fault>),
     ];
     Decimal "decimal" "decimal(x)" =>
         "exact decimal of a string or scalar union (R104 when not a number), an int or a decimal" [
@@ -210,6 +222,14 @@ builtins! {
         rt!(decimal::sum_int(xs: Vec<i64>) -> Result<i64, Fault>),
         rt!(decimal::sum(xs: Vec<Decimal>) -> Result<Decimal, Fault>),
     ];
+    First "first" "first(xs)" =>
+        "the first element, absent for none: `first(for x in xs where ... => x)` finds one"
+        [rt!(aggregate::first(xs: Vec<Val>) -> Option<Val>)];
+    Last "last" "last(xs)" => "the last element, absent for none"
+        [rt!(aggregate::last(xs: Vec<Val>) -> Option<Val>)];
+    Distinct "distinct" "distinct(xs)" =>
+        "the array with each value once (the first of equal ones: `1.0` and `1.00` are equal), in order; linear time"
+        [rt!(aggregate::distinct(xs: Vec<Ordered>) -> Vec<Ordered>)];
     Count "count" "count(xs)" => "int: the number of elements"
         [rt!(aggregate::count(xs: &[Val]) -> i64)];
     Min "min" "min(xs)" =>
