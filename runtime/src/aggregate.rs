@@ -28,6 +28,23 @@ pub fn first<I: IntoIterator>(items: I) -> Option<I::Item> {
     items.into_iter().next()
 }
 
+/// `at(xs, i)` and `xs[i]` of a computed array: the element at `i`
+/// (0-based, negative from the end: `-1` is the last), absent out of range.
+pub fn at<I>(items: I, index: i64) -> Option<I::Item>
+where
+    I: IntoIterator,
+    I::IntoIter: ExactSizeIterator,
+{
+    let mut items = items.into_iter();
+    let position = if index < 0 {
+        let back = usize::try_from(index.unsigned_abs()).ok()?;
+        items.len().checked_sub(back)?
+    } else {
+        usize::try_from(index).ok()?
+    };
+    items.nth(position)
+}
+
 /// `last(xs)`: the last element, absent for none.
 pub fn last<I: IntoIterator>(items: I) -> Option<I::Item> {
     items.into_iter().last()
@@ -56,6 +73,19 @@ pub fn is_present<T>(value: &Option<T>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn at_counts_from_either_end_and_is_absent_outside() {
+        let xs = vec!["a", "b", "c"];
+        assert_eq!(at(xs.clone(), 1), Some("b"));
+        assert_eq!(at(xs.clone(), -1), Some("c"));
+        assert_eq!(at(xs.clone(), -3), Some("a"));
+        assert_eq!(at(xs.clone(), 3), None);
+        assert_eq!(at(xs.clone(), -4), None);
+        assert_eq!(at(xs, i64::MIN), None);
+        assert_eq!(first(Vec::<i64>::new()), None);
+        assert_eq!(distinct(vec![2, 1, 2, 3, 1]), [2, 1, 3]);
+    }
     use rust_decimal::Decimal;
 
     #[test]

@@ -225,6 +225,9 @@ builtins! {
     First "first" "first(xs)" =>
         "the first element, absent for none: `first(for x in xs where ... => x)` finds one"
         [rt!(aggregate::first(xs: Vec<Val>) -> Option<Val>)];
+    At "at" "at(xs, i)" =>
+        "the element at `i` (0-based, negative from the end), absent out of range; `xs[i]` of an array the mapping computes (`split(href, \"/\")[2]`)"
+        [rt!(aggregate::at(xs: Vec<Val>, i: i64) -> Option<Val>)];
     Last "last" "last(xs)" => "the last element, absent for none"
         [rt!(aggregate::last(xs: Vec<Val>) -> Option<Val>)];
     Distinct "distinct" "distinct(xs)" =>

@@ -164,6 +164,24 @@ impl<'a> Checker<'a> {
             self.error(CheckErrorKind::BadArgument(problem), key.span);
             return None;
         };
+        if let (Ty::Array(elem), false) = (&base.ty, matches!(base.kind, ExprKind::Path { .. })) {
+            if !is_opaque_array(&base.ty) {
+                // A computed array (`split(href, "/")[2]`): `at(xs, i)`.
+                let elem = (**elem).clone();
+                let needed_by = NeededBy::Argument {
+                    index: 0,
+                    function: "at",
+                };
+                if !self.require_present(&base, needed_by) {
+                    return None;
+                }
+                let origin = self.origin_of(&base);
+                let position = self.mk(ExprKind::Lit(Lit::Int(index)), Ty::Int, false, key.span);
+                let args = vec![base, position];
+                let callee = super::builtins::callee(ir::Builtin::At, &args)?;
+                return Some(self.mk(ExprKind::Call(callee, args, origin), elem, true, span));
+            }
+        }
         let (
             Ty::Array(elem),
             ExprKind::Path {
@@ -276,8 +294,8 @@ impl<'a> Checker<'a> {
         Some(self.mk(ExprKind::Unary(unary, Box::new(value)), ty, false, span))
     }
 
-    /// An int next to a decimal (in `??`, comparisons) is widened to a
-    /// decimal, explicitly in the IR so both back ends agree.
+    /// An int next to a decimal (in `??`, `if` branches, comparisons) is
+    /// widened to a decimal, explicitly in the IR so both back ends agree.
     fn widen(&self, e: Expr, other: &Expr) -> Expr {
         if e.ty != Ty::Int || e.optional || other.ty != Ty::Decimal {
             return e;
@@ -479,10 +497,15 @@ impl<'a> Checker<'a> {
             self.mismatch("bool", &cond.ty, None, cond.span);
         }
         let present = self.require_present(&cond, NeededBy::Condition("if"));
-        let then = then?;
-        let otherwise = match otherwise {
-            Some(o) => Some(o?),
-            None => None,
+        // An int branch beside a decimal one is widened, as in `??`.
+        let (then, otherwise) = match (then?, otherwise) {
+            (then, Some(o)) => {
+                let o = o?;
+                let then = self.widen(then, &o);
+                let o = self.widen(o, &then);
+                (then, Some(o))
+            }
+            (then, None) => (then, None),
         };
         let mut ty = then.ty.clone();
         let mut optional = then.optional || otherwise.is_none();
