@@ -143,7 +143,7 @@ impl Generator<'_> {
                 let value = self.expr(value);
                 let inner = self.expr(body);
                 let name = self.local(*local);
-                if inner == name || inner == format!("{name}.clone()") {
+                if gives_back(body, *local) {
                     // `with s = v => s` (`string(s)` of a string) is `v`.
                     value
                 } else if may_return(&inner) {
@@ -754,6 +754,19 @@ impl Generator<'_> {
 /// move into a closure. (A `?` in a string literal only keeps a `match`.)
 fn may_return(code: &str) -> bool {
     code.contains('?') || code.contains("return ")
+}
+
+/// Whether `body` is the value of `local` itself, or an identity call
+/// of it (`string(s)` of a string).
+fn gives_back(body: &Expr, local: crate::ir::LocalId) -> bool {
+    match &body.kind {
+        ExprKind::Local(l) => *l == local,
+        ExprKind::Call(callee, args, _) => {
+            matches!(callee.overload().map(|o| &o.imp), Some(Imp::Identity))
+                && matches!(args.as_slice(), [only] if gives_back(only, local))
+        }
+        _ => false,
+    }
 }
 
 /// A value read through an `Option` of a reference to it.
