@@ -120,13 +120,26 @@ pub fn run(
             buf.clear();
             let ok = match variant {
                 Variant::HandWritten => handwritten::transform(record.bytes, &mut buf).is_ok(),
-                Variant::Evaluator => match mapc::eval::run(&subject.ir, record.bytes) {
-                    Ok(bytes) => {
-                        buf = bytes;
-                        true
+                // Cut along the mapping's routes as `mapc run` does.
+                Variant::Evaluator => subject.ir.with_envelope(|envelope| {
+                    let eval = |record: &[u8], out: &mut Vec<u8>| {
+                        out.extend(mapc::eval::run(&subject.ir, record)?);
+                        Ok(())
+                    };
+                    let mut ok = true;
+                    host::envelope::transform_payload(
+                        eval,
+                        envelope,
+                        record.bytes,
+                        &mut buf,
+                        |_, _| ok = false,
+                    );
+                    // One record per line, as the other variants write it.
+                    if buf.last() == Some(&b'\n') {
+                        buf.pop();
                     }
-                    Err(_) => false,
-                },
+                    ok
+                }),
                 Variant::ParserCeiling => {
                     serde_json::from_slice::<serde::de::IgnoredAny>(record.bytes).is_ok()
                 }

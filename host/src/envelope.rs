@@ -55,10 +55,11 @@ pub struct Part<'a> {
 
 /// Cut a `payload` (JSON text) into records along every route whose first
 /// key the payload has, in the order the routes are written (a payload
-/// holding several lists gives the records of each); a route with no keys
-/// applies when no other does. No routes: the payload is the record. A key
-/// repeated on the way to the records is an error, never one of them taken
-/// silently.
+/// holding several lists gives the records of each). A route with no keys
+/// applies when no other does and the payload is what it reads: `.[]` a
+/// list, `.` anything else (so `at . | .orders[]` takes an order or a page
+/// of them). No routes: the payload is the record. A key repeated on the
+/// way to the records is an error, never one of them taken silently.
 pub fn split<'a>(
     payload: &'a [u8],
     envelope: &Envelope<'_>,
@@ -71,6 +72,7 @@ pub fn split<'a>(
         }]);
     }
     let root: &RawValue = serde_json::from_slice(payload).map_err(|e| invalid_json(&e))?;
+    let is_list = root.get().trim_start().starts_with('[');
     let top = members(root, "$").ok();
     let mut taken: Vec<&Route<'_>> = routes
         .iter()
@@ -81,17 +83,16 @@ pub fn split<'a>(
         })
         .collect();
     if taken.is_empty() {
-        taken = routes.iter().filter(|r| r.keys.is_empty()).collect();
+        taken = routes
+            .iter()
+            .filter(|r| r.keys.is_empty() && r.each == is_list)
+            .collect();
     }
     if taken.is_empty() {
-        let names: Vec<String> = routes
-            .iter()
-            .map(|r| format!("`{}`", r.describe()))
-            .collect();
         return Err(RuntimeError::payload(
             ErrorCode::SchemaMismatch,
             "$",
-            format!("the payload has none of {}", names.join(", ")),
+            off_every_route(routes, top.as_ref(), is_list),
         ));
     }
     let mut parts = Vec::new();
@@ -99,6 +100,50 @@ pub fn split<'a>(
         parts.extend(cut(root, top.as_ref(), route, envelope)?);
     }
     Ok(parts)
+}
+
+/// What a payload no route takes is, next to the routes tried: its
+/// top-level keys, and the list it looks like a page of.
+fn off_every_route(routes: &[Route<'_>], top: Option<&Members<'_>>, is_list: bool) -> String {
+    let tried: Vec<String> = routes
+        .iter()
+        .map(|r| format!("`{}`", r.describe()))
+        .collect();
+    let tried = tried.join(", ");
+    let Some(top) = top else {
+        let what = if is_list { "a list" } else { "not an object" };
+        return format!("the payload is {what}; this mapping reads {tried}");
+    };
+    if top.0.is_empty() {
+        return format!("the payload is an empty object; this mapping reads {tried}");
+    }
+    let mut keys: Vec<String> = Vec::new();
+    for (key, _) in &top.0 {
+        let key = format!("`{key}`");
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    const SHOWN: usize = 8;
+    let more = keys.len().saturating_sub(SHOWN);
+    keys.truncate(SHOWN);
+    let mut text = format!(
+        "the payload has none of {tried}; its top-level keys are {}",
+        keys.join(", ")
+    );
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
+    }
+    let lists: Vec<String> = top
+        .0
+        .iter()
+        .filter(|(_, v)| v.get().trim_start().starts_with('['))
+        .map(|(k, _)| format!("`{k}`"))
+        .collect();
+    if let [list] = lists.as_slice() {
+        text.push_str(&format!(" (it looks like a list page of {list})"));
+    }
+    text
 }
 
 /// The records at the end of one route (`top`: the root's members, already
@@ -400,6 +445,46 @@ mod tests {
     }
 
     #[test]
+    fn the_root_routes_take_a_record_or_a_list_when_no_keyed_route_does() {
+        let record = Route {
+            keys: &[],
+            each: false,
+        };
+        let list = Route {
+            keys: &[],
+            each: true,
+        };
+        let page = Route {
+            keys: &["orders"],
+            each: true,
+        };
+        let routes = [record, page, list];
+        assert_eq!(
+            texts(r#"{"id": 1}"#, &routes),
+            Ok(vec![("$".into(), r#"{"id": 1}"#.into())])
+        );
+        assert_eq!(
+            texts(r#"{"orders": [{"id": 1}]}"#, &routes),
+            Ok(vec![("$.orders[0]".into(), r#"{"id": 1}"#.into())])
+        );
+        assert_eq!(
+            texts(r#" [{"id": 1}, {"id": 2}]"#, &routes),
+            Ok(vec![
+                ("$[0]".into(), r#"{"id": 1}"#.into()),
+                ("$[1]".into(), r#"{"id": 2}"#.into()),
+            ])
+        );
+        assert_eq!(
+            texts(r#"{"id": 1}"#, &[page, list]),
+            Err("R102 at $: the payload has none of `.orders[]`, `.[]`; its top-level keys are `id`".into())
+        );
+        assert_eq!(
+            texts("[]", &[record, page]),
+            Err("R102 at $: the payload is a list; this mapping reads `.`, `.orders[]`".into())
+        );
+    }
+
+    #[test]
     fn every_route_the_payload_has_gives_its_records() {
         let routes = [ONE, MANY];
         assert_eq!(
@@ -451,7 +536,22 @@ mod tests {
         let routes = [ONE, MANY];
         assert_eq!(
             texts(r#"{"other": 1}"#, &routes),
-            Err("R102 at $: the payload has none of `.level`, `.list.levels[]`".into())
+            Err("R102 at $: the payload has none of `.level`, `.list.levels[]`; its top-level keys are `other`".into())
+        );
+        assert_eq!(
+            texts(r#"{"orders": [{"id": 1}], "page": 2, "pages": 9}"#, &routes),
+            Err("R102 at $: the payload has none of `.level`, `.list.levels[]`; its top-level keys are `orders`, `page`, `pages` (it looks like a list page of `orders`)".into())
+        );
+        assert_eq!(
+            texts("[1, 2]", &routes),
+            Err(
+                "R102 at $: the payload is a list; this mapping reads `.level`, `.list.levels[]`"
+                    .into()
+            )
+        );
+        assert_eq!(
+            texts("{}", &routes),
+            Err("R102 at $: the payload is an empty object; this mapping reads `.level`, `.list.levels[]`".into())
         );
         assert_eq!(
             texts(r#"{"list": {"levels": {"a": 1}}}"#, &routes),

@@ -169,7 +169,7 @@ fn emitted_code_is_readable_and_rustfmt_stable() {
         "let lines_subtotal",
         "let tax_total",
         "fn table_financial_status",
-        "LOC_92_22",
+        "LOC_93_22",
     ] {
         assert!(printed.contains(name), "no `{name}` in the generated code");
     }

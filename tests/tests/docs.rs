@@ -84,7 +84,7 @@ fn every_case_named_in_the_docs_exists() {
 #[test]
 fn mappings_doc_lists_every_mapping() {
     let doc = read("docs/mappings.md");
-    let mut listed: Vec<(String, String, String)> = doc
+    let mut listed: Vec<(String, String, String, String)> = doc
         .lines()
         .filter(|l| l.starts_with("| `"))
         .map(|l| {
@@ -96,7 +96,8 @@ fn mappings_doc_lists_every_mapping() {
                 .split(',')
                 .map(|s| unquote(s.trim()))
                 .collect();
-            (unquote(cells[1]), unquote(cells[5]), samples.join(","))
+            let routes = cells.get(7).unwrap_or(&"").to_string();
+            (unquote(cells[1]), unquote(cells[5]), samples.join(","), routes)
         })
         .collect();
     listed.sort();
@@ -113,10 +114,34 @@ fn mappings_doc_lists_every_mapping() {
             .iter()
             .filter_map(|s| Some(s.file_name()?.to_string_lossy().into_owned()))
             .collect();
-        actual.push((ir.id, ir.target, samples.join(",")));
+        actual.push((ir.id.clone(), ir.target.clone(), samples.join(","), routes_cell(&ir)));
     }
     actual.sort();
     assert_eq!(listed, actual, "docs/mappings.md is out of date");
+}
+
+/// Where a mapping finds its records, as `docs/mappings.md` lists them:
+/// its routes (`` `.order`, `.orders[]`, `.` ``), or its named inputs.
+fn routes_cell(ir: &mapc::ir::Mapping) -> String {
+    let quoted = |text: String| format!("`{text}`");
+    let routes: Vec<String> = if !ir.inputs.is_empty() {
+        return format!(
+            "inputs {}",
+            ir.inputs.iter().map(|i| quoted(i.clone())).collect::<Vec<_>>().join(", ")
+        );
+    } else if !ir.routes.is_empty() {
+        ir.routes
+            .iter()
+            .map(|r| {
+                let keys: Vec<&str> = r.keys.iter().map(String::as_str).collect();
+                runtime::Route { keys: &keys, each: r.each }.describe()
+            })
+            .collect()
+    } else {
+        let keys: Vec<&str> = ir.at.iter().map(String::as_str).collect();
+        vec![runtime::Route { keys: &keys, each: false }.describe()]
+    };
+    routes.into_iter().map(quoted).collect::<Vec<_>>().join(", ")
 }
 
 #[test]

@@ -265,26 +265,42 @@ impl<'a> Checker<'a> {
             .as_ref()
             .map(|s| s.at.as_slice())
             .unwrap_or_default();
-        let mut record: Option<Node<'a>> = None;
+        // Every record schema each route can lead to: through the source
+        // itself or through one branch of it ("an order, or a page of
+        // orders"); the record is the first of the first route's that every
+        // other route can lead to as well.
         let mut failed = false;
+        let mut reached: Vec<(&ast::RouteDecl, Vec<Node<'a>>)> = Vec::new();
         for decl in decls {
-            let Some(node) = self.route_node(decl, source) else {
-                failed = true;
-                continue;
-            };
-            match &record {
-                None => record = Some(node),
-                Some(first) if !first.same_fields(node) => {
-                    failed = true;
-                    self.error(
-                        CheckErrorKind::BadRecordPath {
-                            path: route_text(decl),
-                            problem: RouteProblem::OtherRecordSchema,
-                        },
-                        decl.span,
-                    );
+            match self.route_nodes(decl, source) {
+                Some(nodes) => reached.push((decl, nodes)),
+                None => failed = true,
+            }
+        }
+        let record = reached.first().and_then(|(_, firsts)| {
+            firsts.iter().copied().find(|node| {
+                reached
+                    .iter()
+                    .all(|(_, nodes)| nodes.iter().any(|n| n.same_fields(*node)))
+            })
+        });
+        if record.is_none() {
+            if let Some(first) = reached
+                .first()
+                .and_then(|(_, nodes)| nodes.first().copied())
+            {
+                for (decl, nodes) in reached.iter().skip(1) {
+                    if !nodes.iter().any(|n| n.same_fields(first)) {
+                        failed = true;
+                        self.error(
+                            CheckErrorKind::BadRecordPath {
+                                path: route_text(decl),
+                                problem: RouteProblem::OtherRecordSchema,
+                            },
+                            decl.span,
+                        );
+                    }
                 }
-                Some(_) => {}
             }
         }
         if failed {
@@ -322,39 +338,61 @@ impl<'a> Checker<'a> {
             .then_some(checked)
     }
 
-    /// The schema node a route leads to.
-    fn route_node(&mut self, decl: &ast::RouteDecl, source: Node<'a>) -> Option<Node<'a>> {
-        let mut node = source;
-        let mut bad = |problem: RouteProblem, span: Span| {
-            let path = route_text(decl);
-            self.error(CheckErrorKind::BadRecordPath { path, problem }, span);
-            None
-        };
-        for step in &decl.keys {
-            let Some(next) = node.property(&step.name) else {
-                return bad(RouteProblem::NotAProperty, step.span);
-            };
-            if next.schema().broken.is_some() {
-                // Reported as the loading error it is (the closure above
-                // holds `self` for route problems).
-                self.loaded(next, step.span);
-                return None;
+    /// The schema nodes a route leads to: through the source, then through
+    /// each branch of a source that unites several shapes. When none
+    /// leads anywhere, the miss through the source itself is reported.
+    fn route_nodes(&mut self, decl: &ast::RouteDecl, source: Node<'a>) -> Option<Vec<Node<'a>>> {
+        let direct = follow(decl, source);
+        let mut nodes: Vec<Node<'a>> = direct.iter().copied().collect();
+        nodes.extend(source.branches().filter_map(|b| follow(decl, b).ok()));
+        if !nodes.is_empty() {
+            return Some(nodes);
+        }
+        match direct {
+            Ok(_) => None,
+            Err(RouteMiss::Broken(node, span)) => {
+                self.loaded(node, span);
+                None
             }
-            node = next;
+            Err(RouteMiss::Problem(problem, span)) => {
+                let path = route_text(decl);
+                self.error(CheckErrorKind::BadRecordPath { path, problem }, span);
+                None
+            }
         }
-        if decl.each {
-            let Some(items) = node.items() else {
-                return bad(RouteProblem::NotAnArray, decl.span);
-            };
-            node = items;
-        }
-        Some(node)
     }
 
     /// Origin of the record itself (`$.order`).
     pub(crate) fn record_origin(&self) -> Origin {
         self.record_origin.clone()
     }
+}
+
+/// Why a route leads nowhere from one node.
+enum RouteMiss<'a> {
+    /// A step the schema does not have.
+    Problem(RouteProblem, Span),
+    /// A step into a part of the schema that could not be loaded.
+    Broken(Node<'a>, Span),
+}
+
+/// The schema node `decl` leads to from `node`.
+fn follow<'a>(decl: &ast::RouteDecl, mut node: Node<'a>) -> Result<Node<'a>, RouteMiss<'a>> {
+    for step in &decl.keys {
+        let Some(next) = node.property(&step.name) else {
+            return Err(RouteMiss::Problem(RouteProblem::NotAProperty, step.span));
+        };
+        if next.schema().broken.is_some() {
+            return Err(RouteMiss::Broken(next, step.span));
+        }
+        node = next;
+    }
+    if decl.each {
+        return node
+            .items()
+            .ok_or(RouteMiss::Problem(RouteProblem::NotAnArray, decl.span));
+    }
+    Ok(node)
 }
 
 /// A route as written: `.list.orders[]`.

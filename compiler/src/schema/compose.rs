@@ -68,6 +68,9 @@ impl Loader<'_> {
         }
         a.items = self.merged_option(a.items, b.items, &a.origin)?;
         a.additional = self.merged_option(a.additional, b.additional, &a.origin)?;
+        if a.branches.is_empty() {
+            a.branches.clone_from(&b.branches);
+        }
         a.description = a.description.or_else(|| b.description.clone());
         a.title = a.title.or_else(|| b.title.clone());
         Ok(a)
@@ -119,7 +122,8 @@ impl Loader<'_> {
         }
         let has_null = all.iter().any(|s| s.kinds == [Kind::Null]);
         let mut rest: Vec<Schema> = Vec::new();
-        for schema in all.into_iter().filter(|s| s.kinds != [Kind::Null]) {
+        let mut shapes: Vec<NodeId> = Vec::new();
+        for (id, schema) in ids.iter().zip(all).filter(|(_, s)| s.kinds != [Kind::Null]) {
             // The same schema reached twice (once nullable): one branch.
             match rest.iter_mut().find(|r| same_shape(r, &schema)) {
                 Some(seen) => {
@@ -129,7 +133,10 @@ impl Loader<'_> {
                         }
                     }
                 }
-                None => rest.push(schema),
+                None => {
+                    rest.push(schema);
+                    shapes.push(*id);
+                }
             }
         }
         let mut schema = match rest.as_slice() {
@@ -141,6 +148,7 @@ impl Loader<'_> {
             [one] => one.clone(),
             many => Schema {
                 origin: here.to_owned(),
+                branches: shapes,
                 ..self.union_of(many, here)?
             },
         };

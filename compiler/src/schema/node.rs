@@ -108,6 +108,10 @@ pub struct Schema {
     pub description: Option<String>,
     /// `title`.
     pub title: Option<String>,
+    /// The branches an `anyOf`/`oneOf` of several shapes unites (null
+    /// left out): a route may lead through one of them (`at . | .orders[]`
+    /// over "an order, or a page of orders").
+    pub branches: Vec<NodeId>,
     /// Why this schema could not be read (a `$ref` to nowhere in a branch):
     /// an error only for a mapping that reads it.
     pub broken: Option<Box<super::SchemaError>>,
@@ -269,6 +273,12 @@ impl<'g> Node<'g> {
     /// `items`.
     pub fn items(self) -> Option<Node<'g>> {
         self.schema().items.map(|id| self.graph.node(id))
+    }
+
+    /// The shapes a union of several unites (empty for any other schema).
+    pub fn branches(self) -> impl Iterator<Item = Node<'g>> {
+        let graph = self.graph;
+        self.schema().branches.iter().map(move |id| graph.node(*id))
     }
 
     /// The schema of an element: `items`, or anything when there is none.
