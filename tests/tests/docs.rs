@@ -97,7 +97,12 @@ fn mappings_doc_lists_every_mapping() {
                 .map(|s| unquote(s.trim()))
                 .collect();
             let routes = cells.get(7).unwrap_or(&"").to_string();
-            (unquote(cells[1]), unquote(cells[5]), samples.join(","), routes)
+            (
+                unquote(cells[1]),
+                unquote(cells[5]),
+                samples.join(","),
+                routes,
+            )
         })
         .collect();
     listed.sort();
@@ -114,7 +119,12 @@ fn mappings_doc_lists_every_mapping() {
             .iter()
             .filter_map(|s| Some(s.file_name()?.to_string_lossy().into_owned()))
             .collect();
-        actual.push((ir.id.clone(), ir.target.clone(), samples.join(","), routes_cell(&ir)));
+        actual.push((
+            ir.id.clone(),
+            ir.target.clone(),
+            samples.join(","),
+            routes_cell(&ir),
+        ));
     }
     actual.sort();
     assert_eq!(listed, actual, "docs/mappings.md is out of date");
@@ -127,21 +137,37 @@ fn routes_cell(ir: &mapc::ir::Mapping) -> String {
     let routes: Vec<String> = if !ir.inputs.is_empty() {
         return format!(
             "inputs {}",
-            ir.inputs.iter().map(|i| quoted(i.clone())).collect::<Vec<_>>().join(", ")
+            ir.inputs
+                .iter()
+                .map(|i| quoted(i.clone()))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     } else if !ir.routes.is_empty() {
         ir.routes
             .iter()
             .map(|r| {
                 let keys: Vec<&str> = r.keys.iter().map(String::as_str).collect();
-                runtime::Route { keys: &keys, each: r.each }.describe()
+                runtime::Route {
+                    keys: &keys,
+                    each: r.each,
+                }
+                .describe()
             })
             .collect()
     } else {
         let keys: Vec<&str> = ir.at.iter().map(String::as_str).collect();
-        vec![runtime::Route { keys: &keys, each: false }.describe()]
+        vec![runtime::Route {
+            keys: &keys,
+            each: false,
+        }
+        .describe()]
     };
-    routes.into_iter().map(quoted).collect::<Vec<_>>().join(", ")
+    routes
+        .into_iter()
+        .map(quoted)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[test]

@@ -125,8 +125,7 @@ fn merging_a_mappings_own_samples_changes_nothing() {
             samples = samples.into_iter().flat_map(orders).collect();
             assert_eq!(samples.len(), 2);
         }
-        let (merged, changes) =
-            mapc::infer::merge(&reviewed, pointer, &samples, Merge::default());
+        let (merged, changes) = mapc::infer::merge(&reviewed, pointer, &samples, Merge::default());
         assert!(changes.is_empty(), "{file}: {changes:?}");
         assert_eq!(merged, reviewed, "{file}");
     }
