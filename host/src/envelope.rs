@@ -71,7 +71,7 @@ pub fn split<'a>(
             bytes: payload,
         }]);
     }
-    let root: &RawValue = serde_json::from_slice(payload).map_err(|e| invalid_json(&e))?;
+    let root: &RawValue = serde_json::from_slice(payload).map_err(|e| invalid_json(payload, &e))?;
     let is_list = root.get().trim_start().starts_with('[');
     let top = members(root, "$").ok();
     let mut taken: Vec<&Route<'_>> = routes
@@ -263,13 +263,17 @@ impl<'de> serde::Deserialize<'de> for Members<'de> {
 }
 
 /// R101 for a payload serde_json could not parse (envelopes are cut with
-/// serde_json before their records are read).
-fn invalid_json(e: &serde_json::Error) -> RuntimeError {
-    RuntimeError::payload(
-        ErrorCode::InvalidJson,
-        "$",
-        format!("the record is not valid JSON: {e}"),
-    )
+/// serde_json before their records are read), told as the runtime's reader
+/// tells it, so a broken payload reads the same whatever the routes.
+fn invalid_json(payload: &[u8], e: &serde_json::Error) -> RuntimeError {
+    match runtime::json_in::read_record(payload, runtime::json_in::Reader::skip) {
+        Err(error) if error.code == ErrorCode::InvalidJson => error,
+        _ => RuntimeError::payload(
+            ErrorCode::InvalidJson,
+            "$",
+            format!("the record is not valid JSON: {e}"),
+        ),
+    }
 }
 
 /// The members of an object.
