@@ -1,5 +1,6 @@
 //! Dead letters: a failed record, with everything needed to fix and replay
-//! it (record number, line, code, JSON path, mapping line, the input). The
+//! it (record number, line, code, the mapping's reason code when it
+//! rejected the record, JSON path, mapping line, the input). The
 //! input is kept exactly: as text when it is UTF-8 (`input`), else as
 //! base64 of its bytes (`input_base64`), never repaired.
 
@@ -18,6 +19,12 @@ pub fn dead_letter(record: &Record<'_>, error: &RuntimeError) -> serde_json::Val
         "mapping": error.location.as_ref().map(ToString::to_string),
         "message": error.message,
     });
+    if let (Some(reason), Some(fields)) = (&error.reason, letter.as_object_mut()) {
+        fields.insert(
+            "reason".to_owned(),
+            serde_json::Value::String(reason.clone()),
+        );
+    }
     let bytes = record.bytes;
     let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
@@ -82,5 +89,28 @@ mod tests {
         let text = dead_letter(&Record::json(1, 1, b"plain"), &error);
         assert_eq!(text["input"], "plain");
         assert!(text.get("input_base64").is_none());
+    }
+
+    #[test]
+    fn a_rejected_record_carries_the_mappings_reason_code() {
+        let location = runtime::Location::fixed("m.map", 3, 1);
+        let error = runtime::Fault::rejected("not_a_tracker", "a batch event")
+            .at(|| "$.object".to_owned(), &location);
+        let letter = dead_letter(&Record::json(4, 7, b"{}"), &error);
+        let expected = serde_json::json!({
+            "record": 4,
+            "line": 7,
+            "code": "R116",
+            "path": "$.object",
+            "mapping": "m.map:3:1",
+            "message": "a batch event",
+            "reason": "not_a_tracker",
+            "input": "{}",
+        });
+        assert_eq!(letter, expected);
+        let plain = RuntimeError::payload(ErrorCode::InvalidJson, "$", "bad");
+        assert!(dead_letter(&Record::json(1, 1, b"x"), &plain)
+            .get("reason")
+            .is_none());
     }
 }

@@ -1,5 +1,6 @@
 //! Array builtins that work on any element type: `count`, `min`, `max`,
-//! `flatten`, and the presence test `is_present`.
+//! `first`, `last`, `at`, `distinct`, `group_by`, `flatten`, and the
+//! presence test `is_present`.
 //!
 //! They are generic, so generated code calls them on its own typed vectors
 //! and the evaluator on its values: one definition of each rule (the tie
@@ -60,6 +61,28 @@ pub fn distinct<T: std::hash::Hash + Eq + Clone>(items: Vec<T>) -> Vec<T> {
         .collect()
 }
 
+/// `group_by(xs, x => key)`: the elements in groups of equal keys (`keys`
+/// holds each element's key, in order), groups in the order their first
+/// element comes, elements in their order; linear time. Equal keys are
+/// equal values (`1.0` and `1.00` are one group).
+pub fn group_by<I, K>(items: I, keys: Vec<K>) -> Vec<Vec<I::Item>>
+where
+    I: IntoIterator,
+    K: std::hash::Hash + Eq,
+{
+    let mut position = std::collections::HashMap::with_capacity(keys.len());
+    let mut groups: Vec<Vec<I::Item>> = Vec::new();
+    for (item, key) in items.into_iter().zip(keys) {
+        let next = groups.len();
+        let at = *position.entry(key).or_insert(next);
+        match groups.get_mut(at) {
+            Some(group) => group.push(item),
+            None => groups.push(vec![item]),
+        }
+    }
+    groups
+}
+
 /// `flatten(xss)`: the inner arrays' elements, one array after the other.
 pub fn flatten<I: IntoIterator>(outer: Vec<I>) -> Vec<I::Item> {
     outer.into_iter().flatten().collect()
@@ -101,6 +124,27 @@ mod tests {
             Some("1.00".into())
         );
         assert_eq!(min(Vec::<i64>::new()), None);
+    }
+
+    #[test]
+    fn group_by_keeps_first_appearance_order_and_equal_decimals_together() {
+        let rate = |text: &str| text.parse::<Decimal>().unwrap_or_default();
+        let lines = ["a", "b", "c", "d", "e"];
+        let keys = vec![
+            rate("0.20"),
+            rate("0.05"),
+            rate("0.2"),
+            rate("0"),
+            rate("0.050"),
+        ];
+        let groups = group_by(lines, keys);
+        assert_eq!(groups, vec![vec!["a", "c"], vec!["b", "e"], vec!["d"]]);
+        assert!(group_by(Vec::<i64>::new(), Vec::<i64>::new()).is_empty());
+        let slice: &[i64] = &[1, 2, 3, 4];
+        assert_eq!(
+            group_by(slice, vec![true, false, true, true]),
+            vec![vec![&1, &3, &4], vec![&2]]
+        );
     }
 
     #[test]

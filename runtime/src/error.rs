@@ -53,12 +53,16 @@ error_codes! {
     NotInTargetEnum = "R111",
     /// R112: a string could not be parsed as an integer.
     InvalidInteger = "R112",
-    /// R113: an unknown rounding mode or time zone was given.
+    /// R113: an unknown rounding mode or time zone was given, or a regex
+    /// group the pattern does not have.
     InvalidArgument = "R113",
     /// R114: the record is not well-formed XML.
     InvalidXml = "R114",
     /// R115: percent-encoded text does not decode to UTF-8.
     InvalidEncoding = "R115",
+    /// R116: the mapping rejected the record (`fail`, `assert`); the
+    /// mapping's own reason code says why.
+    Rejected = "R116",
 }
 
 impl fmt::Display for ErrorCode {
@@ -102,6 +106,8 @@ pub struct Fault {
     pub code: ErrorCode,
     /// Human-readable reason.
     pub message: String,
+    /// The mapping's own reason code, for a record it rejected (R116).
+    pub reason: Option<String>,
 }
 
 impl Fault {
@@ -110,6 +116,17 @@ impl Fault {
         Self {
             code,
             message: message.into(),
+            reason: None,
+        }
+    }
+
+    /// A record the mapping rejects (`fail`, `assert`), with the mapping's
+    /// reason code.
+    pub fn rejected(reason: &str, message: &str) -> Self {
+        Self {
+            code: ErrorCode::Rejected,
+            message: message.to_owned(),
+            reason: Some(reason.to_owned()),
         }
     }
 
@@ -154,6 +171,7 @@ impl Fault {
         RuntimeError {
             code: self.code,
             message: self.message,
+            reason: self.reason,
             path: path(),
             location: Some(location.clone()),
         }
@@ -167,6 +185,8 @@ pub struct RuntimeError {
     pub code: ErrorCode,
     /// Human-readable reason.
     pub message: String,
+    /// The mapping's own reason code, for a record it rejected (R116).
+    pub reason: Option<String>,
     /// JSON path of the offending source value (`$` is the payload root).
     pub path: String,
     /// Mapping line that failed; `None` when the payload itself is unreadable.
@@ -179,6 +199,7 @@ impl RuntimeError {
         Self {
             code,
             message: message.into(),
+            reason: None,
             path: path.into(),
             location: None,
         }
@@ -187,7 +208,10 @@ impl RuntimeError {
 
 impl fmt::Display for RuntimeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error[{}] at {}", self.code, self.path)?;
+        match &self.reason {
+            Some(reason) => write!(f, "error[{} {reason}] at {}", self.code, self.path)?,
+            None => write!(f, "error[{}] at {}", self.code, self.path)?,
+        }
         if let Some(location) = &self.location {
             write!(f, " ({location})")?;
         }

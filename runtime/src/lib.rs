@@ -9,7 +9,9 @@
 //!   offending source value and the mapping line that failed;
 //! - [`decimal`], [`money`], [`time`], [`text`], [`aggregate`]: the builtin
 //!   functions (each builtin's one implementation, see the compiler's
-//!   `builtins` registry);
+//!   `builtins` registry); [`reject`]: the mapping's own rejections
+//!   (`fail`, `assert`, R116 with a reason code); [`pattern`]: regular
+//!   expressions (`matches`, `capture`);
 //! - [`json_in`]: the JSON reader behind both back ends (only what a
 //!   mapping reads is decoded; errors carry JSON paths);
 //! - [`source`]: the types source values are read into;
@@ -26,6 +28,8 @@ pub mod json_in;
 pub mod json_out;
 pub mod mapping;
 pub mod money;
+pub mod pattern;
+pub mod reject;
 pub mod source;
 pub mod text;
 pub mod time;

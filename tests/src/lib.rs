@@ -101,8 +101,8 @@ pub fn differential(
             "evaluator and compiled output differ"
         ),
         (Err(a), Err(b)) => assert_eq!(
-            (a.code, &a.path, &a.location, &a.message),
-            (b.code, &b.path, &b.location, &b.message),
+            (a.code, &a.reason, &a.path, &a.location, &a.message),
+            (b.code, &b.reason, &b.path, &b.location, &b.message),
             "evaluator and compiled code fail differently:\n  eval: {a}\n  code: {b}"
         ),
         (a, b) => panic!("evaluator and compiled code disagree:\n  eval: {a:?}\n  code: {b:?}"),
@@ -176,7 +176,8 @@ pub fn case_input(name: &str) -> PathBuf {
 /// cut as `maprt` does it (the host's format adapter and envelope), and on
 /// every record evaluator == compiled code; every output validates against
 /// the target schema; the outputs are snapshotted (pretty for one record,
-/// one line each for several).
+/// one line each for several), then the records that failed (the same
+/// failure on both back ends), under `----- FAILED`.
 pub fn check_ok_case(name: &str) {
     let file = format!("tests/cases/ok/{name}/mapping.map");
     let (compiled, text) = compile(&file);
@@ -197,6 +198,7 @@ pub fn check_ok_case(name: &str) {
     );
     let input = std::fs::read(case_input(name)).expect("the case's input");
     let mut outputs = Vec::new();
+    let mut failed = Vec::new();
     host::format::for_each_record(input.as_slice(), ir.format, |record| {
         if let Some(e) = &record.undecodable {
             panic!("{file}: record {} does not decode: {e}", record.number);
@@ -205,11 +207,10 @@ pub fn check_ok_case(name: &str) {
             .with_envelope(|envelope| host::envelope::split(record.bytes, envelope))
             .unwrap_or_else(|e| panic!("{file}: record {}: {e}", record.number));
         for part in parts {
-            let out = differential(ir, code, part.bytes).unwrap_or_else(|e| {
-                panic!("{file}: record {} at {}: {e}", record.number, part.path)
-            });
-            if !out.is_empty() {
-                outputs.push(out);
+            match differential(ir, code, part.bytes) {
+                Ok(out) if out.is_empty() => {}
+                Ok(out) => outputs.push(out),
+                Err(e) => failed.push(format!("record {} at {}: {e}", record.number, part.path)),
             }
         }
         Ok(())
@@ -224,6 +225,10 @@ pub fn check_ok_case(name: &str) {
             "{file}: output breaks the target schema: {problems:?}"
         );
     }
-    let snapshot = mapc::contract::snapshot_text(&outputs).expect("JSON outputs");
+    let mut snapshot = mapc::contract::snapshot_text(&outputs).expect("JSON outputs");
+    if !failed.is_empty() {
+        snapshot.push_str("\n----- FAILED\n");
+        snapshot.push_str(&failed.join("\n"));
+    }
     settings("tests/snapshots/ok").bind(|| insta::assert_snapshot!(name, snapshot));
 }

@@ -64,6 +64,7 @@ fn the_crate_map_holds() {
             "itoa",
             "jiff",
             "percent-encoding",
+            "regex",
             "rust_decimal",
             "serde_json",
             "sha2",

@@ -271,17 +271,37 @@ fn json_schema_support_table_is_backed_by_cases() {
     }
 }
 
-/// The finding and decoding examples of `docs/dsl.md` are lines of an ok
-/// case, so a test runs each on both back ends.
+/// A `map` example of `docs/dsl.md` whose introducing paragraph names an
+/// ok case ("as `tests/cases/ok/find_and_decode` runs them") is lines of
+/// that case, so a test runs each on both back ends.
 #[test]
 fn builtin_examples_are_run_by_a_case() {
     let dsl = read("docs/dsl.md");
-    let case = read("tests/cases/ok/find_and_decode/mapping.map");
-    let example = blocks(&dsl, "map")
-        .into_iter()
-        .find(|b| b.contains("url_decode("))
-        .expect("the finding and decoding example");
-    for line in example.lines().filter(|l| !l.trim().is_empty()) {
-        assert!(case.lines().any(|c| c == line), "not in the case: {line}");
+    let fence = "```map\n";
+    let mut checked = Vec::new();
+    for (at, _) in dsl.match_indices(fence) {
+        let before = &dsl[..at];
+        let paragraph = before.trim_end().rsplit("\n\n").next().unwrap_or("");
+        let Some(name) = paragraph
+            .split("`tests/cases/ok/")
+            .nth(1)
+            .and_then(|rest| rest.split('`').next())
+        else {
+            continue;
+        };
+        let case = read(&format!("tests/cases/ok/{name}/mapping.map"));
+        let example = dsl[at + fence.len()..].split("```").next().unwrap_or("");
+        for line in example.lines().filter(|l| !l.trim().is_empty()) {
+            assert!(case.lines().any(|c| c == line), "not in {name}: {line}");
+        }
+        checked.push(name.to_owned());
     }
+    assert_eq!(
+        checked,
+        [
+            "find_and_decode",
+            "group_by_keys",
+            "patterns_and_rejections"
+        ]
+    );
 }

@@ -261,6 +261,44 @@ outcome!(Vec<Val<'v>>, ResultTy::Inner, Ret::AsIs, |items| Val::List(
     items
 ));
 
+/// `fail`: never a value; the call is the record's rejection.
+impl<'v> Outcome<'v> for Result<runtime::reject::Never, Fault> {
+    const TY: ResultTy = ResultTy::Never;
+    const FALLIBLE: bool = true;
+    const RET: Ret = Ret::Never;
+    fn into_val(self) -> Result<Val<'v>, Fault> {
+        match self? {}
+    }
+}
+
+/// `capture`: the text of a group, absent when it took no part.
+impl<'v> Outcome<'v> for Result<Option<String>, Fault> {
+    const TY: ResultTy = ResultTy::Str;
+    const OPTIONAL: bool = true;
+    const FALLIBLE: bool = true;
+    const RET: Ret = Ret::OptionalString;
+    fn into_val(self) -> Result<Val<'v>, Fault> {
+        Ok(self?.map_or(Val::Absent, |s| Val::Str(Cow::Owned(s))))
+    }
+}
+
+/// `assert`: `true`, or the record's rejection.
+impl<'v> Outcome<'v> for Result<bool, Fault> {
+    const TY: ResultTy = ResultTy::Bool;
+    const FALLIBLE: bool = true;
+    fn into_val(self) -> Result<Val<'v>, Fault> {
+        Ok(Val::Bool(self?))
+    }
+}
+
+/// `group_by`: arrays of the argument's elements.
+impl<'v> Outcome<'v> for Vec<Vec<Val<'v>>> {
+    const TY: ResultTy = ResultTy::Groups;
+    fn into_val(self) -> Result<Val<'v>, Fault> {
+        Ok(Val::List(self.into_iter().map(Val::List).collect()))
+    }
+}
+
 impl<'v> Outcome<'v> for Option<Val<'v>> {
     const TY: ResultTy = ResultTy::Elem;
     const OPTIONAL: bool = true;

@@ -54,6 +54,12 @@ pub enum Constant {
     RoundingMode,
     /// An IANA time zone name.
     TimeZone,
+    /// A mapping's reason code for a record it rejects (`not_a_tracker`):
+    /// always a literal.
+    ReasonCode,
+    /// A regular expression (the `regex` crate's syntax): always a
+    /// literal, compiled once.
+    Pattern,
 }
 
 impl Constant {
@@ -62,7 +68,15 @@ impl Constant {
         match self {
             Constant::RoundingMode => runtime::decimal::RoundingMode::from_name(text).is_ok(),
             Constant::TimeZone => jiff::tz::TimeZone::get(text).is_ok(),
+            Constant::ReasonCode => runtime::reject::is_reason_code(text),
+            Constant::Pattern => runtime::pattern::compile(text).is_ok(),
         }
+    }
+
+    /// Whether the argument must be written as a literal (it is checked,
+    /// or compiled, before any record is read).
+    pub fn literal_only(self) -> bool {
+        matches!(self, Constant::ReasonCode | Constant::Pattern)
     }
 }
 
@@ -136,6 +150,10 @@ pub enum Ret {
     String,
     /// A `Vec<String>`: each wrapped as an owned `Str`.
     Strings,
+    /// An `Option<String>`: wrapped as an owned `Str` when there.
+    OptionalString,
+    /// Never a value (`fail`): an empty `match` on it is of any type.
+    Never,
 }
 
 /// The type a parameter accepts.
@@ -250,6 +268,10 @@ pub enum ResultTy {
     Elem,
     /// The first argument's element type, an array (`flatten`).
     Inner,
+    /// No value ever (`fail`): fits wherever it stands.
+    Never,
+    /// Arrays of the first argument's elements (`group_by`).
+    Groups,
 }
 
 impl ResultTy {
@@ -270,6 +292,8 @@ impl ResultTy {
             ResultTy::Ts => Ty::Timestamp,
             ResultTy::Money => Ty::Money,
             ResultTy::Strs => Ty::Array(Box::new(Ty::String)),
+            ResultTy::Never => Ty::Unknown,
+            ResultTy::Groups => Ty::Array(Box::new(first.cloned().unwrap_or(Ty::Unknown))),
             ResultTy::First => first.cloned().unwrap_or(Ty::Unknown),
             ResultTy::Elem => elem,
             ResultTy::Inner => match first {

@@ -5,6 +5,7 @@
 use super::bridge::{Ordered, Outcome, Param};
 use super::{Constant, Decl, Imp, Overload, ParamTy, ResultTy, RuntimeFn};
 use crate::eval::Val;
+use runtime::reject::Never;
 use runtime::{Decimal, Fault, Money, Str, Timestamp};
 
 /// An overload implemented by the runtime function at `path` (below
@@ -157,6 +158,16 @@ builtins! {
     HtmlUnescape "html_unescape" "html_unescape(s)" =>
         "string with HTML character references decoded (`&amp;`, `&eacute;`, `&#39;`)"
         [rt!(text::html_unescape(s: &str) -> String)];
+    Matches "matches" "matches(s, pattern)" =>
+        "bool: the regular expression `pattern` matches somewhere in `s` (anchor it: `^...$`); a literal in the `regex` crate's syntax, checked by `mapc check`"
+        constants [(1, Constant::Pattern)]
+        [rt!(pattern::matches(s: &str, pattern: &str) -> Result<bool, Fault>)];
+    Capture "capture" "capture(s, pattern, group)" =>
+        "string: the group (a number, 0 the whole match, or the name of a `(?P<name>...)`) of the first match; absent when nothing matches or the group took no part"
+        constants [(1, Constant::Pattern)] [
+        rt!(pattern::capture(s: &str, pattern: &str, group: i64) -> Result<Option<String>, Fault>),
+        rt!(pattern::capture_named(s: &str, pattern: &str, name: &str) -> Result<Option<String>, Fault>),
+    ];
     Contains "contains" "contains(s, part)" => "bool: `part` occurs in `s` (`\"\"` always does)"
         [rt!(text::contains(s: &str, part: &str) -> bool)];
     Len "len" "len(s)" => "int: the length in characters"
@@ -233,6 +244,9 @@ builtins! {
     Distinct "distinct" "distinct(xs)" =>
         "the array with each value once (the first of equal ones: `1.0` and `1.00` are equal), in order; linear time"
         [rt!(aggregate::distinct(xs: Vec<Ordered>) -> Vec<Ordered>)];
+    GroupBy "group_by" "group_by(xs, x => key)" =>
+        "array of arrays: the elements in groups of equal `key` (string, int, decimal, bool or timestamp; `1.0` and `1.00` are one), groups in the order their first element comes; linear time"
+        [rt!(aggregate::group_by(xs: Vec<Val>, keys: Vec<Ordered>) -> Vec<Vec<Val>>)];
     Count "count" "count(xs)" => "int: the number of elements"
         [rt!(aggregate::count(xs: &[Val]) -> i64)];
     Min "min" "min(xs)" =>
@@ -246,6 +260,14 @@ builtins! {
         [rt!(aggregate::flatten(xss: Vec<Vec<Val>>) -> Vec<Val>)];
     IsPresent "is_present" "is_present(x)" => "bool: the value is there"
         [rt!(aggregate::is_present(x: &Option<Val>) -> bool)];
+    Fail "fail" "fail(reason, message)" =>
+        "no value: the record is rejected (R116) with the mapping's `reason` code (a literal, `lower_snake_case`), e.g. as a `match` arm"
+        constants [(0, Constant::ReasonCode)]
+        [rt!(reject::fail(reason: &str, message: &str) -> Result<Never, Fault>)];
+    Assert "assert" "assert(condition, reason, message)" =>
+        "`true`, or the record is rejected (R116) with `reason` when `condition` is false; written alone as an item, checked before any field"
+        constants [(1, Constant::ReasonCode)]
+        [rt!(reject::assert(condition: bool, reason: &str, message: &str) -> Result<bool, Fault>)];
     Has "has" "has(.path)" =>
         "bool: the last key of the source path is in the payload (null counts)" [Overload {
         params: &[ParamTy::KeyPath],

@@ -66,6 +66,13 @@ impl Checker<'_> {
             self.error(CheckErrorKind::BadArgument(problem), span);
             return None;
         }
+        let keyed;
+        let args = if name.name == "group_by" {
+            keyed = self.group_by_keys(args)?;
+            keyed.as_slice()
+        } else {
+            args
+        };
         let checked: Vec<Option<Expr>> = args.iter().map(|a| self.check_expr(a)).collect();
         let Some(builtin) = Builtin::named(&name.name) else {
             let names = Builtin::ALL.iter().map(|b| b.decl().name);
@@ -109,6 +116,33 @@ impl Checker<'_> {
         };
         let kind = ExprKind::Call(Callee { builtin, overload }, args, origin);
         Some(self.mk(kind, ty, chosen.optional, span))
+    }
+
+    /// `group_by(xs, x => key)` is `group_by(xs, for x in xs => key)`: the
+    /// keys are computed by a loop over the same array, so there is one
+    /// key per element by construction.
+    fn group_by_keys(&mut self, args: &[ast::Expr]) -> Option<Vec<ast::Expr>> {
+        let [items, key_fn] = args else {
+            return Some(args.to_vec()); // the arity is reported
+        };
+        let ast::ExprKind::KeyFn(item, key) = &key_fn.kind else {
+            let problem = ArgumentProblem::GroupByNeedsKeyFn;
+            self.error(CheckErrorKind::BadArgument(problem), key_fn.span);
+            return None;
+        };
+        let keys = ast::ForExpr {
+            item: item.clone(),
+            index: None,
+            source: Box::new(items.clone()),
+            filter: None,
+            body: ast::Body::Value(key.clone()),
+        };
+        let keys = ast::Expr {
+            kind: ast::ExprKind::For(keys),
+            span: key_fn.span,
+            site: key_fn.site,
+        };
+        Some(vec![items.clone(), keys])
     }
 
     /// `timestamp(.x)` where the schema says `.x` is a `format: date`: a
@@ -205,12 +239,17 @@ impl Checker<'_> {
     }
 
     /// Arguments that must be valid constants when written as literals:
-    /// rounding modes, time zones.
+    /// rounding modes, time zones; patterns and reason codes must also be
+    /// literals.
     fn check_constants(&mut self, decl: &Decl, args: &[Expr]) -> bool {
         let mut ok = true;
         for &(i, constant) in decl.constants {
             let Some(arg) = args.get(i) else { continue };
             let ExprKind::Lit(Lit::String(text)) = &arg.kind else {
+                if constant.literal_only() {
+                    self.error(CheckErrorKind::NotALiteral { constant }, arg.span);
+                    ok = false;
+                }
                 continue;
             };
             if !constant.is_valid(text) {

@@ -149,6 +149,12 @@ pub enum CheckErrorKind {
         /// What it must be.
         constant: crate::builtins::Constant,
     },
+    /// An argument that must be a literal (a pattern, a reason code) is
+    /// computed.
+    NotALiteral {
+        /// What it must be.
+        constant: crate::builtins::Constant,
+    },
     /// A `let` that is never used.
     UnusedLet {
         /// The binding.
@@ -275,6 +281,10 @@ pub enum ArgumentProblem {
     IndexNotLiteral,
     /// `timestamp(.x)` of a field whose schema says `format: date`.
     DateIsNotATimestamp,
+    /// `x => key` anywhere but as the key of `group_by`.
+    KeyFnOutsideGroupBy,
+    /// `group_by(xs, key)` whose key is not written `x => key`.
+    GroupByNeedsKeyFn,
 }
 
 /// What is wrong with a user function's declaration or call.
@@ -393,7 +403,8 @@ impl CheckErrorKind {
             Self::ObjectOutsideTarget => codes::OBJECT_OUTSIDE_TARGET,
             Self::BadArgument(_)
             | Self::TableOfUndelimited { .. }
-            | Self::InvalidConstant { .. } => codes::INVALID_ARGUMENT,
+            | Self::InvalidConstant { .. }
+            | Self::NotALiteral { .. } => codes::INVALID_ARGUMENT,
             Self::UnusedLet { .. } => codes::UNUSED_LET,
             Self::NeverAbsent { .. } => codes::NEVER_ABSENT,
             Self::TargetTitle { .. } => codes::TARGET_TITLE,

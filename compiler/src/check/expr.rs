@@ -103,6 +103,11 @@ impl<'a> Checker<'a> {
                 None
             }
             K::Array(items) => self.check_array(items, e.span),
+            K::KeyFn(..) => {
+                let problem = ArgumentProblem::KeyFnOutsideGroupBy;
+                self.error(CheckErrorKind::BadArgument(problem), e.span);
+                None
+            }
         }
     }
 

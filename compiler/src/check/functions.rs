@@ -138,6 +138,7 @@ impl<'f> Expander<'f> {
                 a.value = self.expr(&a.value);
                 Item::Assign(a)
             }
+            Item::Assert(e) => Item::Assert(self.expr(e)),
         }
     }
 
@@ -214,6 +215,7 @@ impl<'f> Expander<'f> {
                 K::For(f)
             }
             K::With(name, v, b) => K::With(name.clone(), self.boxed(v), self.body(b)),
+            K::KeyFn(name, key) => K::KeyFn(name.clone(), self.boxed(key)),
             K::Object(items) => K::Object(items.iter().map(|i| self.item(i)).collect()),
             K::Array(items) => K::Array(items.iter().map(|i| self.expr(i)).collect()),
         };
@@ -341,6 +343,7 @@ fn binders(e: &Expr) -> Vec<Ident> {
                 out.extend(lets(items));
             }
         }
+        ExprKind::KeyFn(name, _) => out.push(name.clone()),
         ExprKind::With(name, _, body) => {
             out.push(name.clone());
             if let Body::Object(items, _) = body {
@@ -358,7 +361,7 @@ fn lets(items: &[Item]) -> Vec<Ident> {
         .iter()
         .filter_map(|i| match i {
             Item::Let(l) => Some(l.name.clone()),
-            Item::Assign(_) => None,
+            Item::Assign(_) | Item::Assert(_) => None,
         })
         .collect()
 }
@@ -396,11 +399,12 @@ fn visit_mut(e: &mut Expr, f: &mut impl FnMut(&mut Expr) -> bool) {
     let item = |i: &mut Item, f: &mut dyn FnMut(&mut Expr) -> bool| match i {
         Item::Let(l) => visit_mut_dyn(&mut l.value, f),
         Item::Assign(a) => visit_mut_dyn(&mut a.value, f),
+        Item::Assert(e) => visit_mut_dyn(e, f),
     };
     let f: &mut dyn FnMut(&mut Expr) -> bool = f;
     match &mut e.kind {
         K::Literal(_) | K::SourceField(_) | K::Variable(_) => {}
-        K::Field(x, _) | K::Assert(x) | K::Unary(_, x) => visit_mut_dyn(x, f),
+        K::Field(x, _) | K::Assert(x) | K::Unary(_, x) | K::KeyFn(_, x) => visit_mut_dyn(x, f),
         K::Index(a, b) | K::Binary(_, a, b) => {
             visit_mut_dyn(a, f);
             visit_mut_dyn(b, f);

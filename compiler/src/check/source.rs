@@ -193,6 +193,18 @@ impl<'a> Checker<'a> {
             ExprKind::Binary(_, a, _) | ExprKind::Assert(a, _) | ExprKind::Unary(_, a) => {
                 self.origin_of(a)
             }
+            // A group holds elements of the array grouped, from anywhere
+            // in it.
+            ExprKind::Call(callee, args, _) if callee.builtin == crate::ir::Builtin::GroupBy => {
+                let mut origin = match args.first() {
+                    Some(first) => self.origin_of(first),
+                    None => self.record_origin(),
+                };
+                if origin.last() != Some(&Seg::Any) {
+                    origin.push(Seg::Any);
+                }
+                origin
+            }
             ExprKind::Call(_, args, _) => match args.first() {
                 Some(first) => self.origin_of(first),
                 None => self.record_origin(),

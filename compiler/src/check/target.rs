@@ -83,6 +83,7 @@ impl<'a> Checker<'a> {
             match item {
                 ast::Item::Let(l) => lets.extend(self.check_let(l)),
                 ast::Item::Assign(a) => self.check_assign(a, node, &mut tree),
+                ast::Item::Assert(call) => lets.extend(self.check_assert_item(call)),
             }
         }
         let fields = self.build_fields(tree, node, span);
@@ -119,6 +120,14 @@ impl<'a> Checker<'a> {
             self.scopes.lookup(&item.name.name);
         }
         Some((local, value?))
+    }
+
+    /// `assert(...)` standing as an item: a `let` of its (always `true`)
+    /// value, evaluated in its place among the `let`s, before any field.
+    fn check_assert_item(&mut self, call: &ast::Expr) -> Option<(ir::LocalId, Expr)> {
+        let value = self.check_expr(call)?;
+        let local = self.new_local("_asserted", Vec::new(), None);
+        Some((local, value))
     }
 
     fn unknown_target(&mut self, name: &ast::Ident, node: Node<'a>) {

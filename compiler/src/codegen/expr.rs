@@ -720,6 +720,8 @@ impl Generator<'_> {
             Ret::AsIs => call,
             Ret::String => format!("Str::Owned({call})"),
             Ret::Strings => format!("{call}.into_iter().map(Str::Owned).collect::<Vec<_>>()"),
+            Ret::OptionalString => format!("{call}.map(Str::Owned)"),
+            Ret::Never => format!("match {call} {{}}"),
         }
     }
 

@@ -234,10 +234,16 @@ impl Generator<'_> {
         body: &str,
     ) -> (String, Option<String>) {
         let item = self.local(f.item);
-        // Payload objects are borrowed from a slice; computed arrays are
-        // vectors of values.
+        // Payload objects are borrowed from a slice, and groups of them
+        // (`group_by`) from their vectors; computed arrays are vectors of
+        // values.
+        let borrowed = |ty: &Ty| match ty {
+            Ty::Source(_) => true,
+            Ty::Array(inner) => matches!(**inner, Ty::Source(_)),
+            _ => false,
+        };
         let iter = match &f.source.ty {
-            Ty::Array(elem) if matches!(**elem, Ty::Source(_)) => "iter",
+            Ty::Array(elem) if borrowed(elem) => "iter",
             _ => "into_iter",
         };
         if !mentions(body, &self.local(f.index)) {

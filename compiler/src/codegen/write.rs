@@ -66,6 +66,15 @@ impl Generator<'_> {
                     continue;
                 }
             }
+            // Groups hold what their array holds (payload objects by
+            // reference): the element type is left to inference.
+            let grouped = matches!(&value.kind,
+                ExprKind::Call(callee, _, _) if callee.builtin == crate::ir::Builtin::GroupBy);
+            if grouped && !value.optional {
+                let name = self.local(*local);
+                out.push(line(format!("let {name}: Vec<Vec<_>> = {code};")));
+                continue;
+            }
             let ty = super::expr::repr(self.mapping, &value.ty, value.optional);
             out.push(line(format!("let {}: {ty} = {code};", self.local(*local))));
         }

@@ -466,6 +466,14 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
                 crate::builtins::Constant::TimeZone => {
                     "time zones are IANA names such as \"UTC\" or \"America/New_York\"".to_owned()
                 }
+                crate::builtins::Constant::ReasonCode => {
+                    "a reason code is lower-case snake case, such as \"not_a_tracker\" (64 characters at most)"
+                        .to_owned()
+                }
+                crate::builtins::Constant::Pattern => match runtime::pattern::compile(value) {
+                    Err(fault) => fault.message,
+                    Ok(_) => "a pattern is a regular expression in the `regex` crate's syntax".to_owned(),
+                },
             };
             Diagnostic::new(
                 code,
@@ -473,6 +481,20 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
                 span,
                 format!("{value:?} is not valid here; {valid}"),
             )
+        }
+        K::NotALiteral { constant } => {
+            let what = match constant {
+                crate::builtins::Constant::Pattern => "a pattern",
+                crate::builtins::Constant::ReasonCode => "a reason code",
+                _ => "this argument",
+            };
+            Diagnostic::new(
+                code,
+                "invalid argument",
+                span,
+                format!("{what} must be written as a string literal"),
+            )
+            .help("it is checked before any record is read; write it in quotes here")
         }
         K::UnusedLet { name } => Diagnostic::new(
             code,
@@ -566,6 +588,12 @@ fn argument_text(problem: ArgumentProblem) -> &'static str {
         }
         ArgumentProblem::IndexNotLiteral => {
             "an array index must be an integer literal; iterate with `for` instead"
+        }
+        ArgumentProblem::KeyFnOutsideGroupBy => {
+            "`x => key` is the key of each element, written only as the second argument of `group_by(xs, x => key)`"
+        }
+        ArgumentProblem::GroupByNeedsKeyFn => {
+            "`group_by` takes the key of each element as `x => key`, e.g. `group_by(.lines, l => l.tax_rate)`"
         }
         ArgumentProblem::DateIsNotATimestamp => {
             "the schema says this is a date (`format: date`): it has no time or zone, so `timestamp` would fail every record (R105); keep it as text, or `parse_time` it with the zone it is in"

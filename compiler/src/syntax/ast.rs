@@ -132,6 +132,9 @@ pub enum Item {
     Let(LetItem),
     /// `a.b = expr`
     Assign(Assign),
+    /// `assert(condition, "reason", message)`: the record is rejected
+    /// unless the condition holds (the call, checked as one).
+    Assert(Expr),
 }
 
 /// `let name = expr`.
@@ -311,6 +314,8 @@ pub enum ExprKind {
     Assert(Box<Expr>),
     /// `f(args)`
     Call(Ident, Vec<Expr>),
+    /// `x => key`: the key of each element, an argument of `group_by`.
+    KeyFn(Ident, Box<Expr>),
     /// `-x`, `not x`
     Unary(UnaryOp, Box<Expr>),
     /// `a op b`

@@ -96,6 +96,7 @@ fn items(items: &[Item]) -> Vec<&Expr> {
         .map(|i| match i {
             Item::Let(l) => &l.value,
             Item::Assign(a) => &a.value,
+            Item::Assert(e) => e,
         })
         .collect()
 }
@@ -111,7 +112,10 @@ fn body(b: &Body) -> Vec<&Expr> {
 pub fn children(e: &Expr) -> Vec<&Expr> {
     match &e.kind {
         ExprKind::Literal(_) | ExprKind::SourceField(_) | ExprKind::Variable(_) => Vec::new(),
-        ExprKind::Field(x, _) | ExprKind::Assert(x) | ExprKind::Unary(_, x) => vec![x.as_ref()],
+        ExprKind::Field(x, _)
+        | ExprKind::Assert(x)
+        | ExprKind::Unary(_, x)
+        | ExprKind::KeyFn(_, x) => vec![x.as_ref()],
         ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => vec![a.as_ref(), b.as_ref()],
         ExprKind::Call(_, args) | ExprKind::Array(args) => args.iter().collect(),
         ExprKind::If(c, a, b) => [Some(c.as_ref()), Some(a.as_ref()), b.as_deref()]

@@ -336,6 +336,7 @@ impl Builder {
                 let value = self.expr(inner.next()?);
                 Some(Item::Let(LetItem { name, value }))
             }
+            Rule::assert_item => Some(Item::Assert(self.expr_of_call(inner.next()?))),
             Rule::assign => {
                 let target = inner.next()?.into_inner().map(ident).collect();
                 let value = self.expr(inner.next()?);
@@ -445,12 +446,32 @@ impl Builder {
         })
     }
 
+    /// A `call` pair standing alone (an `assert(...)` item).
+    fn expr_of_call(&self, pair: Pair<'_, Rule>) -> Expr {
+        let span = span_of(&pair);
+        Expr::new(self.call(pair), span)
+    }
+
     fn call(&self, pair: Pair<'_, Rule>) -> ExprKind {
         let mut inner = pair.into_inner();
         let Some(name) = inner.next().map(ident) else {
             return ExprKind::Literal(Literal::Null);
         };
-        ExprKind::Call(name, inner.map(|p| self.expr(p)).collect())
+        let args = inner.map(|p| match p.as_rule() {
+            Rule::key_fn => {
+                let span = span_of(&p);
+                let mut parts = p.into_inner();
+                match (parts.next(), parts.next()) {
+                    (Some(name), Some(key)) => {
+                        let kind = ExprKind::KeyFn(ident(name), Box::new(self.expr(key)));
+                        Expr::new(kind, span)
+                    }
+                    _ => Expr::new(ExprKind::Literal(Literal::Null), span),
+                }
+            }
+            _ => self.expr(p),
+        });
+        ExprKind::Call(name, args.collect())
     }
 
     fn body(&self, pair: Pair<'_, Rule>) -> Option<Body> {
