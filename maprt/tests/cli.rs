@@ -630,3 +630,67 @@ fn an_empty_xml_page_is_no_records_and_an_error_response_is_not() {
         text(&out.stderr)
     );
 }
+
+/// Content the mapping does not support is dead-lettered with its own
+/// reason code (R116), not mapped: a WooCommerce order with a fee line (the
+/// canonical order has no place for fees) and one with a store's own
+/// status. Both made in memory from the real sample; the sample itself is
+/// never edited.
+#[test]
+fn records_the_mapping_rejects_carry_its_reason_code() {
+    let sample = "mappings/woocommerce/samples/legacy_order/legacy_v3_view_order_response.json";
+    let real: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root().join(sample)).expect("sample")).expect("JSON");
+    let mut with_fee = real.clone();
+    with_fee["order"]["fee_lines"] =
+        serde_json::json!([{"id": 9, "title": "Handling", "total": "2.00", "total_tax": "0.00"}]);
+    let mut custom_status = real.clone();
+    custom_status["order"]["status"] = serde_json::json!("awaiting-pickup");
+    let input = format!("{real}\n{with_fee}\n{custom_status}\n");
+    let dir = std::env::temp_dir().join(format!("maprt-reject-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dead = dir.join("dead.ndjson");
+    let out = maprt(
+        &[
+            "transform",
+            "--mapping",
+            "woocommerce.legacy_order",
+            "--dead-letter",
+            dead.to_str().expect("utf-8 path"),
+        ],
+        input.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stdout).lines().count(), 1, "the real order maps");
+    let stderr = text(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "record 2 (line 2): error[R116 order_fees_unsupported] at $.order.fee_lines (mappings/woocommerce/legacy_order.map:16:1): the order has fee lines, which the canonical SalesOrder cannot hold yet",
+            "record 3 (line 3): error[R116 unknown_order_status] at $.order.status (mappings/woocommerce/legacy_order.map:35:19): WooCommerce status awaiting-pickup is not one the API documents",
+        ]
+    );
+    let letters: Vec<serde_json::Value> = std::fs::read_to_string(&dead)
+        .expect("dead letters")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("NDJSON"))
+        .collect();
+    let reasons: Vec<(&str, &str)> = letters
+        .iter()
+        .map(|l| {
+            (
+                l["code"].as_str().unwrap_or(""),
+                l["reason"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            ("R116", "order_fees_unsupported"),
+            ("R116", "unknown_order_status")
+        ]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

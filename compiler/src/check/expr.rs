@@ -555,10 +555,16 @@ impl<'a> Checker<'a> {
                 }
                 patterns.push(lit);
             }
-            let Some(value) = self.check_expr(&arm.value) else {
+            let Some(mut value) = self.check_expr(&arm.value) else {
                 ok = false;
                 continue;
             };
+            // An arm rejecting the record blames the value matched.
+            if let ExprKind::Call(callee, _, origin) = &mut value.kind {
+                if callee.builtin == crate::ir::Builtin::Fail {
+                    *origin = self.origin_of(&scrutinee);
+                }
+            }
             if !value.ty.fits(&ty) && !ty.fits(&value.ty) {
                 self.mismatch(&ty.to_string(), &value.ty, None, value.span);
                 ok = false;
