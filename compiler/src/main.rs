@@ -39,6 +39,9 @@ enum Command {
         /// One compact line per record instead of pretty JSON
         #[arg(long)]
         compact: bool,
+        /// A mapping parameter: NAME=VALUE (repeat per parameter)
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        params: Vec<String>,
     },
     /// Print the Rust code generated for a mapping
     Emit {
@@ -119,7 +122,8 @@ fn main() -> ExitCode {
             mapping,
             payload,
             compact,
-        } => run(&mapping, &payload, compact),
+            params,
+        } => run(&mapping, &payload, compact, &params),
         Command::Emit { mapping } => emit(&mapping),
         Command::Test { paths } => test(&default_paths(paths)),
         Command::Schema(SchemaCommand::Check { schemas }) => schema_check(&schemas),
@@ -329,8 +333,9 @@ fn checked(path: &Path) -> Result<mapc::ir::Mapping, String> {
         .ok_or_else(|| format!("{} has errors", path.display()))
 }
 
-fn run(mapping: &Path, payload: &Path, compact: bool) -> Result<bool, String> {
+fn run(mapping: &Path, payload: &Path, compact: bool, params: &[String]) -> Result<bool, String> {
     let ir = checked(mapping)?;
+    host::params::supply(&ir.id, &ir.param_decls(), params)?;
     // A folder is a sample of a mapping with named inputs: one file each.
     let reader: Box<dyn std::io::BufRead> = if payload.is_dir() {
         Box::new(std::io::Cursor::new(project::read_sample(
@@ -450,6 +455,12 @@ fn test(paths: &[PathBuf]) -> Result<bool, String> {
             .as_deref()
             .ok_or_else(|| "no target schema".to_owned())
             .and_then(|p| contract::TargetSchema::load(p, &project::read_file))?;
+        let params = project::sample_params(file)?;
+        if let Err(why) = host::params::supply(&ir.id, &ir.param_decls(), &params) {
+            println!("FAIL {}: sample parameters: {why}", file.display());
+            failed += 1;
+            continue;
+        }
         let samples = project::samples_for(file);
         if samples.is_empty() {
             println!(

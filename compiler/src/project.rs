@@ -97,6 +97,31 @@ pub fn sample_dir(mapping: &Path) -> Option<PathBuf> {
     Some(mapping.parent()?.join("samples").join(mapping.file_stem()?))
 }
 
+/// The parameters a mapping's samples were produced under:
+/// `<sample dir>/params.txt`, one `name=value` a line (`#` comments), as
+/// `--param` takes them; none when there is no such file.
+pub fn sample_params(mapping: &Path) -> Result<Vec<String>, String> {
+    let Some(file) = sample_dir(mapping).map(|d| d.join("params.txt")) else {
+        return Ok(Vec::new());
+    };
+    if !file.is_file() {
+        return Ok(Vec::new());
+    }
+    read_params(&file)
+}
+
+/// `name=value` lines of a parameters file (blank lines and `#` comments
+/// skipped).
+pub fn read_params(file: &Path) -> Result<Vec<String>, String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect())
+}
+
 /// Snapshot of a sample's canonical output:
 /// `mappings/shopify/snapshots/order__<sample stem>.snap`.
 pub fn snapshot_for(mapping: &Path, sample: &Path) -> Option<PathBuf> {

@@ -8,7 +8,9 @@
 //!   combined into one record;
 //! - [`run`]: a whole input through a mapping, records out, failures on;
 //! - [`parallel`]: the same for NDJSON on several cores, order preserved;
-//! - [`dead_letter`]: what a failed record is stored as.
+//! - [`dead_letter`]: what a failed record is stored as;
+//! - [`params`]: mapping parameters from `--param NAME=VALUE`, checked
+//!   before any record is read.
 //!
 //! The coming webhook server and stream worker live here too.
 #![warn(missing_docs)]
@@ -18,6 +20,7 @@ pub mod dead_letter;
 pub mod envelope;
 pub mod format;
 pub mod parallel;
+pub mod params;
 pub mod run;
 
 pub use envelope::Envelope;

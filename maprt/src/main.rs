@@ -94,6 +94,9 @@ struct Run {
     /// For a mapping with named inputs: NAME=FILE, one JSON document per input (repeat per input)
     #[arg(long = "input", value_name = "NAME=FILE")]
     inputs: Vec<String>,
+    /// A mapping parameter: NAME=VALUE (repeat per parameter); every one without a default must be given
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
 }
 
 /// The record of a mapping with named inputs, from `--input NAME=FILE`.
@@ -173,6 +176,7 @@ fn transform(run: Run) -> Result<ExitCode, String> {
         threads,
         bare,
         inputs,
+        params,
     } = run;
     let threads = threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -186,6 +190,7 @@ fn transform(run: Run) -> Result<ExitCode, String> {
             known.join(", ")
         ));
     };
+    host::params::supply(mapping.id, mapping.params, &params)?;
     let input: Box<dyn io::BufRead + Send> = match &file {
         _ if !inputs.is_empty() => {
             if file.is_some() {

@@ -694,3 +694,40 @@ fn records_the_mapping_rejects_carry_its_reason_code() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A mapping's parameters come from `--param`: a run without one the
+/// mapping needs, or with a value not of its type, stops before reading
+/// anything; given, they are what the records carry.
+#[test]
+fn mapping_parameters_are_required_typed_and_used() {
+    let sample = "mappings/woocommerce/samples/refund/wp_v1_list_refunds_response.json";
+    let run = |params: &[&str]| {
+        let mut args = vec!["transform", "--mapping", "woocommerce.refund", sample];
+        for p in params {
+            args.extend(["--param", p]);
+        }
+        maprt(&args, b"")
+    };
+    let missing = run(&["store_timezone=UTC"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(
+        text(&missing.stderr),
+        "error: `woocommerce.refund` needs --param store_currency=<CurrencyCode>\n"
+    );
+    assert!(missing.stdout.is_empty());
+    let ill_typed = run(&["store_currency=euro", "store_timezone=UTC"]);
+    assert_eq!(
+        text(&ill_typed.stderr),
+        "error: --param store_currency: \"euro\" is not an ISO 4217 currency code (three upper-case letters)\n"
+    );
+    let out = run(&["store_currency=EUR", "store_timezone=Europe/Berlin"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let records: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0]["currency"], "EUR");
+    // 17:31:48 on the site's clock in Berlin (summer time) is 15:31:48 UTC.
+    assert_eq!(records[0]["created_at"], "2016-05-30T15:31:48Z");
+}

@@ -63,6 +63,8 @@ error_codes! {
     /// R116: the mapping rejected the record (`fail`, `assert`); the
     /// mapping's own reason code says why.
     Rejected = "R116",
+    /// R117: a mapping parameter was not supplied, or not as its type.
+    InvalidParameter = "R117",
 }
 
 impl fmt::Display for ErrorCode {

@@ -11,7 +11,8 @@
 //!   functions (each builtin's one implementation, see the compiler's
 //!   `builtins` registry); [`reject`]: the mapping's own rejections
 //!   (`fail`, `assert`, R116 with a reason code); [`pattern`]: regular
-//!   expressions (`matches`, `capture`);
+//!   expressions (`matches`, `capture`); [`params`]: mapping parameters
+//!   each deployment supplies;
 //! - [`json_in`]: the JSON reader behind both back ends (only what a
 //!   mapping reads is decoded; errors carry JSON paths);
 //! - [`source`]: the types source values are read into;
@@ -28,6 +29,7 @@ pub mod json_in;
 pub mod json_out;
 pub mod mapping;
 pub mod money;
+pub mod params;
 pub mod pattern;
 pub mod reject;
 pub mod source;
@@ -37,7 +39,7 @@ pub mod time;
 pub use error::{ErrorCode, Fault, Location, RuntimeError};
 pub use json_out::JsonWriter;
 pub use mapping::{
-    CompiledMapping, Delimited, JsonFraming, Route, Separator, SourceFormat, TransformFn,
+    CompiledMapping, Delimited, JsonFraming, ParamDecl, Route, Separator, SourceFormat, TransformFn,
 };
 pub use money::Money;
 pub use rust_decimal::Decimal;

@@ -122,8 +122,22 @@ pub struct CompiledMapping {
     /// Named inputs a record is made of (`source order "..."`), in order;
     /// empty when a record is one document.
     pub inputs: &'static [&'static str],
+    /// Parameters the mapping declares (`param store_currency:
+    /// CurrencyCode`), supplied per deployment (`runtime::params`).
+    pub params: &'static [ParamDecl<'static>],
     /// The generated transform.
     pub transform: TransformFn,
+}
+
+/// A parameter a mapping declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamDecl<'a> {
+    /// Its name.
+    pub name: &'a str,
+    /// Its type.
+    pub ty: crate::params::ParamType,
+    /// Its value when none is supplied (`param rate: decimal = 0.2`).
+    pub default: Option<&'a str>,
 }
 
 #[cfg(test)]

@@ -172,6 +172,19 @@ pub fn case_input(name: &str) -> PathBuf {
     }
 }
 
+/// The parameters an ok case supplies: `params.txt`, one `name=value` a
+/// line, as `maprt --param` takes them.
+fn supply_case_params(name: &str, ir: &mapc::ir::Mapping) {
+    let file = root().join(format!("tests/cases/ok/{name}/params.txt"));
+    let given = if file.is_file() {
+        mapc::project::read_params(&file).expect("parameters file")
+    } else {
+        Vec::new()
+    };
+    host::params::supply(&ir.id, &ir.param_decls(), &given)
+        .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+}
+
 /// `cases/ok/<name>`: the mapping compiles; its input file is framed and
 /// cut as `maprt` does it (the host's format adapter and envelope), and on
 /// every record evaluator == compiled code; every output validates against
@@ -196,6 +209,7 @@ pub fn check_ok_case(name: &str) {
         ir.format, code.format,
         "{file}: format of the compiled code"
     );
+    supply_case_params(name, ir);
     let input = std::fs::read(case_input(name)).expect("the case's input");
     let mut outputs = Vec::new();
     let mut failed = Vec::new();

@@ -39,6 +39,8 @@ fn samples_match_snapshots_schema_and_compiled_code() {
         assert!(!compiled.failed(), "{name} does not compile");
         let ir = compiled.mapping.as_ref().expect("compiles");
         let code = maprt::find(&ir.id).expect("compiled into maprt");
+        let params = project::sample_params(&file).expect("sample parameters");
+        host::params::supply(&ir.id, &ir.param_decls(), &params).expect("valid parameters");
         let schema = target_schema(compiled.target_schema.as_deref().expect("target"));
         let samples = project::samples_for(&file);
         assert!(!samples.is_empty(), "{name} has no samples");

@@ -507,3 +507,56 @@ fn assert_settlement_totals(settlement: &Value, computed: Decimal, stated: Decim
     );
     assert_eq!(reconciliation["agrees"], Value::Bool(stated == computed));
 }
+
+/// WooCommerce refunds state only the amount paid back; their lines hold
+/// what leaves the order as negative figures. For each refund of the
+/// sample: refunded = `amount`; when it itemizes lines, lines = -sum of the
+/// lines' `total`, tax = -sum of their `total_tax`, difference = refunded -
+/// (lines + tax); a refund of an amount alone has no line totals.
+#[test]
+fn woocommerce_refund_totals() {
+    for (mapping, sample, list) in [
+        (
+            "woocommerce.refund",
+            "mappings/woocommerce/samples/refund/wp_v1_list_refunds_response.json",
+            None,
+        ),
+        (
+            "woocommerce.legacy_refund",
+            "mappings/woocommerce/samples/legacy_refund/legacy_v3_list_order_refunds_response.json",
+            Some("order_refunds"),
+        ),
+    ] {
+        let file = root().join(format!("mappings/woocommerce/{}.map", &mapping[12..]));
+        let params = mapc::project::sample_params(&file).expect("sample parameters");
+        let compiled = maprt::find(mapping).expect("compiled");
+        host::params::supply(mapping, compiled.params, &params).expect("parameters");
+        let bytes = std::fs::read(root().join(sample)).expect("sample");
+        let payload: Value = serde_json::from_slice(&bytes).expect("JSON");
+        let refunds = match list {
+            Some(key) => array(&payload[key]),
+            None => array(&payload),
+        };
+        let records = outputs(mapping, &bytes);
+        assert_eq!(records.len(), refunds.len(), "{sample}");
+        for (refund, record) in refunds.iter().zip(&records) {
+            let t = &record["totals"];
+            let refunded = dec(&refund["amount"]);
+            assert_eq!(dec(&t["refunded"]["amount"]), refunded);
+            let lines = array(&refund["line_items"]);
+            if lines.is_empty() {
+                for absent in ["lines", "lines_tax", "agrees", "difference"] {
+                    assert_eq!(t.get(absent), None, "{absent}");
+                }
+                continue;
+            }
+            let line_total = -sum(lines.iter().copied(), |l| dec(&l["total"]));
+            let line_tax = -sum(lines.iter().copied(), |l| dec(&l["total_tax"]));
+            assert_eq!(dec(&t["lines"]["amount"]), line_total);
+            assert_eq!(dec(&t["lines_tax"]["amount"]), line_tax);
+            let difference = refunded - (line_total + line_tax);
+            assert_eq!(dec(&t["difference"]["amount"]), difference);
+            assert_eq!(t["agrees"], Value::Bool(difference.is_zero()));
+        }
+    }
+}

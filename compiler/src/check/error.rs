@@ -174,6 +174,8 @@ pub enum CheckErrorKind {
     },
     /// A user function is declared or called wrongly.
     BadFunction(FunctionProblem),
+    /// An invalid `param` declaration.
+    BadParam(super::params::ParamProblem),
     /// `source ... at .x` names a path the source schema does not have.
     BadRecordPath {
         /// The route written.
@@ -409,6 +411,7 @@ impl CheckErrorKind {
             Self::NeverAbsent { .. } => codes::NEVER_ABSENT,
             Self::TargetTitle { .. } => codes::TARGET_TITLE,
             Self::BadFunction(_) => codes::BAD_FUNCTION,
+            Self::BadParam(_) => codes::BAD_PARAM,
             Self::BadRecordPath { .. } => codes::RECORD_PATH,
             Self::BrokenSchema(e) => codes::of_schema_error(&e.kind),
         }

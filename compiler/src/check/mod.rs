@@ -9,6 +9,7 @@ pub(crate) mod builtins;
 mod error;
 mod expr;
 mod functions;
+mod params;
 mod scope;
 mod source;
 mod target;
@@ -17,6 +18,7 @@ pub use error::{
     similar, ArgumentProblem, CheckError, CheckErrorKind, FunctionProblem, Hint, NeededBy,
     RouteProblem, Severity, SourceTypeProblem,
 };
+pub use params::ParamProblem;
 
 use crate::ir::{self, Loc, Origin, Seg};
 use crate::schema::Node;
@@ -210,6 +212,7 @@ impl<'a> Checker<'a> {
         self.shape_for(record);
         self.functions = file.functions.iter().map(|f| f.name.name.clone()).collect();
         let items = self.expand_functions(file);
+        let params = self.check_params(&header.params);
         let keep = header.keep.as_ref().map(|cond| self.check_keep(cond));
         let body = self.check_block(&items, inputs.target, header.target_name.span);
         let keep = match keep {
@@ -228,6 +231,7 @@ impl<'a> Checker<'a> {
                 .filter_map(|i| i.name.as_ref().map(|n| n.name.clone()))
                 .collect(),
             format,
+            params,
             keep,
             shapes: std::mem::take(&mut self.shapes),
             tables: self.tables.clone(),

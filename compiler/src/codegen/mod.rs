@@ -354,8 +354,27 @@ impl Generator<'_> {
             "/// Named inputs a record is made of (empty: one document).\npub const INPUTS: &[&str] = &[{}];",
             inputs.join(", ")
         ));
+        let params: Vec<String> = m
+            .params
+            .iter()
+            .map(|p| {
+                let default = match &p.default {
+                    Some(text) => format!("Some({})", ident::string_literal(text)),
+                    None => "None".to_owned(),
+                };
+                format!(
+                    "runtime::ParamDecl {{ name: {}, ty: runtime::params::ParamType::{:?}, default: {default} }}",
+                    ident::string_literal(&p.name),
+                    p.ty
+                )
+            })
+            .collect();
+        scope.raw(format!(
+            "/// Parameters each deployment supplies.\npub const PARAMS: &[runtime::ParamDecl<'static>] = &[{}];",
+            params.join(", ")
+        ));
         scope.raw(
-            "/// This mapping, as the runtime runs it.\npub const MAPPING: runtime::CompiledMapping = runtime::CompiledMapping { id: ID, target: TARGET, file: FILE, format: FORMAT, routes: ROUTES, inputs: INPUTS, transform };",
+            "/// This mapping, as the runtime runs it.\npub const MAPPING: runtime::CompiledMapping = runtime::CompiledMapping { id: ID, target: TARGET, file: FILE, format: FORMAT, routes: ROUTES, inputs: INPUTS, params: PARAMS, transform };",
         );
     }
 

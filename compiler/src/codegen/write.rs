@@ -35,6 +35,9 @@ impl Generator<'_> {
     /// Statements writing the whole canonical record.
     pub(crate) fn write_record(&mut self) -> Vec<Stmt> {
         let mut out = Vec::new();
+        for param in &self.mapping.params {
+            out.push(line(self.param_value(param)));
+        }
         if let Some(keep) = &self.mapping.keep {
             // Filtered out: nothing is written, not even a record.
             let cond = self.expr(keep);
@@ -43,6 +46,32 @@ impl Generator<'_> {
         let body = &self.mapping.body;
         out.extend(self.write_object(body));
         out
+    }
+
+    /// `let <name> = <its supplied value>;` of a mapping parameter.
+    fn param_value(&mut self, param: &crate::ir::Param) -> String {
+        use runtime::params::ParamType;
+        let (function, ty, wrap) = match param.ty {
+            ParamType::Text | ParamType::CurrencyCode => ("text", "Str<'static>", "Str::Owned"),
+            ParamType::Int => ("int", "i64", ""),
+            ParamType::Decimal => ("decimal", "Decimal", ""),
+            ParamType::Bool => ("boolean", "bool", ""),
+        };
+        let default = match &param.default {
+            Some(text) => format!("Some({})", ident::string_literal(text)),
+            None => "None".to_owned(),
+        };
+        let name = ident::string_literal(&param.name);
+        let location = self.location(param.loc);
+        let read = format!(
+            "runtime::params::{function}(ID, {name}, {default}).map_err(|f| f.at(|| String::from(\"$\"), &{location}))?"
+        );
+        let value = if wrap.is_empty() {
+            read
+        } else {
+            format!("{wrap}({read})")
+        };
+        format!("let {}: {ty} = {value};", self.local(param.local))
     }
 
     fn write_object(&mut self, object: &Object) -> Vec<Stmt> {

@@ -518,6 +518,28 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
         )
         .help(format!("write `-> {title}`")),
         K::BadFunction(problem) => Diagnostic::new(code, function_text(problem), span, "here"),
+        K::BadParam(problem) => {
+            use crate::check::ParamProblem as P;
+            match problem {
+                P::UnknownType(ty) => Diagnostic::new(
+                    code,
+                    format!("unknown parameter type `{ty}`"),
+                    span,
+                    "not a parameter type",
+                )
+                .help(format!(
+                    "parameter types are: {}",
+                    runtime::params::ParamType::NAMES.join(", ")
+                )),
+                P::BadDefault(why) => Diagnostic::new(code, "invalid parameter default", span, why.clone()),
+                P::Duplicate(name) => Diagnostic::new(
+                    code,
+                    format!("`{name}` is already a parameter or a table"),
+                    span,
+                    "declared again here",
+                ),
+            }
+        }
         K::BadRecordPath { path, problem } => Diagnostic::new(
             code,
             format!("the source schema has no record at `{path}`"),

@@ -32,6 +32,10 @@ pub fn run(mapping: &Mapping, input: &[u8]) -> std::result::Result<Vec<u8>, Runt
         record,
         locals: vec![Val::Absent; mapping.locals],
     };
+    for param in &mapping.params {
+        let value = param_value(mapping, param)?;
+        eval.set(param.local, value);
+    }
     if let Some(keep) = &mapping.keep {
         if !eval.eval(keep)?.is_true() {
             return Ok(out); // filtered out: no output at all
@@ -40,6 +44,26 @@ pub fn run(mapping: &Mapping, input: &[u8]) -> std::result::Result<Vec<u8>, Runt
     let mut w = JsonWriter::new(&mut out);
     eval.write_object(&mapping.body, &mut w)?;
     Ok(out)
+}
+
+/// A parameter's value, as the deployment supplied it (or its default).
+fn param_value<'v>(mapping: &Mapping, param: &crate::ir::Param) -> Result<Val<'v>> {
+    use runtime::params::{self, ParamType};
+    let (id, name, default) = (&mapping.id, &param.name, param.default.as_deref());
+    let value = match param.ty {
+        ParamType::Text | ParamType::CurrencyCode => {
+            params::text(id, name, default).map(|s| Val::Str(Cow::Owned(s)))
+        }
+        ParamType::Int => params::int(id, name, default).map(Val::Int),
+        ParamType::Decimal => params::decimal(id, name, default).map(Val::Dec),
+        ParamType::Bool => params::boolean(id, name, default).map(Val::Bool),
+    };
+    let location = Location {
+        file: Cow::Owned(mapping.file.clone()),
+        line: param.loc.line,
+        column: param.loc.column,
+    };
+    value.map_err(|fault| fault.at(|| "$".to_owned(), &location))
 }
 
 struct Evaluator<'m, 'v> {

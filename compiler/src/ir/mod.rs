@@ -105,6 +105,9 @@ pub struct Mapping {
     /// The name each local was bound with in the mapping (for generated
     /// code; not unique).
     pub local_names: Vec<String>,
+    /// Parameters (`param store_currency: CurrencyCode`), read before
+    /// anything else.
+    pub params: Vec<Param>,
     /// `where <condition>`: a record for which it is false produces no
     /// output (neither a record nor a failure).
     pub keep: Option<Expr>,
@@ -144,6 +147,35 @@ pub struct Table {
     pub entries: BTreeMap<String, Lit>,
     /// Type of every value.
     pub value_ty: Ty,
+}
+
+impl Mapping {
+    /// The parameters, as the runtime declares them.
+    pub fn param_decls(&self) -> Vec<runtime::ParamDecl<'_>> {
+        self.params
+            .iter()
+            .map(|p| runtime::ParamDecl {
+                name: &p.name,
+                ty: p.ty,
+                default: p.default.as_deref(),
+            })
+            .collect()
+    }
+}
+
+/// A mapping parameter: the local it is read into.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The local holding its value.
+    pub local: LocalId,
+    /// Its name (as supplied: `--param <name>=...`).
+    pub name: String,
+    /// Its type.
+    pub ty: runtime::params::ParamType,
+    /// Its value when none is supplied.
+    pub default: Option<String>,
+    /// The declaration, blamed when no value is supplied.
+    pub loc: Loc,
 }
 
 /// A literal value.

@@ -51,6 +51,8 @@ pub struct Header {
     pub tables: Vec<TableDecl>,
     /// `where <condition>`: only records for which it holds are mapped.
     pub keep: Option<Expr>,
+    /// `param name: type [= default]`, in order.
+    pub params: Vec<ParamDecl>,
     /// The whole header.
     pub span: Span,
 }
@@ -113,6 +115,20 @@ pub struct RouteDecl {
     /// `[]`: every element of the array there is a record.
     pub each: bool,
     /// The route as written.
+    pub span: Span,
+}
+
+/// `param store_currency: CurrencyCode = "EUR"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamDecl {
+    /// The name expressions read it by.
+    pub name: Ident,
+    /// The type, as written (`CurrencyCode`).
+    pub ty: Ident,
+    /// The default's text (a string's value, a number or `true`/`false`)
+    /// and where it was written.
+    pub default: Option<(String, Span)>,
+    /// The whole directive.
     pub span: Span,
 }
 

@@ -248,6 +248,7 @@ impl Builder {
             target: None,
             tables: Vec::new(),
             keep: None,
+            params: Vec::new(),
             span,
         };
         for directive in inner {
@@ -260,6 +261,7 @@ impl Builder {
                     header.target = directive.into_inner().next().map(|s| self.string(s))
                 }
                 Rule::table_decl => header.tables.extend(self.table_decl(directive)),
+                Rule::param_decl => header.params.extend(self.param_decl(directive)),
                 Rule::keep_decl => {
                     header.keep = directive.into_inner().nth(1).map(|e| self.expr(e));
                 }
@@ -313,6 +315,27 @@ impl Builder {
         let name = ident(inner.next()?);
         let file = self.string(inner.next()?);
         Some(TableDecl { name, file })
+    }
+
+    fn param_decl(&self, pair: Pair<'_, Rule>) -> Option<ParamDecl> {
+        let span = span_of(&pair);
+        let mut inner = pair.into_inner();
+        let name = ident(inner.next()?);
+        let ty = ident(inner.next()?);
+        let default = inner.next().map(|d| {
+            let at = span_of(&d);
+            let text = match d.as_rule() {
+                Rule::string => self.string(d).value,
+                _ => d.as_str().to_owned(),
+            };
+            (text, at)
+        });
+        Some(ParamDecl {
+            name,
+            ty,
+            default,
+            span,
+        })
     }
 
     fn string(&self, pair: Pair<'_, Rule>) -> StringLit {
