@@ -34,6 +34,12 @@ pub fn sample_records(mapping: &Mapping, bytes: &[u8]) -> Result<Vec<Vec<u8>>, S
     }
 }
 
+/// The records one transform wrote: one, or one a line for a mapping that
+/// emits several per input (`emit for ...`).
+pub fn records(out: &[u8]) -> impl Iterator<Item = &[u8]> {
+    out.split(|b| *b == b'\n').filter(|r| !r.is_empty())
+}
+
 /// Snapshot text of a sample's outputs: pretty JSON for one record, one
 /// compact line per record for several.
 pub fn snapshot_text(outputs: &[Vec<u8>]) -> Result<String, String> {

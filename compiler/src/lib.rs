@@ -41,6 +41,7 @@
 
 #![deny(clippy::indexing_slicing)] // input must never panic the compiler
 pub mod builtins;
+pub mod cassette;
 pub mod check;
 pub mod codegen;
 pub mod contract;

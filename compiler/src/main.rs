@@ -336,16 +336,18 @@ fn checked(path: &Path) -> Result<mapc::ir::Mapping, String> {
 fn run(mapping: &Path, payload: &Path, compact: bool, params: &[String]) -> Result<bool, String> {
     let ir = checked(mapping)?;
     host::params::supply(&ir.id, &ir.param_decls(), params)?;
-    // A folder is a sample of a mapping with named inputs: one file each.
-    let reader: Box<dyn std::io::BufRead> = if payload.is_dir() {
-        Box::new(std::io::Cursor::new(project::read_sample(
-            payload, &ir.inputs,
-        )?))
-    } else {
-        let file =
-            std::fs::File::open(payload).map_err(|e| format!("{}: {e}", payload.display()))?;
-        Box::new(std::io::BufReader::new(file))
-    };
+    // A folder is a sample of a mapping with named inputs (one file each),
+    // a `.yml` a recorded HTTP cassette (its response bodies).
+    let reader: Box<dyn std::io::BufRead> =
+        if payload.is_dir() || payload.extension().is_some_and(|e| e == "yml") {
+            Box::new(std::io::Cursor::new(project::read_sample(
+                payload, &ir.inputs,
+            )?))
+        } else {
+            let file =
+                std::fs::File::open(payload).map_err(|e| format!("{}: {e}", payload.display()))?;
+            Box::new(std::io::BufReader::new(file))
+        };
     let mut ok = true;
     let mut stdout = std::io::stdout().lock();
     let evaluate = |input: &[u8], out: &mut Vec<u8>| {
@@ -500,14 +502,16 @@ fn test_sample(
         if out.is_empty() {
             continue; // filtered out by the mapping's `where`
         }
-        let problems = schema.problems(&out)?;
-        if let Some(first) = problems.first() {
-            return Err(format!(
-                "record {}: output breaks the target schema: {first}",
-                i + 1
-            ));
+        for record in contract::records(&out) {
+            let problems = schema.problems(record)?;
+            if let Some(first) = problems.first() {
+                return Err(format!(
+                    "record {}: output breaks the target schema: {first}",
+                    i + 1
+                ));
+            }
+            outputs.push(record.to_vec());
         }
-        outputs.push(out);
     }
     let snap_path = project::snapshot_for(file, sample).ok_or("no snapshot path")?;
     let snap = project::read_file(&snap_path)

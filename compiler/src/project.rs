@@ -63,7 +63,7 @@ pub fn samples_for(mapping: &Path) -> Vec<PathBuf> {
         .filter(|p| {
             p.is_dir()
                 || p.extension().is_some_and(|e| {
-                    ["json", "ndjson", "csv", "tsv", "xml"]
+                    ["json", "ndjson", "csv", "tsv", "xml", "yml"]
                         .iter()
                         .any(|x| e == *x)
                 })
@@ -73,9 +73,16 @@ pub fn samples_for(mapping: &Path) -> Vec<PathBuf> {
     samples
 }
 
-/// The bytes of a sample: the file, or for a case folder of a mapping with
-/// named inputs, the record combined from `<folder>/<input>.json` files.
+/// The bytes of a sample: the file; a recorded HTTP cassette's response
+/// bodies (`.yml`, see [`crate::cassette`]); or for a case folder of a
+/// mapping with named inputs, the record combined from
+/// `<folder>/<input>.json` files.
 pub fn read_sample(sample: &Path, inputs: &[String]) -> Result<Vec<u8>, String> {
+    if sample.extension().is_some_and(|e| e == "yml") {
+        let text =
+            std::fs::read_to_string(sample).map_err(|e| format!("{}: {e}", sample.display()))?;
+        return crate::cassette::payloads(&text).map_err(|e| format!("{}: {e}", sample.display()));
+    }
     if !sample.is_dir() {
         return std::fs::read(sample).map_err(|e| format!("{}: {e}", sample.display()));
     }

@@ -324,7 +324,8 @@ pub fn rebase(mut error: RuntimeError, part: &str) -> RuntimeError {
 }
 
 /// Transform every record of `payload`: outputs are appended to `out`, one
-/// per line (a transform that writes nothing filtered its record out);
+/// per line (a transform that writes nothing filtered its record out; one
+/// that emits several writes them one a line, all or none);
 /// each failure is handed to `failed` with the bytes it concerns (the
 /// record, or the whole payload when it has no route) and never stops the
 /// others.
@@ -345,8 +346,9 @@ where
             // Nothing written: the mapping's `where` filtered the record out.
             Ok(()) if out.len() == start => 0,
             Ok(()) => {
+                let written = records_in(out.get(start..).unwrap_or_default());
                 out.push(b'\n');
-                1
+                written
             }
             Err(e) => {
                 out.truncate(start);
@@ -368,8 +370,8 @@ where
         match transform(part.bytes, out) {
             Ok(()) if out.len() == start => {}
             Ok(()) => {
+                transformed += records_in(out.get(start..).unwrap_or_default());
                 out.push(b'\n');
-                transformed += 1;
             }
             Err(e) => {
                 out.truncate(start);
@@ -378,6 +380,12 @@ where
         }
     }
     transformed
+}
+
+/// How many records a transform wrote: one, or one a line when its
+/// mapping emits several per input.
+fn records_in(written: &[u8]) -> u64 {
+    1 + written.iter().filter(|b| **b == b'\n').count() as u64
 }
 
 /// [`transform_payload`] for one framed record: an undecodable one fails

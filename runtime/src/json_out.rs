@@ -67,6 +67,12 @@ impl<'o> JsonWriter<'o> {
         self.outer_array >>= 1;
     }
 
+    /// Another top-level record follows (a mapping emitting several per
+    /// input writes them one a line).
+    pub fn next_record(&mut self) {
+        self.out.push(b'\n');
+    }
+
     /// `{`
     pub fn begin_object(&mut self) {
         self.open(b'{', false);

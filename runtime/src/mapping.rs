@@ -19,6 +19,10 @@ pub enum SourceFormat {
     /// An XML document, read as a JSON tree (XML has no arrays: see
     /// [`SourceFormat::lone_element_is_list`]).
     Xml,
+    /// JSON a channel writes from XML (Lightspeed Retail: `"SaleLine":
+    /// {...}` for one line, `[...]` for several): framed as JSON, read with
+    /// XML's rule that a lone element stands for a list of one.
+    XmlJson,
 }
 
 /// How JSON input is cut into payloads.
@@ -76,7 +80,7 @@ impl SourceFormat {
     /// cannot tell a list of one from one item, so readers and routes take
     /// a single value where the schema declares an array.
     pub fn lone_element_is_list(self) -> bool {
-        self == Self::Xml
+        matches!(self, Self::Xml | Self::XmlJson)
     }
 }
 
@@ -152,6 +156,7 @@ mod tests {
         });
         assert!(!SourceFormat::JSON.lone_element_is_list());
         assert!(SourceFormat::Xml.lone_element_is_list());
+        assert!(SourceFormat::XmlJson.lone_element_is_list());
         assert!(!tsv_table.lone_element_is_list());
         assert!(!Separator::Tab.quoting() && Separator::Comma.quoting());
     }

@@ -80,7 +80,9 @@ fn canonical_snapshots() -> Vec<(std::path::PathBuf, String)> {
         let folder = root().join(&file).with_file_name("snapshots");
         let stem = std::path::Path::new(&file).file_stem().expect("stem");
         let prefix = format!("{}__", stem.to_string_lossy());
-        for entry in std::fs::read_dir(&folder).expect("snapshots folder") {
+        for entry in
+            std::fs::read_dir(&folder).unwrap_or_else(|e| panic!("{}: {e}", folder.display()))
+        {
             let path = entry.expect("entry").path();
             let name = path
                 .file_name()

@@ -299,6 +299,7 @@ fn builtin_examples_are_run_by_a_case() {
     assert_eq!(
         checked,
         [
+            "emit_records",
             "mapping_params",
             "find_and_decode",
             "group_by_keys",

@@ -192,6 +192,21 @@ impl Reached {
     fn mapping(&mut self, mapping: &Mapping) {
         mapping.keep.iter().for_each(|k| self.expr(k));
         self.object(&mapping.body);
+        self.emits(&mapping.emits);
+    }
+
+    fn emits(&mut self, emits: &[mapc::ir::Emit]) {
+        for emit in emits {
+            self.expr(&emit.source);
+            emit.filter.iter().for_each(|f| self.expr(f));
+            match &emit.body {
+                mapc::ir::EmitBody::Record(object) => self.object(object),
+                mapc::ir::EmitBody::Scope(lets, nested) => {
+                    lets.iter().for_each(|(_, e)| self.expr(e));
+                    self.emits(nested);
+                }
+            }
+        }
     }
 }
 

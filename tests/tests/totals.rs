@@ -560,3 +560,126 @@ fn woocommerce_refund_totals() {
         }
     }
 }
+
+/// Lightspeed Retail sales (recorded cassettes, every response body a
+/// page): per sale, gross = sum of quantity x unit price, discounts = sum
+/// of the lines' own and transaction discounts, tax = the lines' unrounded
+/// taxes summed and rounded once half up to the cent (as Lightspeed rounds
+/// its sale tax), against the sale's stated `calcTotal`. All 120 recorded
+/// sales agree once the tax is rounded that way.
+#[test]
+fn lightspeed_sale_totals() {
+    let file = root().join("mappings/lightspeed/sale.map");
+    let params = mapc::project::sample_params(&file).expect("sample parameters");
+    let compiled = maprt::find("lightspeed.sale").expect("compiled");
+    host::params::supply("lightspeed.sale", compiled.params, &params).expect("parameters");
+    let mut checked = 0;
+    for sample in ["Sale_show_vcr_cassette.yml", "Sale_index_vcr_cassette.yml"] {
+        let path = root().join("mappings/lightspeed/samples/sale").join(sample);
+        let text = std::fs::read_to_string(&path).expect("cassette");
+        let bytes = mapc::cassette::payloads(&text).expect("bodies");
+        let sales: Vec<Value> = bytes
+            .split(|b| *b == b'\n')
+            .filter(|l| !l.is_empty())
+            .flat_map(|page| {
+                array(&serde_json::from_slice::<Value>(page).expect("JSON")["Sale"])
+                    .into_iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let records = outputs("lightspeed.sale", &bytes);
+        assert_eq!(records.len(), sales.len(), "{sample}");
+        for (sale, record) in sales.iter().zip(&records) {
+            let lines = match &sale["SaleLines"]["SaleLine"] {
+                Value::Null => Vec::new(),
+                lines => array(lines),
+            };
+            let gross = sum(lines.iter().copied(), |l| {
+                dec(&l["unitQuantity"]) * dec(&l["unitPrice"])
+            });
+            let discounts = sum(lines.iter().copied(), |l| {
+                dec(&l["calcLineDiscount"]) + dec(&l["calcTransactionDiscount"])
+            });
+            let tax = sum(lines.iter().copied(), |l| {
+                dec(&l["calcTax1"]) + dec(&l["calcTax2"])
+            })
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+            let t = &record["totals"];
+            let amount = |block: &str, field: &str| dec(&t[block][field]["amount"]);
+            assert_eq!(amount("computed", "gross"), gross);
+            assert_eq!(amount("computed", "discounts"), discounts);
+            assert_eq!(amount("computed", "tax"), tax);
+            let computed = gross - discounts + tax;
+            assert_eq!(amount("computed", "total"), computed);
+            assert_eq!(amount("stated", "total"), dec(&sale["calcTotal"]));
+            assert_eq!(amount("stated", "tax"), dec(&sale["taxTotal"]));
+            assert_eq!(
+                t["reconciliation"]["agrees"],
+                Value::Bool(true),
+                "sale {}",
+                sale["saleID"]
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 120);
+}
+
+/// A Finances v0 payload with four event lists gives one record per
+/// charge, fee, tax withheld and reimbursement across all of them, each
+/// amount as stated: the records sum exactly to every money value the
+/// payload moves (a rental's initial value is a value, not a movement, and
+/// a Sponsored Products payment is its transaction value, base plus tax).
+#[test]
+fn amazon_financial_events_one_record_per_charge_across_every_list() {
+    let sample = "mappings/amazon/samples/financial_events/listFinancialEvents_sandbox.json";
+    let bytes = std::fs::read(root().join(sample)).expect("sample");
+    let payload: Value = serde_json::from_slice(&bytes).expect("JSON");
+    let events = &payload["payload"]["FinancialEvents"];
+    let amount = |m: &Value| dec(&m["CurrencyAmount"]);
+    let mut expected = Vec::new();
+    for e in array(&events["PayWithAmazonEventList"]) {
+        expected.push(amount(&e["Charge"]["ChargeAmount"]));
+        expected.extend(array(&e["FeeList"]).iter().map(|f| amount(&f["FeeAmount"])));
+    }
+    for e in array(&events["ServiceProviderCreditEventList"]) {
+        expected.push(amount(&e["TransactionAmount"]));
+    }
+    for e in array(&events["RentalTransactionEventList"]) {
+        expected.extend(
+            array(&e["RentalChargeList"])
+                .iter()
+                .map(|c| amount(&c["ChargeAmount"])),
+        );
+        expected.extend(
+            array(&e["RentalFeeList"])
+                .iter()
+                .map(|f| amount(&f["FeeAmount"])),
+        );
+        for w in array(&e["RentalTaxWithheldList"]) {
+            expected.extend(
+                array(&w["TaxesWithheld"])
+                    .iter()
+                    .map(|t| amount(&t["ChargeAmount"])),
+            );
+        }
+        expected.push(amount(&e["RentalReimbursement"]));
+    }
+    for e in array(&events["ProductAdsPaymentEventList"]) {
+        expected.push(amount(&e["transactionValue"]));
+    }
+    let records = outputs("amazon.financial_events", &bytes);
+    let got: Vec<Decimal> = records
+        .iter()
+        .map(|r| dec(&r["amount"]["amount"]))
+        .collect();
+    assert_eq!(got, expected, "one record per charge, in payload order");
+    assert_eq!(got.len(), 8);
+    let total: Decimal = got.iter().sum();
+    assert_eq!(total, Decimal::from_str("202.96").unwrap());
+    assert_eq!(total, expected.iter().sum::<Decimal>());
+    let ids: std::collections::BTreeSet<&str> =
+        records.iter().filter_map(|r| r["id"].as_str()).collect();
+    assert_eq!(ids.len(), 8, "every record has its own id");
+}

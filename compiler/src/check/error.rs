@@ -174,6 +174,8 @@ pub enum CheckErrorKind {
     },
     /// A user function is declared or called wrongly.
     BadFunction(FunctionProblem),
+    /// An `emit` where records cannot be emitted.
+    BadEmit(super::EmitProblem),
     /// An invalid `param` declaration.
     BadParam(super::params::ParamProblem),
     /// `source ... at .x` names a path the source schema does not have.
@@ -412,6 +414,7 @@ impl CheckErrorKind {
             Self::TargetTitle { .. } => codes::TARGET_TITLE,
             Self::BadFunction(_) => codes::BAD_FUNCTION,
             Self::BadParam(_) => codes::BAD_PARAM,
+            Self::BadEmit(_) => codes::BAD_EMIT,
             Self::BadRecordPath { .. } => codes::RECORD_PATH,
             Self::BrokenSchema(e) => codes::of_schema_error(&e.kind),
         }

@@ -624,7 +624,17 @@ impl<'a> Checker<'a> {
         span: Span,
         target: Option<Node<'a>>,
     ) -> Option<(Expr, Option<Write>)> {
-        let source = self.check_expr(&f.source)?;
+        let (source, elem) = self.check_loop_source(&f.source)?;
+        self.scopes.push();
+        let result = self.check_for_body(f, source, elem, span, target);
+        self.scopes.pop();
+        result
+    }
+
+    /// The array a loop walks (`for`, `emit for`) and its element type: a
+    /// present array of typed elements.
+    pub(crate) fn check_loop_source(&mut self, source: &ast::Expr) -> Option<(Expr, Ty)> {
+        let source = self.check_expr(source)?;
         let Ty::Array(elem) = source.ty.clone() else {
             self.mismatch("an array", &source.ty, None, source.span);
             return None;
@@ -635,20 +645,17 @@ impl<'a> Checker<'a> {
             return None;
         }
         self.require_present(&source, NeededBy::ForArray);
-        self.scopes.push();
-        let result = self.check_for_body(f, source, *elem, span, target);
-        self.scopes.pop();
-        result
+        Some((source, *elem))
     }
 
-    fn check_for_body(
+    /// Bind a loop's element and index in the current scope, and check its
+    /// `where`: (item, index, filter).
+    pub(crate) fn bind_loop(
         &mut self,
         f: &ast::ForExpr,
-        source: Expr,
+        source: &Expr,
         elem: Ty,
-        span: Span,
-        target: Option<Node<'a>>,
-    ) -> Option<(Expr, Option<Write>)> {
+    ) -> Option<(ir::LocalId, ir::LocalId, Option<Expr>)> {
         let index_value = BindingValue {
             ty: Ty::Int,
             optional: false,
@@ -659,12 +666,12 @@ impl<'a> Checker<'a> {
             Some(name) => self.bind(name, index_value, BindingKind::Loop),
             None => self.new_local("index", Vec::new(), None),
         };
-        let mut origin = self.origin_of(&source);
+        let mut origin = self.origin_of(source);
         // Elements of a list built by a `for` already end in `[*]`.
         if origin.last() != Some(&Seg::Any) {
             origin.push(Seg::Loop(index));
         }
-        let node = self.path_node(&source).and_then(|n| n.items());
+        let node = self.path_node(source).and_then(|n| n.items());
         let item_value = BindingValue {
             ty: elem,
             optional: false,
@@ -684,6 +691,18 @@ impl<'a> Checker<'a> {
             }
             None => None,
         };
+        Some((item, index, filter))
+    }
+
+    fn check_for_body(
+        &mut self,
+        f: &ast::ForExpr,
+        source: Expr,
+        elem: Ty,
+        span: Span,
+        target: Option<Node<'a>>,
+    ) -> Option<(Expr, Option<Write>)> {
+        let (item, index, filter) = self.bind_loop(f, &source, elem)?;
         let items_node = target.map(|t| t.element());
         let (body, write) = self.check_body(&f.body, items_node)?;
         self.require_present(&body, NeededBy::ForElement);

@@ -139,6 +139,7 @@ impl<'f> Expander<'f> {
                 Item::Assign(a)
             }
             Item::Assert(e) => Item::Assert(self.expr(e)),
+            Item::Emit(e) => Item::Emit(self.expr(e)),
         }
     }
 
@@ -361,7 +362,7 @@ fn lets(items: &[Item]) -> Vec<Ident> {
         .iter()
         .filter_map(|i| match i {
             Item::Let(l) => Some(l.name.clone()),
-            Item::Assign(_) | Item::Assert(_) => None,
+            Item::Assign(_) | Item::Assert(_) | Item::Emit(_) => None,
         })
         .collect()
 }
@@ -399,7 +400,7 @@ fn visit_mut(e: &mut Expr, f: &mut impl FnMut(&mut Expr) -> bool) {
     let item = |i: &mut Item, f: &mut dyn FnMut(&mut Expr) -> bool| match i {
         Item::Let(l) => visit_mut_dyn(&mut l.value, f),
         Item::Assign(a) => visit_mut_dyn(&mut a.value, f),
-        Item::Assert(e) => visit_mut_dyn(e, f),
+        Item::Assert(e) | Item::Emit(e) => visit_mut_dyn(e, f),
     };
     let f: &mut dyn FnMut(&mut Expr) -> bool = f;
     match &mut e.kind {

@@ -10,6 +10,7 @@ mod error;
 mod expr;
 mod functions;
 mod params;
+mod records;
 mod scope;
 mod source;
 mod target;
@@ -18,7 +19,8 @@ pub use error::{
     similar, ArgumentProblem, CheckError, CheckErrorKind, FunctionProblem, Hint, NeededBy,
     RouteProblem, Severity, SourceTypeProblem,
 };
-pub use params::ParamProblem;
+pub use params::{param_value_type, ParamProblem};
+pub use records::EmitProblem;
 
 use crate::ir::{self, Loc, Origin, Seg};
 use crate::schema::Node;
@@ -197,6 +199,7 @@ impl<'a> Checker<'a> {
             FormatName::Tsv => return delimited(Separator::Tab),
             FormatName::Json => (SourceFormat::JSON, "json"),
             FormatName::Xml => (SourceFormat::Xml, "xml"),
+            FormatName::XmlJson => (SourceFormat::XmlJson, "xml_json"),
         };
         if let Some(table) = format.table {
             self.error(CheckErrorKind::TableOfUndelimited { format: name }, table);
@@ -214,7 +217,22 @@ impl<'a> Checker<'a> {
         let items = self.expand_functions(file);
         let params = self.check_params(&header.params);
         let keep = header.keep.as_ref().map(|cond| self.check_keep(cond));
-        let body = self.check_block(&items, inputs.target, header.target_name.span);
+        let emitting = items.iter().any(|i| matches!(i, ast::Item::Emit(_)));
+        let (body, emits) = if emitting {
+            match self.check_records(&items, inputs.target) {
+                Some((lets, emits)) => {
+                    let body = ir::Object {
+                        lets,
+                        fields: Vec::new(),
+                    };
+                    (Some(body), emits)
+                }
+                None => (None, Vec::new()),
+            }
+        } else {
+            let span = header.target_name.span;
+            (self.check_block(&items, inputs.target, span), Vec::new())
+        };
         let keep = match keep {
             Some(checked) => Some(checked?),
             None => None,
@@ -238,6 +256,7 @@ impl<'a> Checker<'a> {
             locals: self.locals,
             local_names: std::mem::take(&mut self.local_names),
             body: body?,
+            emits,
         })
     }
 

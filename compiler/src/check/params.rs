@@ -20,7 +20,7 @@ pub enum ParamProblem {
 }
 
 /// The value type expressions see.
-fn value_type(ty: ParamType) -> Ty {
+pub fn param_value_type(ty: ParamType) -> Ty {
     match ty {
         ParamType::Text | ParamType::CurrencyCode => Ty::String,
         ParamType::Int => Ty::Int,
@@ -54,7 +54,7 @@ impl Checker<'_> {
                 }
             }
             let value = BindingValue {
-                ty: value_type(ty),
+                ty: param_value_type(ty),
                 optional: false,
                 origin: Vec::new(),
                 node: None,

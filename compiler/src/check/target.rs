@@ -84,21 +84,18 @@ impl<'a> Checker<'a> {
                 ast::Item::Let(l) => lets.extend(self.check_let(l)),
                 ast::Item::Assign(a) => self.check_assign(a, node, &mut tree),
                 ast::Item::Assert(call) => lets.extend(self.check_assert_item(call)),
+                ast::Item::Emit(each) => {
+                    let problem = super::EmitProblem::InsideARecord;
+                    self.error(CheckErrorKind::BadEmit(problem), each.span);
+                }
             }
         }
         let fields = self.build_fields(tree, node, span);
-        for binding in self.scopes.pop() {
-            if binding.kind == BindingKind::Let && !binding.used {
-                self.error(
-                    CheckErrorKind::UnusedLet { name: binding.name },
-                    binding.span,
-                );
-            }
-        }
+        self.pop_scope_reporting_unused();
         Some(ir::Object { lets, fields })
     }
 
-    fn check_let(&mut self, item: &ast::LetItem) -> Option<(ir::LocalId, Expr)> {
+    pub(crate) fn check_let(&mut self, item: &ast::LetItem) -> Option<(ir::LocalId, Expr)> {
         let value = self.check_expr(&item.value);
         let bound = match &value {
             Some(v) => BindingValue {
@@ -124,7 +121,7 @@ impl<'a> Checker<'a> {
 
     /// `assert(...)` standing as an item: a `let` of its (always `true`)
     /// value, evaluated in its place among the `let`s, before any field.
-    fn check_assert_item(&mut self, call: &ast::Expr) -> Option<(ir::LocalId, Expr)> {
+    pub(crate) fn check_assert_item(&mut self, call: &ast::Expr) -> Option<(ir::LocalId, Expr)> {
         let value = self.check_expr(call)?;
         let local = self.new_local("_asserted", Vec::new(), None);
         Some((local, value))

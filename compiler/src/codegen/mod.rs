@@ -167,10 +167,37 @@ fn local_types(mapping: &Mapping) -> Vec<Ty> {
         }
     };
     let mut stack: Vec<&Expr> = Vec::new();
+    for param in &mapping.params {
+        set(param.local, &crate::check::param_value_type(param.ty));
+    }
     for (local, e) in &mapping.body.lets {
         set(*local, &e.ty);
     }
     stack.extend(object_exprs(&mapping.body));
+    let mut emits: Vec<&crate::ir::Emit> = mapping.emits.iter().collect();
+    while let Some(emit) = emits.pop() {
+        if let Ty::Array(elem) = &emit.source.ty {
+            set(emit.item, elem);
+        }
+        set(emit.index, &Ty::Int);
+        stack.push(&emit.source);
+        stack.extend(emit.filter.as_ref());
+        match &emit.body {
+            crate::ir::EmitBody::Record(object) => {
+                for (local, value) in &object.lets {
+                    set(*local, &value.ty);
+                }
+                stack.extend(object_exprs(object));
+            }
+            crate::ir::EmitBody::Scope(lets, nested) => {
+                for (local, value) in lets {
+                    set(*local, &value.ty);
+                    stack.push(value);
+                }
+                emits.extend(nested);
+            }
+        }
+    }
     while let Some(e) = stack.pop() {
         match &e.kind {
             ExprKind::Object(object) => {
@@ -233,7 +260,20 @@ impl Generator<'_> {
         source: &str,
         body: &str,
     ) -> (String, Option<String>) {
-        let item = self.local(f.item);
+        self.loop_head_of(f.item, f.index, &f.source.ty, source, body)
+    }
+
+    /// [`Self::loop_head`] of any loop: its element and index locals and
+    /// the type of the array walked.
+    pub(crate) fn loop_head_of(
+        &mut self,
+        item: usize,
+        index: usize,
+        source_ty: &Ty,
+        source: &str,
+        body: &str,
+    ) -> (String, Option<String>) {
+        let item = self.local(item);
         // Payload objects are borrowed from a slice, and groups of them
         // (`group_by`) from their vectors; computed arrays are vectors of
         // values.
@@ -242,15 +282,15 @@ impl Generator<'_> {
             Ty::Array(inner) => matches!(**inner, Ty::Source(_)),
             _ => false,
         };
-        let iter = match &f.source.ty {
+        let iter = match source_ty {
             Ty::Array(elem) if borrowed(elem) => "iter",
             _ => "into_iter",
         };
-        if !mentions(body, &self.local(f.index)) {
+        if !mentions(body, &self.local(index)) {
             return (format!("for {item} in ({source}).{iter}()"), None);
         }
         let i = self.temp();
-        let index = self.local(f.index);
+        let index = self.local(index);
         (
             format!("for ({i}, {item}) in ({source}).{iter}().enumerate()"),
             Some(format!("let {index} = {i} as i64;")),
@@ -475,6 +515,7 @@ fn format_expr(format: runtime::SourceFormat) -> String {
             )
         }
         SourceFormat::Xml => "runtime::SourceFormat::Xml".to_owned(),
+        SourceFormat::XmlJson => "runtime::SourceFormat::XmlJson".to_owned(),
     }
 }
 

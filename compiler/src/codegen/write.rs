@@ -44,7 +44,48 @@ impl Generator<'_> {
             out.push(line(format!("if !({cond}) {{ return Ok(()); }}")));
         }
         let body = &self.mapping.body;
-        out.extend(self.write_object(body));
+        if self.mapping.emits.is_empty() {
+            out.extend(self.write_object(body));
+        } else {
+            out.extend(self.write_lets(&body.lets));
+            let first = self.temp();
+            out.push(line(format!("let mut {first} = true;")));
+            out.extend(self.write_emits(&self.mapping.emits, &first));
+        }
+        out
+    }
+
+    /// `emit for ...`: a loop per emit writing each record, one a line
+    /// (`first` names the flag of no record written yet).
+    fn write_emits(&mut self, emits: &[crate::ir::Emit], first: &str) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        for emit in emits {
+            let source = self.expr(&emit.source);
+            let mut body = Vec::new();
+            if let Some(cond) = &emit.filter {
+                let cond = self.expr(cond);
+                body.push(line(format!("if !({cond}) {{ continue; }}")));
+            }
+            match &emit.body {
+                crate::ir::EmitBody::Record(object) => {
+                    body.push(Stmt::Block(
+                        format!("if !std::mem::take(&mut {first})"),
+                        vec![line("w.next_record();")],
+                        String::new(),
+                    ));
+                    body.extend(self.write_object(object));
+                }
+                crate::ir::EmitBody::Scope(lets, nested) => {
+                    body.extend(self.write_lets(lets));
+                    body.extend(self.write_emits(nested, first));
+                }
+            }
+            let text = super::stmts_text(&body);
+            let (head, index) =
+                self.loop_head_of(emit.item, emit.index, &emit.source.ty, &source, &text);
+            body.splice(0..0, index.map(line));
+            out.push(Stmt::Block(head, body, String::new()));
+        }
         out
     }
 
@@ -75,8 +116,15 @@ impl Generator<'_> {
     }
 
     fn write_object(&mut self, object: &Object) -> Vec<Stmt> {
+        let mut out = self.write_lets(&object.lets);
+        out.extend(self.write_fields(object));
+        out
+    }
+
+    /// `let`s, in order.
+    fn write_lets(&mut self, lets: &[(usize, Expr)]) -> Vec<Stmt> {
         let mut out = Vec::new();
-        for (local, value) in &object.lets {
+        for (local, value) in lets {
             let code = self.expr(value);
             // Source objects picked by a `for` are references into the
             // payload: the local borrows the vector that holds them.
@@ -107,6 +155,12 @@ impl Generator<'_> {
             let ty = super::expr::repr(self.mapping, &value.ty, value.optional);
             out.push(line(format!("let {}: {ty} = {code};", self.local(*local))));
         }
+        out
+    }
+
+    /// An object's fields, in target-schema order.
+    fn write_fields(&mut self, object: &Object) -> Vec<Stmt> {
+        let mut out = Vec::new();
         out.push(line("w.begin_object();"));
         // Whether a comma is due before the next key, when that is known
         // here: it is after a field that is always written.

@@ -68,6 +68,7 @@ codes! {
     Error INVALID_ARGUMENT = "E316": "invalid constant argument",
     Error BAD_FUNCTION = "E317": "invalid user function declaration or call",
     Error BAD_PARAM = "E318": "invalid mapping parameter: its type, default or supplied value",
+    Error BAD_EMIT = "E319": "`emit` where records cannot be emitted",
     Warning UNUSED_LET = "W301": "unused let-binding",
     Warning NEVER_ABSENT = "W302": "`??`, `!`, `with` or `is_present` on a value that is never absent",
 }

@@ -518,6 +518,24 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
         )
         .help(format!("write `-> {title}`")),
         K::BadFunction(problem) => Diagnostic::new(code, function_text(problem), span, "here"),
+        K::BadEmit(problem) => {
+            use crate::check::EmitProblem as P;
+            let (label, help) = match problem {
+                P::InsideARecord => (
+                    "`emit` inside a record or a field",
+                    "emit records at the top of the mapping, or inside another `emit`'s block",
+                ),
+                P::BesideFields => (
+                    "a field assigned beside `emit`",
+                    "a mapping that emits assigns every field inside its `emit` blocks; compute shared values with `let`",
+                ),
+                P::NotABlock => (
+                    "`emit for ... => value`",
+                    "write the record as a block: `emit for x in xs { field = ... }`",
+                ),
+            };
+            Diagnostic::new(code, "`emit` where records cannot be emitted", span, label).help(help)
+        }
         K::BadParam(problem) => {
             use crate::check::ParamProblem as P;
             match problem {

@@ -42,7 +42,12 @@ pub fn run(mapping: &Mapping, input: &[u8]) -> std::result::Result<Vec<u8>, Runt
         }
     }
     let mut w = JsonWriter::new(&mut out);
-    eval.write_object(&mapping.body, &mut w)?;
+    if mapping.emits.is_empty() {
+        eval.write_object(&mapping.body, &mut w)?;
+    } else {
+        eval.let_all(&mapping.body.lets)?;
+        eval.write_emits(&mapping.emits, &mut w, &mut true)?;
+    }
     Ok(out)
 }
 
@@ -212,6 +217,51 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
             Some(filter) => Ok(self.eval(filter)?.is_true()),
             None => Ok(true),
         }
+    }
+
+    fn let_all(&mut self, lets: &'m [(usize, Expr)]) -> Result<()> {
+        for (local, value) in lets {
+            let v = self.eval(value)?;
+            self.set(*local, v);
+        }
+        Ok(())
+    }
+
+    /// `emit for ...`: every record, one a line (`first`: none written yet).
+    fn write_emits(
+        &mut self,
+        emits: &'m [crate::ir::Emit],
+        w: &mut JsonWriter<'_>,
+        first: &mut bool,
+    ) -> Result<()> {
+        for emit in emits {
+            let items = match self.eval(&emit.source)? {
+                Val::List(items) => items,
+                _ => Vec::new(),
+            };
+            for (i, item) in items.into_iter().enumerate() {
+                self.set(emit.index, Val::Int(i64::try_from(i).unwrap_or(i64::MAX)));
+                self.set(emit.item, item);
+                if let Some(filter) = &emit.filter {
+                    if !self.eval(filter)?.is_true() {
+                        continue;
+                    }
+                }
+                match &emit.body {
+                    crate::ir::EmitBody::Record(object) => {
+                        if !std::mem::take(first) {
+                            w.next_record();
+                        }
+                        self.write_object(object, w)?;
+                    }
+                    crate::ir::EmitBody::Scope(lets, nested) => {
+                        self.let_all(lets)?;
+                        self.write_emits(nested, w, first)?;
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// `for ... { object }` written element by element.

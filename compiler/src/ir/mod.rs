@@ -111,8 +111,37 @@ pub struct Mapping {
     /// `where <condition>`: a record for which it is false produces no
     /// output (neither a record nor a failure).
     pub keep: Option<Expr>,
-    /// The canonical record.
+    /// The canonical record; when the mapping emits its records
+    /// (`emits`), only its `let`s, evaluated first.
     pub body: Object,
+    /// `emit for ...`: the records, several per input (empty: `body` is the
+    /// one record).
+    pub emits: Vec<Emit>,
+}
+
+/// `emit for x in xs where c { ... }`: a record (or further emits) per
+/// element, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Emit {
+    /// Element local.
+    pub item: LocalId,
+    /// Index local.
+    pub index: LocalId,
+    /// The array.
+    pub source: Expr,
+    /// Filter.
+    pub filter: Option<Expr>,
+    /// What each element emits.
+    pub body: EmitBody,
+}
+
+/// What an `emit` gives per element.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EmitBody {
+    /// One canonical record.
+    Record(Object),
+    /// `let`s, then further emits.
+    Scope(Vec<(LocalId, Expr)>, Vec<Emit>),
 }
 
 /// The part of one source object type that the mapping reads.

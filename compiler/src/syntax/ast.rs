@@ -105,6 +105,8 @@ pub enum FormatName {
     Tsv,
     /// `xml`: an XML document read as a JSON tree.
     Xml,
+    /// `xml_json`: JSON written from XML, a list of one as its element.
+    XmlJson,
 }
 
 /// One route of `source ... at`: `.order`, or `.list.orders[]`.
@@ -151,6 +153,9 @@ pub enum Item {
     /// `assert(condition, "reason", message)`: the record is rejected
     /// unless the condition holds (the call, checked as one).
     Assert(Expr),
+    /// `emit for x in xs { ... }`: one canonical record per element (the
+    /// `for`, whose block builds a record or holds further `emit`s).
+    Emit(Expr),
 }
 
 /// `let name = expr`.

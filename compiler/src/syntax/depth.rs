@@ -96,7 +96,7 @@ fn items(items: &[Item]) -> Vec<&Expr> {
         .map(|i| match i {
             Item::Let(l) => &l.value,
             Item::Assign(a) => &a.value,
-            Item::Assert(e) => e,
+            Item::Assert(e) | Item::Emit(e) => e,
         })
         .collect()
 }

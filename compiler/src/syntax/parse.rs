@@ -291,6 +291,7 @@ impl Builder {
                         "csv" => FormatName::Csv,
                         "tsv" => FormatName::Tsv,
                         "xml" => FormatName::Xml,
+                        "xml_json" => FormatName::XmlJson,
                         _ => FormatName::Json,
                     };
                     format = Some(FormatDecl {
@@ -360,6 +361,12 @@ impl Builder {
                 Some(Item::Let(LetItem { name, value }))
             }
             Rule::assert_item => Some(Item::Assert(self.expr_of_call(inner.next()?))),
+            Rule::emit_item => {
+                let each = inner.nth(1)?;
+                let at = span_of(&each);
+                let kind = self.for_expr(each)?;
+                Some(Item::Emit(Expr::new(kind, at)))
+            }
             Rule::assign => {
                 let target = inner.next()?.into_inner().map(ident).collect();
                 let value = self.expr(inner.next()?);

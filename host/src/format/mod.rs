@@ -54,6 +54,7 @@ pub fn for_each_record(
         SourceFormat::Json(framing) => json::records(input, framing, each),
         SourceFormat::Delimited(delimited) => delimited::records(input, delimited, each),
         SourceFormat::Xml => xml::records(input, each),
+        SourceFormat::XmlJson => json::records(input, runtime::JsonFraming::Auto, each),
     }
 }
 
