@@ -71,9 +71,17 @@ pub fn split<'a>(
             bytes: payload,
         }]);
     }
-    let root: &RawValue = serde_json::from_slice(payload).map_err(|e| invalid_json(payload, &e))?;
-    let is_list = root.get().trim_start().starts_with('[');
-    let top = members(root, "$").ok();
+    // One pass over the payload: an object is read into its members (every
+    // value validated, none decoded); anything else only validated.
+    let text = std::str::from_utf8(payload).map_err(|_| not_utf8(payload))?;
+    let root = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+    let is_list = root.starts_with('[');
+    let top = if root.starts_with('{') {
+        Some(first_keys(payload, routes)?)
+    } else {
+        let _: &RawValue = serde_json::from_str(root).map_err(|e| invalid_json(payload, &e))?;
+        None
+    };
     let mut taken: Vec<&Route<'_>> = routes
         .iter()
         .filter(|r| {
@@ -92,7 +100,8 @@ pub fn split<'a>(
         return Err(RuntimeError::payload(
             ErrorCode::SchemaMismatch,
             "$",
-            off_every_route(routes, top.as_ref(), is_list),
+            // The whole object, read again only to say what it holds.
+            off_every_route(routes, members(root, "$").ok().as_ref(), is_list),
         ));
     }
     let mut parts = Vec::new();
@@ -137,7 +146,7 @@ fn off_every_route(routes: &[Route<'_>], top: Option<&Members<'_>>, is_list: boo
     let lists: Vec<String> = top
         .0
         .iter()
-        .filter(|(_, v)| v.get().trim_start().starts_with('['))
+        .filter(|(_, v)| v.trim_start().starts_with('['))
         .map(|(k, _)| format!("`{k}`"))
         .collect();
     if let [list] = lists.as_slice() {
@@ -149,7 +158,7 @@ fn off_every_route(routes: &[Route<'_>], top: Option<&Members<'_>>, is_list: boo
 /// The records at the end of one route (`top`: the root's members, already
 /// read to choose the routes).
 fn cut<'a>(
-    root: &'a RawValue,
+    root: &'a str,
     top: Option<&Members<'a>>,
     route: &Route<'_>,
     envelope: &Envelope<'_>,
@@ -161,7 +170,7 @@ fn cut<'a>(
         // element (`<OrderArray/>`, read as "") or one without the records'
         // element. For an XML route to a list, that is no records.
         let xml_list = envelope.lone_element_is_list && route.each;
-        if xml_list && node.get() == "\"\"" {
+        if xml_list && node == "\"\"" {
             return Ok(Vec::new());
         }
         let read;
@@ -183,10 +192,10 @@ fn cut<'a>(
     if !route.each {
         return Ok(vec![Part {
             path,
-            bytes: node.get().as_bytes(),
+            bytes: node.as_bytes(),
         }]);
     }
-    let text = node.get();
+    let text = node;
     if envelope.lone_element_is_list && !text.starts_with('[') {
         return Ok(vec![Part {
             path: format!("{path}[0]"),
@@ -212,7 +221,41 @@ fn cut<'a>(
 
 /// An object's members in document order, values left unparsed; repeated
 /// keys are kept, so a route never silently takes one of them.
-struct Members<'a>(Vec<(String, &'a RawValue)>);
+struct Members<'a>(Vec<(Key<'a>, &'a str)>);
+
+/// An object key, borrowed from the payload unless it has escapes.
+struct Key<'a>(std::borrow::Cow<'a, str>);
+
+impl PartialEq<str> for Key<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl std::fmt::Display for Key<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl<'de> serde::de::Visitor<'de> for Text {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(Text)
+    }
+}
 
 impl<'a> Members<'a> {
     /// Whether the object has `key`.
@@ -222,7 +265,7 @@ impl<'a> Members<'a> {
 
     /// The value at `key` (reached at `path`): R102 when it is missing or
     /// the object has it more than once.
-    fn get(&self, key: &str, path: &str) -> Result<&'a RawValue, RuntimeError> {
+    fn get(&self, key: &str, path: &str) -> Result<&'a str, RuntimeError> {
         let mut found = self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| *v);
         let problem = match (found.next(), found.next()) {
             (Some(value), None) => return Ok(value),
@@ -252,13 +295,43 @@ impl<'de> serde::Deserialize<'de> for Members<'de> {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut members = Vec::new();
-                while let Some(member) = map.next_entry::<String, &'de RawValue>()? {
-                    members.push(member);
+                while let Some((key, value)) = map.next_entry::<Key<'de>, &'de RawValue>()? {
+                    members.push((key, value.get()));
                 }
                 Ok(Members(members))
             }
         }
         deserializer.deserialize_map(Object)
+    }
+}
+
+/// The top-level members of an object payload whose keys are the first key
+/// of a route, read in one pass by the runtime's reader (every value
+/// validated, none decoded; a broken payload is told as the reader tells
+/// it).
+fn first_keys<'a>(payload: &'a [u8], routes: &[Route<'_>]) -> Result<Members<'a>, RuntimeError> {
+    runtime::json_in::read_record(payload, |reader| {
+        let mut kept = Vec::new();
+        reader.object(|reader, key| {
+            let value = reader.skip_text()?;
+            let wanted = routes
+                .iter()
+                .any(|r| r.keys.first().is_some_and(|k| k.as_bytes() == key));
+            if wanted {
+                let key = String::from_utf8_lossy(key).into_owned();
+                kept.push((Key(std::borrow::Cow::Owned(key)), value));
+            }
+            Ok(())
+        })?;
+        Ok(Members(kept))
+    })
+}
+
+/// R101 for a payload that is not UTF-8, as the runtime's reader tells it.
+fn not_utf8(payload: &[u8]) -> RuntimeError {
+    match runtime::json_in::read_record(payload, runtime::json_in::Reader::skip) {
+        Err(error) => error,
+        Ok(()) => RuntimeError::payload(ErrorCode::InvalidJson, "$", "the record is not UTF-8"),
     }
 }
 
@@ -277,8 +350,8 @@ fn invalid_json(payload: &[u8], e: &serde_json::Error) -> RuntimeError {
 }
 
 /// The members of an object.
-fn members<'a>(node: &'a RawValue, path: &str) -> Result<Members<'a>, RuntimeError> {
-    serde_json::from_str(node.get()).map_err(|_| {
+fn members<'a>(node: &'a str, path: &str) -> Result<Members<'a>, RuntimeError> {
+    serde_json::from_str(node).map_err(|_| {
         RuntimeError::payload(
             ErrorCode::SchemaMismatch,
             path,

@@ -366,6 +366,15 @@ impl<'a> Reader<'a> {
         )
     }
 
+    /// Skip one value, checking it is valid JSON, and give its text (what
+    /// the host cuts a payload along routes with, decoding nothing).
+    pub fn skip_text(&mut self) -> Result<&'a str, ReadError> {
+        self.peek();
+        let start = self.pos;
+        self.skip()?;
+        Ok(self.text.get(start..self.pos).unwrap_or_default())
+    }
+
     /// Skip one value of any kind, checking it is valid JSON.
     pub fn skip(&mut self) -> Result<(), ReadError> {
         match self.peek() {
