@@ -126,8 +126,16 @@ fn compile_in(file: &str, text: &str, read: Read<'_>, documents: &schema::Docume
     let header = &ast.header;
     let mut loader = schema::Loader::new(read, documents);
     let source = if header.inputs.is_empty() {
-        let named = header.source.as_ref().map(|s| &s.schema);
-        load_schema(dir, named, "source", header, &mut loader)
+        match header.source.as_ref().and_then(|s| s.optional) {
+            Some(span) => Err(diagnostics::bad_inputs(
+                &diagnostics::InputsProblem::OptionalSource,
+                span,
+            )),
+            None => {
+                let named = header.source.as_ref().map(|s| &s.schema);
+                load_schema(dir, named, "source", header, &mut loader)
+            }
+        }
     } else {
         load_inputs(dir, header, &mut loader)
     };
@@ -199,7 +207,8 @@ pub fn normalize(path: &Path) -> PathBuf {
 }
 
 /// Named inputs: the record is `{"<name>": <that input's document>, ...}`,
-/// so its schema is an object with one required property per input.
+/// so its schema is an object with one property per input, required
+/// unless the input is `optional`.
 fn load_inputs(
     dir: &Path,
     header: &syntax::ast::Header,
@@ -227,7 +236,9 @@ fn load_inputs(
             return Err(diagnostics::bad_inputs(&problem, name.span));
         }
         let node = load_schema(dir, Some(&decl.schema), "source", header, loader)?;
-        record.required.push(name.name.clone());
+        if decl.optional.is_none() {
+            record.required.push(name.name.clone());
+        }
         record.properties.push((name.name.clone(), node));
     }
     Ok(loader.add(record))

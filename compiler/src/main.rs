@@ -341,7 +341,9 @@ fn run(mapping: &Path, payload: &Path, compact: bool, params: &[String]) -> Resu
     let reader: Box<dyn std::io::BufRead> =
         if payload.is_dir() || payload.extension().is_some_and(|e| e == "yml") {
             Box::new(std::io::Cursor::new(project::read_sample(
-                payload, &ir.inputs,
+                payload,
+                &ir.inputs,
+                &ir.optional_inputs,
             )?))
         } else {
             let file =
@@ -495,7 +497,7 @@ fn test_sample(
     schema: &contract::TargetSchema,
     sample: &Path,
 ) -> Result<(), String> {
-    let input = project::read_sample(sample, &ir.inputs)?;
+    let input = project::read_sample(sample, &ir.inputs, &ir.optional_inputs)?;
     let mut outputs = Vec::new();
     for (i, record) in contract::sample_records(ir, &input)?.iter().enumerate() {
         let out = mapc::eval::run(ir, record).map_err(|e| format!("record {}: {e}", i + 1))?;

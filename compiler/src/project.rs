@@ -76,8 +76,13 @@ pub fn samples_for(mapping: &Path) -> Vec<PathBuf> {
 /// The bytes of a sample: the file; a recorded HTTP cassette's response
 /// bodies (`.yml`, see [`crate::cassette`]); or for a case folder of a
 /// mapping with named inputs, the record combined from
-/// `<folder>/<input>.json` files.
-pub fn read_sample(sample: &Path, inputs: &[String]) -> Result<Vec<u8>, String> {
+/// `<folder>/<input>.json` files (an `optional` input's file may be
+/// absent).
+pub fn read_sample(
+    sample: &Path,
+    inputs: &[String],
+    optional: &[String],
+) -> Result<Vec<u8>, String> {
     if sample.extension().is_some_and(|e| e == "yml") {
         let text =
             std::fs::read_to_string(sample).map_err(|e| format!("{}: {e}", sample.display()))?;
@@ -86,16 +91,16 @@ pub fn read_sample(sample: &Path, inputs: &[String]) -> Result<Vec<u8>, String> 
     if !sample.is_dir() {
         return std::fs::read(sample).map_err(|e| format!("{}: {e}", sample.display()));
     }
-    let mut documents = Vec::new();
+    let mut documents: Vec<(&str, Vec<u8>)> = Vec::new();
     for name in inputs {
         let path = sample.join(format!("{name}.json"));
-        documents.push(std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?);
+        if optional.contains(name) && !path.exists() {
+            continue; // the record comes without it
+        }
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        documents.push((name, bytes));
     }
-    let named: Vec<(&str, &[u8])> = inputs
-        .iter()
-        .map(String::as_str)
-        .zip(documents.iter().map(Vec::as_slice))
-        .collect();
+    let named: Vec<(&str, &[u8])> = documents.iter().map(|(n, d)| (*n, d.as_slice())).collect();
     host::envelope::combine(&named).map_err(|e| format!("{}: {e}", sample.display()))
 }
 

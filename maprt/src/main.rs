@@ -131,6 +131,9 @@ fn combined_inputs(
     let mut ordered = Vec::new();
     for name in mapping.inputs {
         let Some((_, bytes)) = documents.iter().find(|(n, _)| n == name) else {
+            if mapping.optional_inputs.contains(name) {
+                continue; // the record comes without it
+            }
             return Err(format!("`{}` needs --input {name}=FILE", mapping.id));
         };
         ordered.push((*name, bytes.as_slice()));

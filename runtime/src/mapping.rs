@@ -126,6 +126,8 @@ pub struct CompiledMapping {
     /// Named inputs a record is made of (`source order "..."`), in order;
     /// empty when a record is one document.
     pub inputs: &'static [&'static str],
+    /// Those of `inputs` a record may come without (`optional`).
+    pub optional_inputs: &'static [&'static str],
     /// Parameters the mapping declares (`param store_currency:
     /// CurrencyCode`), supplied per deployment (`runtime::params`).
     pub params: &'static [ParamDecl<'static>],

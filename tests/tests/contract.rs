@@ -45,7 +45,8 @@ fn samples_match_snapshots_schema_and_compiled_code() {
         let samples = project::samples_for(&file);
         assert!(!samples.is_empty(), "{name} has no samples");
         for sample in samples {
-            let input = project::read_sample(&sample, &ir.inputs).expect("sample");
+            let input =
+                project::read_sample(&sample, &ir.inputs, &ir.optional_inputs).expect("sample");
             let records = mapc::contract::sample_records(ir, &input).expect("framing");
             assert!(!records.is_empty(), "{} has no records", sample.display());
             let mut outputs = Vec::new();

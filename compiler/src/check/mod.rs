@@ -248,6 +248,12 @@ impl<'a> Checker<'a> {
                 .iter()
                 .filter_map(|i| i.name.as_ref().map(|n| n.name.clone()))
                 .collect(),
+            optional_inputs: header
+                .inputs
+                .iter()
+                .filter(|i| i.optional.is_some())
+                .filter_map(|i| i.name.as_ref().map(|n| n.name.clone()))
+                .collect(),
             format,
             params,
             keep,

@@ -394,6 +394,15 @@ impl Generator<'_> {
             "/// Named inputs a record is made of (empty: one document).\npub const INPUTS: &[&str] = &[{}];",
             inputs.join(", ")
         ));
+        let optional: Vec<String> = m
+            .optional_inputs
+            .iter()
+            .map(|i| ident::string_literal(i))
+            .collect();
+        scope.raw(format!(
+            "/// Those of the inputs a record may come without.\npub const OPTIONAL_INPUTS: &[&str] = &[{}];",
+            optional.join(", ")
+        ));
         let params: Vec<String> = m
             .params
             .iter()
@@ -414,7 +423,7 @@ impl Generator<'_> {
             params.join(", ")
         ));
         scope.raw(
-            "/// This mapping, as the runtime runs it.\npub const MAPPING: runtime::CompiledMapping = runtime::CompiledMapping { id: ID, target: TARGET, file: FILE, format: FORMAT, routes: ROUTES, inputs: INPUTS, params: PARAMS, transform };",
+            "/// This mapping, as the runtime runs it.\npub const MAPPING: runtime::CompiledMapping = runtime::CompiledMapping { id: ID, target: TARGET, file: FILE, format: FORMAT, routes: ROUTES, inputs: INPUTS, optional_inputs: OPTIONAL_INPUTS, params: PARAMS, transform };",
         );
     }
 

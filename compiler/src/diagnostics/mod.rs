@@ -264,6 +264,8 @@ pub enum InputsProblem {
     MixedWithSource,
     /// A named input with `at` or `format`.
     RoutedOrFormatted,
+    /// `optional` on the one plain `source`.
+    OptionalSource,
     /// Two inputs of one name.
     DeclaredTwice {
         /// The input.
@@ -280,6 +282,9 @@ pub fn bad_inputs(problem: &InputsProblem, span: Span) -> Diagnostic {
         InputsProblem::RoutedOrFormatted => {
             "a named input is one JSON document: read into it with paths, not `at` or `format`"
                 .to_owned()
+        }
+        InputsProblem::OptionalSource => {
+            "only a named input can be `optional`: a mapping's one source is its record".to_owned()
         }
         InputsProblem::DeclaredTwice { input } => format!("input `{input}` is declared twice"),
     };

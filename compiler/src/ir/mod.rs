@@ -94,6 +94,9 @@ pub struct Mapping {
     /// Named inputs (`source order "..."`): the record is
     /// `{"<name>": <document>, ...}`, built by `host::envelope::combine`.
     pub inputs: Vec<String>,
+    /// The named inputs a record may come without (`source x "..."
+    /// optional`).
+    pub optional_inputs: Vec<String>,
     /// What the mapping reads (JSON, or delimited rows as JSON objects).
     pub format: runtime::SourceFormat,
     /// Source object shapes; `shapes[0]` is the record.

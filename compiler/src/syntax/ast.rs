@@ -78,6 +78,8 @@ pub struct SourceDecl {
     pub at: Vec<RouteDecl>,
     /// `format csv|tsv|xml|json [table]` (JSON when absent).
     pub format: Option<FormatDecl>,
+    /// `optional`: a named input the record may come without.
+    pub optional: Option<Span>,
     /// The whole directive.
     pub span: Span,
 }

@@ -278,9 +278,11 @@ impl Builder {
         let schema = self.string(inner.next()?);
         let mut at = Vec::new();
         let mut format: Option<FormatDecl> = None;
+        let mut optional = None;
         for part in inner {
             match part.as_rule() {
                 Rule::route => at.push(route(part)),
+                Rule::optional_kw => optional = Some(span_of(&part)),
                 Rule::table_kw => {
                     if let Some(f) = format.as_mut() {
                         f.table = Some(span_of(&part));
@@ -307,6 +309,7 @@ impl Builder {
             schema,
             at,
             format,
+            optional,
             span,
         })
     }
