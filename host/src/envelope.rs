@@ -71,8 +71,9 @@ pub fn split<'a>(
             bytes: payload,
         }]);
     }
-    // One pass over the payload: an object is read into its members (every
-    // value validated, none decoded); anything else only validated.
+    // One pass over the payload: an object's top level is read by the
+    // runtime's reader, keeping the members a route names (every value
+    // validated, none decoded); anything else is only validated.
     let text = std::str::from_utf8(payload).map_err(|_| not_utf8(payload))?;
     let root = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
     let is_list = root.starts_with('[');

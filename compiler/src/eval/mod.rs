@@ -128,10 +128,7 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
     }
 
     fn write_object(&mut self, object: &'m Object, w: &mut JsonWriter<'_>) -> Result<()> {
-        for (local, value) in &object.lets {
-            let v = self.eval(value)?;
-            self.set(*local, v);
-        }
+        self.let_all(&object.lets)?;
         w.begin_object();
         for field in &object.fields {
             self.write_field(field, w)?;
