@@ -338,18 +338,17 @@ fn run(mapping: &Path, payload: &Path, compact: bool, params: &[String]) -> Resu
     host::params::supply(&ir.id, &ir.param_decls(), params)?;
     // A folder is a sample of a mapping with named inputs (one file each),
     // a `.yml` a recorded HTTP cassette (its response bodies).
-    let reader: Box<dyn std::io::BufRead> =
-        if payload.is_dir() || payload.extension().is_some_and(|e| e == "yml") {
-            Box::new(std::io::Cursor::new(project::read_sample(
-                payload,
-                &ir.inputs,
-                &ir.optional_inputs,
-            )?))
-        } else {
-            let file =
-                std::fs::File::open(payload).map_err(|e| format!("{}: {e}", payload.display()))?;
-            Box::new(std::io::BufReader::new(file))
-        };
+    let reader: Box<dyn std::io::BufRead> = if payload.is_dir() || project::is_cassette(payload) {
+        Box::new(std::io::Cursor::new(project::read_sample(
+            payload,
+            &ir.inputs,
+            &ir.optional_inputs,
+        )?))
+    } else {
+        let file =
+            std::fs::File::open(payload).map_err(|e| format!("{}: {e}", payload.display()))?;
+        Box::new(std::io::BufReader::new(file))
+    };
     let mut ok = true;
     let mut stdout = std::io::stdout().lock();
     let evaluate = |input: &[u8], out: &mut Vec<u8>| {
@@ -501,9 +500,7 @@ fn test_sample(
     let mut outputs = Vec::new();
     for (i, record) in contract::sample_records(ir, &input)?.iter().enumerate() {
         let out = mapc::eval::run(ir, record).map_err(|e| format!("record {}: {e}", i + 1))?;
-        if out.is_empty() {
-            continue; // filtered out by the mapping's `where`
-        }
+        // None: filtered out by the mapping's `where`; several: emitted.
         for record in contract::records(&out) {
             let problems = schema.problems(record)?;
             if let Some(first) = problems.first() {

@@ -73,6 +73,11 @@ pub fn samples_for(mapping: &Path) -> Vec<PathBuf> {
     samples
 }
 
+/// Whether a sample is a recorded HTTP cassette (`.yml`).
+pub fn is_cassette(sample: &Path) -> bool {
+    sample.extension().is_some_and(|e| e == "yml")
+}
+
 /// The bytes of a sample: the file; a recorded HTTP cassette's response
 /// bodies (`.yml`, see [`crate::cassette`]); or for a case folder of a
 /// mapping with named inputs, the record combined from
@@ -83,7 +88,7 @@ pub fn read_sample(
     inputs: &[String],
     optional: &[String],
 ) -> Result<Vec<u8>, String> {
-    if sample.extension().is_some_and(|e| e == "yml") {
+    if is_cassette(sample) {
         let text =
             std::fs::read_to_string(sample).map_err(|e| format!("{}: {e}", sample.display()))?;
         return crate::cassette::payloads(&text).map_err(|e| format!("{}: {e}", sample.display()));

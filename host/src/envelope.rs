@@ -74,11 +74,11 @@ pub fn split<'a>(
     // One pass over the payload: an object's top level is read by the
     // runtime's reader, keeping the members a route names (every value
     // validated, none decoded); anything else is only validated.
-    let text = std::str::from_utf8(payload).map_err(|_| not_utf8(payload))?;
+    let text = runtime::json_in::utf8(payload)?;
     let root = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
     let is_list = root.starts_with('[');
     let top = if root.starts_with('{') {
-        Some(first_keys(payload, routes)?)
+        Some(first_keys(text, routes)?)
     } else {
         let _: &RawValue = serde_json::from_str(root).map_err(|e| invalid_json(payload, &e))?;
         None
@@ -310,8 +310,8 @@ impl<'de> serde::Deserialize<'de> for Members<'de> {
 /// of a route, read in one pass by the runtime's reader (every value
 /// validated, none decoded; a broken payload is told as the reader tells
 /// it).
-fn first_keys<'a>(payload: &'a [u8], routes: &[Route<'_>]) -> Result<Members<'a>, RuntimeError> {
-    runtime::json_in::read_record(payload, |reader| {
+fn first_keys<'a>(payload: &'a str, routes: &[Route<'_>]) -> Result<Members<'a>, RuntimeError> {
+    runtime::json_in::read_text(payload, |reader| {
         let mut kept = Vec::new();
         reader.object(|reader, key| {
             let value = reader.skip_text()?;
@@ -326,14 +326,6 @@ fn first_keys<'a>(payload: &'a [u8], routes: &[Route<'_>]) -> Result<Members<'a>
         })?;
         Ok(Members(kept))
     })
-}
-
-/// R101 for a payload that is not UTF-8, as the runtime's reader tells it.
-fn not_utf8(payload: &[u8]) -> RuntimeError {
-    match runtime::json_in::read_record(payload, runtime::json_in::Reader::skip) {
-        Err(error) => error,
-        Ok(()) => RuntimeError::payload(ErrorCode::InvalidJson, "$", "the record is not UTF-8"),
-    }
 }
 
 /// R101 for a payload serde_json could not parse (envelopes are cut with
@@ -459,7 +451,7 @@ where
 /// How many records a transform wrote: one, or one a line when its
 /// mapping emits several per input.
 fn records_in(written: &[u8]) -> u64 {
-    1 + written.iter().filter(|b| **b == b'\n').count() as u64
+    1 + memchr::memchr_iter(b'\n', written).count() as u64
 }
 
 /// [`transform_payload`] for one framed record: an undecodable one fails

@@ -80,6 +80,14 @@ pub fn string_literal(text: &str) -> String {
     format!("{text:?}")
 }
 
+/// `Some("...")` or `None`: an optional text as a Rust literal.
+pub fn optional_string_literal(text: Option<&str>) -> String {
+    match text {
+        Some(text) => format!("Some({})", string_literal(text)),
+        None => "None".to_owned(),
+    }
+}
+
 /// A Rust byte string literal (`b"..."`) for the UTF-8 bytes of `text`.
 pub fn byte_string_literal(text: &str) -> String {
     let mut out = String::from("b\"");

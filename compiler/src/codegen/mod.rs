@@ -407,14 +407,11 @@ impl Generator<'_> {
             .params
             .iter()
             .map(|p| {
-                let default = match &p.default {
-                    Some(text) => format!("Some({})", ident::string_literal(text)),
-                    None => "None".to_owned(),
-                };
                 format!(
-                    "runtime::ParamDecl {{ name: {}, ty: runtime::params::ParamType::{:?}, default: {default} }}",
+                    "runtime::ParamDecl {{ name: {}, ty: runtime::params::ParamType::{:?}, default: {} }}",
                     ident::string_literal(&p.name),
-                    p.ty
+                    p.ty,
+                    ident::optional_string_literal(p.default.as_deref()),
                 )
             })
             .collect();

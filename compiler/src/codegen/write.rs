@@ -98,10 +98,7 @@ impl Generator<'_> {
             ParamType::Decimal => ("decimal", "Decimal", ""),
             ParamType::Bool => ("boolean", "bool", ""),
         };
-        let default = match &param.default {
-            Some(text) => format!("Some({})", ident::string_literal(text)),
-            None => "None".to_owned(),
-        };
+        let default = ident::optional_string_literal(param.default.as_deref());
         let name = ident::string_literal(&param.name);
         let location = self.location(param.loc);
         let read = format!(

@@ -208,9 +208,24 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
 
     /// Bind a loop's index and element; `false` when its filter skips it.
     fn enter(&mut self, f: &'m ForLoop, index: usize, item: Val<'v>) -> Result<bool> {
-        self.set(f.index, Val::Int(i64::try_from(index).unwrap_or(i64::MAX)));
-        self.set(f.item, item);
-        match &f.filter {
+        self.enter_loop(f.item, f.index, f.filter.as_ref(), index, item)
+    }
+
+    /// Bind a loop's element and index; whether its `where` holds.
+    fn enter_loop(
+        &mut self,
+        item_local: usize,
+        index_local: usize,
+        filter: Option<&'m Expr>,
+        index: usize,
+        item: Val<'v>,
+    ) -> Result<bool> {
+        self.set(
+            index_local,
+            Val::Int(i64::try_from(index).unwrap_or(i64::MAX)),
+        );
+        self.set(item_local, item);
+        match filter {
             Some(filter) => Ok(self.eval(filter)?.is_true()),
             None => Ok(true),
         }
@@ -237,12 +252,8 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
                 _ => Vec::new(),
             };
             for (i, item) in items.into_iter().enumerate() {
-                self.set(emit.index, Val::Int(i64::try_from(i).unwrap_or(i64::MAX)));
-                self.set(emit.item, item);
-                if let Some(filter) = &emit.filter {
-                    if !self.eval(filter)?.is_true() {
-                        continue;
-                    }
+                if !self.enter_loop(emit.item, emit.index, emit.filter.as_ref(), i, item)? {
+                    continue;
                 }
                 match &emit.body {
                     crate::ir::EmitBody::Record(object) => {

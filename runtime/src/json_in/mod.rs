@@ -56,17 +56,27 @@ pub fn read_record<'a, T>(
     input: &'a [u8],
     read: impl FnOnce(&mut Reader<'a>) -> Result<T, ReadError>,
 ) -> Result<T, RuntimeError> {
+    read_text(utf8(input)?, read)
+}
+
+/// A record's text: R101 when it is not UTF-8.
+pub fn utf8(input: &[u8]) -> Result<&str, RuntimeError> {
     // SIMD validation; std's only to say where a bad record goes wrong.
-    let text = match simdutf8::basic::from_utf8(input) {
-        Ok(text) => text,
-        Err(_) => {
-            let at = std::str::from_utf8(input)
-                .err()
-                .map_or(0, |e| e.valid_up_to());
-            let message = "invalid UTF-8".to_owned();
-            return Err(ReadError::new(true, at, message).into_runtime(input));
-        }
-    };
+    simdutf8::basic::from_utf8(input).map_err(|_| {
+        let at = std::str::from_utf8(input)
+            .err()
+            .map_or(0, |e| e.valid_up_to());
+        let message = "invalid UTF-8".to_owned();
+        ReadError::new(true, at, message).into_runtime(input)
+    })
+}
+
+/// [`read_record`] of text already known to be UTF-8.
+pub fn read_text<'a, T>(
+    text: &'a str,
+    read: impl FnOnce(&mut Reader<'a>) -> Result<T, ReadError>,
+) -> Result<T, RuntimeError> {
+    let input = text.as_bytes();
     let mut reader = Reader::new(text);
     read(&mut reader)
         .and_then(|value| reader.end().map(|()| value))
