@@ -165,6 +165,13 @@ pub enum CheckErrorKind {
         /// The construct as written: `??`, `!`, `with`, a builtin's name.
         construct: &'static str,
     },
+    /// A stated figure (`totals.stated.*`, `stated_total`) adds up a list.
+    StatedFromList {
+        /// Its target path.
+        field: String,
+        /// The list it depends on.
+        list: Span,
+    },
     /// The header's target name differs from the target schema's `title`.
     TargetTitle {
         /// Name written.
@@ -411,6 +418,7 @@ impl CheckErrorKind {
             | Self::NotALiteral { .. } => codes::INVALID_ARGUMENT,
             Self::UnusedLet { .. } => codes::UNUSED_LET,
             Self::NeverAbsent { .. } => codes::NEVER_ABSENT,
+            Self::StatedFromList { .. } => codes::STATED_FROM_LIST,
             Self::TargetTitle { .. } => codes::TARGET_TITLE,
             Self::BadFunction(_) => codes::BAD_FUNCTION,
             Self::BadParam(_) => codes::BAD_PARAM,

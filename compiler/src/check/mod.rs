@@ -9,6 +9,7 @@ pub(crate) mod builtins;
 mod error;
 mod expr;
 mod functions;
+mod lineage;
 mod params;
 mod records;
 mod scope;
@@ -51,6 +52,13 @@ pub fn check(
 ) -> (Option<ir::Mapping>, Vec<CheckError>) {
     let mut checker = Checker::new(&inputs);
     let mapping = checker.check_file(file, &inputs);
+    for stated in mapping.iter().flat_map(lineage::stated_from_lists) {
+        let kind = CheckErrorKind::StatedFromList {
+            field: stated.field,
+            list: stated.list,
+        };
+        checker.error(kind, stated.assigned);
+    }
     let mut errors = checker.errors;
     errors.sort_by_key(|e| (e.span.start, e.span.end));
     let failed = errors.iter().any(|e| e.severity == Severity::Error);

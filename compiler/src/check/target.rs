@@ -16,7 +16,7 @@ struct Tree {
 
 enum Entry {
     /// `name = value`.
-    Value(ir::Field, Span),
+    Value(Box<ir::Field>, Span),
     /// `name.sub = ...`: an object built field by field.
     Nested(Tree, Span),
     /// Assigned, but the value did not check (already reported).
@@ -179,7 +179,7 @@ impl<'a> Checker<'a> {
         }
         let required = node.requires(&last.name);
         let entry = match self.check_field(&last.name, &assign.value, field_node, required) {
-            Some(field) => Entry::Value(field, last.span),
+            Some(field) => Entry::Value(Box::new(field), last.span),
             None => Entry::Failed(last.span),
         };
         tree.entries.push((last.name.clone(), entry));
@@ -216,6 +216,7 @@ impl<'a> Checker<'a> {
         let origin = self.origin_of(&value);
         Some(ir::Field {
             name: name.to_owned(),
+            span: value.span,
             value,
             write,
             absent,
@@ -230,7 +231,10 @@ impl<'a> Checker<'a> {
         let mut fields = Vec::new();
         for (name, prop) in node.properties() {
             match tree.take(name) {
-                Some(Entry::Value(field, _)) => fields.push(field),
+                Some(Entry::Value(field, assigned)) => fields.push(ir::Field {
+                    span: assigned,
+                    ..*field
+                }),
                 Some(Entry::Nested(sub, sub_span)) => {
                     let object = ir::Object {
                         lets: Vec::new(),
@@ -239,6 +243,7 @@ impl<'a> Checker<'a> {
                     let value = self.mk(ExprKind::Object(object), Ty::Output, false, sub_span);
                     fields.push(ir::Field {
                         name: name.to_owned(),
+                        span: sub_span,
                         value,
                         write: Write::Object,
                         absent: WhenAbsent::Never,

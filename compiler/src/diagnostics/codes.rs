@@ -71,6 +71,7 @@ codes! {
     Error BAD_EMIT = "E319": "`emit` where records cannot be emitted",
     Warning UNUSED_LET = "W301": "unused let-binding",
     Warning NEVER_ABSENT = "W302": "`??`, `!`, `with` or `is_present` on a value that is never absent",
+    Warning STATED_FROM_LIST = "W303": "stated figure computed from a list",
 }
 
 /// The code of a schema loading error.

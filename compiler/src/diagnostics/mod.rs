@@ -515,6 +515,17 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
             "this value is always present",
         )
         .help("remove it"),
+        K::StatedFromList { field, list } => Diagnostic::new(
+            code,
+            format!("`{field}` is a stated figure, but it is computed from a list"),
+            span,
+            "assigned here",
+        )
+        .secondary(*list, "depends on this list")
+        .help(
+            "state only what the channel states (a figure the payload gives); leave it out \
+             when the channel states none, and add up the lines in `computed`",
+        ),
         K::TargetTitle { written, title } => Diagnostic::new(
             code,
             format!("the target schema is `{title}`, not `{written}`"),

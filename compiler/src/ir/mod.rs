@@ -53,6 +53,43 @@ impl Mapping {
 }
 
 impl Expr {
+    /// The expressions this one is built from, in evaluation order (an
+    /// object's `let`s, then its fields).
+    pub fn children(&self) -> Vec<&Expr> {
+        match &self.kind {
+            ExprKind::Lit(_) | ExprKind::Path { .. } | ExprKind::Local(_) => Vec::new(),
+            ExprKind::Unary(_, x) | ExprKind::Assert(x, _) | ExprKind::Lookup(_, x, _, _) => {
+                vec![x]
+            }
+            ExprKind::Binary(_, a, b) => vec![a, b],
+            ExprKind::Call(_, args, _) | ExprKind::Array(args) => args.iter().collect(),
+            ExprKind::If(c, a, b) => [Some(&**c), Some(&**a), b.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect(),
+            ExprKind::Match {
+                scrutinee,
+                arms,
+                otherwise,
+                ..
+            } => std::iter::once(&**scrutinee)
+                .chain(arms.iter().map(|(_, v)| v))
+                .chain(otherwise.as_deref())
+                .collect(),
+            ExprKind::For(f) => std::iter::once(&f.source)
+                .chain(f.filter.as_ref())
+                .chain(std::iter::once(&f.body))
+                .collect(),
+            ExprKind::With { value, body, .. } => vec![value, body],
+            ExprKind::Object(object) => object
+                .lets
+                .iter()
+                .map(|(_, e)| e)
+                .chain(object.fields.iter().map(|f| &f.value))
+                .collect(),
+        }
+    }
+
     /// Whether this value builds target objects in place (both back ends
     /// write it straight into the output): a block, a `for` building a
     /// block, a list of such values, or an `if` choosing between two.
@@ -473,6 +510,8 @@ pub enum Write {
 pub struct Field {
     /// Key.
     pub name: String,
+    /// Where it was assigned (for diagnostics).
+    pub span: Span,
     /// Value.
     pub value: Expr,
     /// Encoding.
