@@ -408,3 +408,74 @@ fn every_mapping_has_a_version_rule() {
     all.sort_unstable();
     assert_eq!(listed, all);
 }
+
+/// Mappings that read the same channel object (or bodies no field tells
+/// apart), so each maps the other's samples: a pair, and why.
+const SAME_OBJECT: &[(&str, &str, &str)] = &[
+    (
+        "magento.credit_memo",
+        "magento.shipment",
+        "Magento's refund and ship request bodies are both `{items, notify, ...}` and may be \
+         identical: the endpoint they were posted to tells them apart, not a field",
+    ),
+    (
+        "walmart.order",
+        "walmart.shipping_update",
+        "a shipping update response is the Walmart order itself: the order and its \
+         fulfilment are two views of one object",
+    ),
+];
+
+/// Rule (d): a mapping rejects what it does not read. Every sample of every
+/// other mapping of the same channel (a refund fed to the order mapping, a
+/// label to the shipment mapping) is dead-lettered by the mapping, never
+/// mapped, except where the two read the same object ([`SAME_OBJECT`]).
+#[test]
+fn mappings_reject_the_other_objects_of_their_channel() {
+    let same = |a: &str, b: &str| {
+        SAME_OBJECT
+            .iter()
+            .any(|(x, y, _)| (*x == a && *y == b) || (*x == b && *y == a))
+    };
+    // Every sample's payload, read once: (mapping, sample, payload).
+    let mut samples = Vec::new();
+    for m in maprt::MAPPINGS {
+        for sample in mapc::project::samples_for(&mapping_file(m.id)) {
+            let name = sample
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            let payload = sample_payload(m.id, &name);
+            samples.push((m.id, name, payload));
+        }
+    }
+    let mut mapped = Vec::new();
+    for reader in maprt::MAPPINGS {
+        let channel = reader.id.split('.').next().unwrap_or_default();
+        supply_sample_params(reader.id);
+        for (other, name, payload) in &samples {
+            if *other == reader.id
+                || !other.starts_with(&format!("{channel}."))
+                || same(reader.id, other)
+            {
+                continue;
+            }
+            let (records, _) = run(reader.id, payload);
+            if !records.is_empty() {
+                let n = records.len();
+                mapped.push(format!(
+                    "{} mapped {n} record(s) of {other} ({name})",
+                    reader.id
+                ));
+            }
+        }
+    }
+    assert!(mapped.is_empty(), "{}", mapped.join("\n"));
+}
+
+fn supply_sample_params(id: &str) {
+    let params = mapc::project::sample_params(&mapping_file(id)).expect("sample parameters");
+    let declared = maprt::find(id).expect("compiled into maprt").params;
+    host::params::supply(id, declared, &params).expect("parameters");
+}
