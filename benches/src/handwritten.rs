@@ -243,6 +243,8 @@ struct SalesOrder<'a> {
     tax_lines: Vec<OutTaxLine<'a>>,
     discounts: Vec<OutDiscount<'a>>,
     shipping_lines: Vec<OutShipping<'a>>,
+    /// A Shopify order has no fee lines: always empty.
+    fee_lines: [(); 0],
     totals: AllTotals<'a>,
 }
 
@@ -435,6 +437,7 @@ fn sales_order<'a>(o: &'a Order<'a>) -> Result<SalesOrder<'a>> {
                 })
             })
             .collect::<Result<_>>()?,
+        fee_lines: [],
         totals: AllTotals {
             stated: Totals {
                 subtotal: money(decimal(&o.subtotal_price)?),

@@ -121,7 +121,7 @@ fn ndjson_on_stdin_keeps_going_and_dead_letters_failures() {
     );
     assert_eq!(
         lines[1],
-        "record 3 (line 4): error[R104] at $.order.line_items[0].price (mappings/shopify/order.map:93:53): cannot parse \"1 99\" as an exact decimal"
+        "record 3 (line 4): error[R104] at $.order.line_items[0].price (mappings/shopify/order.map:96:53): cannot parse \"1 99\" as an exact decimal"
     );
     let letters: Vec<serde_json::Value> = std::fs::read_to_string(&dead)
         .expect("dead letters")
@@ -131,7 +131,7 @@ fn ndjson_on_stdin_keeps_going_and_dead_letters_failures() {
     assert_eq!(letters.len(), 2);
     assert_eq!(letters[1]["code"], "R104");
     assert_eq!(letters[1]["line"], 4);
-    assert_eq!(letters[1]["mapping"], "mappings/shopify/order.map:93:53");
+    assert_eq!(letters[1]["mapping"], "mappings/shopify/order.map:96:53");
     // The record cut along the route (`.order`), as it was: it replays with
     // `--bare` once fixed.
     let bad_order: serde_json::Value = serde_json::from_str(&bad_price).expect("json");
@@ -632,10 +632,10 @@ fn an_empty_xml_page_is_no_records_and_an_error_response_is_not() {
 }
 
 /// Content the mapping does not support is dead-lettered with its own
-/// reason code (R116), not mapped: a WooCommerce order with a fee line (the
-/// canonical order has no place for fees) and one with a store's own
-/// status. Both made in memory from the real sample; the sample itself is
-/// never edited.
+/// reason code (R116), not mapped: a WooCommerce order with a store's own
+/// status; the same order with a fee line maps, the fee in its fee lines
+/// and its totals. Both made in memory from the real sample; the sample
+/// itself is never edited.
 #[test]
 fn records_the_mapping_rejects_carry_its_reason_code() {
     let sample = "mappings/woocommerce/samples/legacy_order/legacy_v3_view_order_response.json";
@@ -661,14 +661,30 @@ fn records_the_mapping_rejects_carry_its_reason_code() {
         input.as_bytes(),
     );
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(text(&out.stdout).lines().count(), 1, "the real order maps");
+    let records: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("NDJSON"))
+        .collect();
+    assert_eq!(
+        records.len(),
+        2,
+        "the real order and the one with a fee map"
+    );
+    assert_eq!(
+        records[1]["fee_lines"],
+        serde_json::json!([{"title": "Handling", "amount": {"amount": "2.00", "currency": "USD"}}])
+    );
+    let computed =
+        |r: &serde_json::Value, field: &str| r["totals"]["computed"][field]["amount"].clone();
+    assert_eq!(computed(&records[0], "total"), "79.87");
+    assert_eq!(computed(&records[1], "total"), "81.87");
+    assert_eq!(computed(&records[1], "fees"), "2.00");
     let stderr = text(&out.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(
         lines,
         [
-            "record 2 (line 2): error[R116 order_fees_unsupported] at $.order.fee_lines (mappings/woocommerce/legacy_order.map:16:1): the order has fee lines, which the canonical SalesOrder cannot hold yet",
-            "record 3 (line 3): error[R116 unknown_order_status] at $.order.status (mappings/woocommerce/legacy_order.map:35:19): WooCommerce status awaiting-pickup is not one the API documents",
+            "record 3 (line 3): error[R116 unknown_order_status] at $.order.status (mappings/woocommerce/legacy_order.map:30:19): WooCommerce status awaiting-pickup is not one the API documents",
         ]
     );
     let letters: Vec<serde_json::Value> = std::fs::read_to_string(&dead)
@@ -685,13 +701,7 @@ fn records_the_mapping_rejects_carry_its_reason_code() {
             )
         })
         .collect();
-    assert_eq!(
-        reasons,
-        [
-            ("R116", "order_fees_unsupported"),
-            ("R116", "unknown_order_status")
-        ]
-    );
+    assert_eq!(reasons, [("R116", "unknown_order_status")]);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -82,11 +82,25 @@ const NEW_VERSIONS: &[NewVersion] = &[
         r#""LastUpdateDate": "2017-01-21T08:00:00Z""#,
     ),
     version(
+        "amazon.order_2026",
+        "getOrder_2026-01-01_example.json",
+        "lastUpdatedTime",
+        r#""lastUpdatedTime": "2024-12-25T16:30:00Z""#,
+        r#""lastUpdatedTime": "2024-12-26T09:00:00Z""#,
+    ),
+    version(
         "amazon.transaction",
         "listTransactions_2024-06-19_sandbox.json",
         "transactionStatus",
         r#""transactionType""#,
         r#""transactionStatus": "RELEASED", "transactionType""#,
+    ),
+    version(
+        "bigcommerce.order",
+        "v2_orders_collection_vcr_cassette.yml",
+        "date_modified",
+        r#""date_modified":"Sun, 24 Mar 2013 23:07:53 +0000""#,
+        r#""date_modified":"Mon, 25 Mar 2013 08:00:00 +0000""#,
     ),
     version(
         "easypost.shipment",

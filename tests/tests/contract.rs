@@ -172,7 +172,7 @@ fn emitted_code_is_readable_and_rustfmt_stable() {
         "let lines_subtotal",
         "let tax_total",
         "fn table_financial_status",
-        "LOC_93_22",
+        "LOC_96_22",
     ] {
         assert!(printed.contains(name), "no `{name}` in the generated code");
     }

@@ -4,7 +4,7 @@
 //! list. Summing lines is what `computed` is for; a stated figure filled in
 //! from them makes the reconciliation agree with itself (W303).
 
-use crate::ir::{self, Expr, ExprKind, LocalId, Ty};
+use crate::ir::{self, Builtin, Expr, ExprKind, LocalId, Ty};
 use crate::span::Span;
 use std::collections::{HashMap, HashSet};
 
@@ -144,8 +144,15 @@ impl<'m> Lineage<'m> {
         }
     }
 
-    /// The first list `e` depends on, through the locals it reads.
+    /// The first list `e` depends on, through the locals it reads. Picking
+    /// one element of a list (`first`, `last`, `at`, `xs[i]`) is reading a
+    /// stated value, not adding up: only what the element is made of counts.
     fn list_in(&self, e: &Expr, seen: &mut HashSet<LocalId>) -> Option<Span> {
+        if let ExprKind::Call(callee, args, _) = &e.kind {
+            if matches!(callee.builtin, Builtin::First | Builtin::Last | Builtin::At) {
+                return args.iter().find_map(|arg| self.picked_from(arg, seen));
+            }
+        }
         if matches!(e.ty, Ty::Array(_)) {
             return Some(e.span);
         }
@@ -171,5 +178,24 @@ impl<'m> Lineage<'m> {
         e.children()
             .into_iter()
             .find_map(|child| self.list_in(child, seen))
+    }
+
+    /// The lists an argument of a picking builtin depends on beyond the one
+    /// it picks from: a `for` choosing the candidates is read for its
+    /// filter and element value, a list read as it is not at all.
+    fn picked_from(&self, arg: &Expr, seen: &mut HashSet<LocalId>) -> Option<Span> {
+        match &arg.kind {
+            ExprKind::For(f) => f
+                .filter
+                .iter()
+                .chain(std::iter::once(&f.body))
+                .find_map(|part| self.list_in(part, seen)),
+            ExprKind::Local(local) if matches!(arg.ty, Ty::Array(_)) => {
+                let def = self.defs.get(local).filter(|_| seen.insert(*local))?;
+                self.picked_from(def, seen)
+            }
+            _ if matches!(arg.ty, Ty::Array(_)) => None,
+            _ => self.list_in(arg, seen),
+        }
     }
 }
