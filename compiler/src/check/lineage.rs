@@ -182,19 +182,25 @@ impl<'m> Lineage<'m> {
 
     /// The lists an argument of a picking builtin depends on beyond the one
     /// it picks from: a `for` choosing the candidates is read for its
-    /// filter and element value, a list read as it is not at all.
+    /// source, filter and element value; a list for what its elements are
+    /// made of (a payload path, `xs ?? []`: nothing; a literal `[sum(...)]`:
+    /// the sum's list).
     fn picked_from(&self, arg: &Expr, seen: &mut HashSet<LocalId>) -> Option<Span> {
         match &arg.kind {
-            ExprKind::For(f) => f
-                .filter
-                .iter()
-                .chain(std::iter::once(&f.body))
-                .find_map(|part| self.list_in(part, seen)),
+            ExprKind::For(f) => self.picked_from(&f.source, seen).or_else(|| {
+                f.filter
+                    .iter()
+                    .chain(std::iter::once(&f.body))
+                    .find_map(|part| self.list_in(part, seen))
+            }),
             ExprKind::Local(local) if matches!(arg.ty, Ty::Array(_)) => {
                 let def = self.defs.get(local).filter(|_| seen.insert(*local))?;
                 self.picked_from(def, seen)
             }
-            _ if matches!(arg.ty, Ty::Array(_)) => None,
+            _ if matches!(arg.ty, Ty::Array(_)) => arg
+                .children()
+                .into_iter()
+                .find_map(|child| self.picked_from(child, seen)),
             _ => self.list_in(arg, seen),
         }
     }
