@@ -37,6 +37,20 @@ fn array(v: &Value) -> Vec<&Value> {
     }
 }
 
+/// The records of a payload that is either a page (`{"orders": [...]}`)
+/// or one wrapped record (`{"order": {...}}`).
+fn page_or_one<'a>(doc: &'a Value, page: &str, one: &str) -> Vec<&'a Value> {
+    match &doc[page] {
+        Value::Array(records) => records.iter().collect(),
+        _ => vec![&doc[one]],
+    }
+}
+
+/// A figure the channel may leave out: absent, not zero.
+fn stated(v: &Value) -> Option<Decimal> {
+    (!v.is_null()).then(|| dec(v))
+}
+
 /// Computed and stated totals of one order, as this file works them out.
 #[derive(Debug, PartialEq)]
 struct Expected {
@@ -80,10 +94,10 @@ impl Expected {
 }
 
 fn shopify(doc: &Value) -> Vec<Expected> {
-    match &doc["orders"] {
-        Value::Array(page) => page.iter().map(shopify_order).collect(),
-        _ => vec![shopify_order(&doc["order"])],
-    }
+    page_or_one(doc, "orders", "order")
+        .into_iter()
+        .map(shopify_order)
+        .collect()
 }
 
 fn shopify_order(o: &Value) -> Expected {
@@ -130,10 +144,7 @@ fn walmart_order(o: &Value) -> Expected {
     }
     // Walmart states a total only in `orderSummary`; without it nothing is
     // stated (never the lines' sum).
-    let stated = match &o["orderSummary"]["totalAmount"]["currencyAmount"] {
-        Value::Null => None,
-        v => Some(dec(v)),
-    };
+    let stated = stated(&o["orderSummary"]["totalAmount"]["currencyAmount"]);
     Expected::new(lines, Decimal::ZERO, shipping, tax, stated).with_fees(fees)
 }
 
@@ -330,10 +341,7 @@ fn ebay_order_totals() {
 /// + shipping lines + fee lines + tax lines (line, shipping and fee tax)
 /// - coupons.
 fn woocommerce_legacy(doc: &Value) -> Vec<Expected> {
-    let orders = match &doc["orders"] {
-        Value::Array(page) => page.iter().collect(),
-        _ => vec![&doc["order"]],
-    };
+    let orders = page_or_one(doc, "orders", "order");
     orders
         .into_iter()
         .map(|o| {
@@ -378,10 +386,7 @@ fn woocommerce_legacy_order_totals() {
 /// figures, gift wrap / COD / other fees) and the order's delivery tip;
 /// stated is the grand total.
 fn amazon_2026(doc: &Value) -> Vec<Expected> {
-    let orders = match &doc["orders"] {
-        Value::Array(page) => page.iter().collect(),
-        _ => vec![&doc["order"]],
-    };
+    let orders = page_or_one(doc, "orders", "order");
     let part = |breakdowns: &Value, kinds: &[&str]| {
         sum(
             array(breakdowns)
@@ -404,10 +409,7 @@ fn amazon_2026(doc: &Value) -> Vec<Expected> {
             });
             let fees = of(&["GIFT_WRAP", "COD_FEE", "OTHER"])
                 + part(&o["proceeds"]["breakdowns"], &["DELIVERY_TIP"]);
-            let stated = match &o["proceeds"]["grandTotal"]["amount"] {
-                Value::Null => None,
-                v => Some(dec(v)),
-            };
+            let stated = stated(&o["proceeds"]["grandTotal"]["amount"]);
             Expected::new(
                 subtotal,
                 -of(&["DISCOUNT"]),
@@ -448,11 +450,7 @@ fn amazon_order_2026_totals() {
 /// discounts; stated is `total_inc_tax`. The order links its products, so
 /// the figures are the order's, not its lines'.
 fn bigcommerce(doc: &Value) -> Vec<Expected> {
-    let orders = match doc {
-        Value::Array(page) => page.iter().collect(),
-        one => vec![one],
-    };
-    orders
+    array(doc)
         .into_iter()
         .map(|o| {
             Expected::new(
