@@ -132,7 +132,7 @@ pub fn run(
                         envelope,
                         record.bytes,
                         &mut buf,
-                        |_, _| ok = false,
+                        |_, _, _| ok = false,
                     );
                     // One record per line, as the other variants write it.
                     if buf.last() == Some(&b'\n') {

@@ -359,7 +359,7 @@ fn run(mapping: &Path, payload: &Path, compact: bool, params: &[String]) -> Resu
     host::format::for_each_record(reader, ir.format, |record| {
         out.clear();
         ir.with_envelope(|envelope| {
-            host::envelope::transform_record(evaluate, envelope, &record, &mut out, |_, e| {
+            host::envelope::transform_record(evaluate, envelope, &record, &mut out, |_, _, e| {
                 ok = false;
                 eprintln!("record {} (line {}): {e}", record.number, record.line);
             })

@@ -1,16 +1,18 @@
 //! Dead letters: a failed record, with everything needed to fix and replay
 //! it (record number, line, code, the mapping's reason code when it
-//! rejected the record, JSON path, mapping line, the input). The
+//! rejected the record, JSON path, mapping line, the input and which form
+//! it is in: a record cut from its payload or the payload as framed). The
 //! input is kept exactly: as text when it is UTF-8 (`input`), else as
 //! base64 of its bytes (`input_base64`), never repaired.
 
+use crate::envelope::Cut;
 use crate::format::Record;
 use base64::prelude::{Engine as _, BASE64_STANDARD};
 use runtime::RuntimeError;
 use std::io::{self, Write};
 
 /// A record's dead letter, as one JSON object.
-pub fn dead_letter(record: &Record<'_>, error: &RuntimeError) -> serde_json::Value {
+pub fn dead_letter(record: &Record<'_>, cut: &Cut, error: &RuntimeError) -> serde_json::Value {
     let mut letter = serde_json::json!({
         "record": record.number,
         "line": record.line,
@@ -18,7 +20,11 @@ pub fn dead_letter(record: &Record<'_>, error: &RuntimeError) -> serde_json::Val
         "path": error.path,
         "mapping": error.location.as_ref().map(ToString::to_string),
         "message": error.message,
+        "form": cut.as_str(),
     });
+    if let (Cut::Record(at), Some(fields)) = (cut, letter.as_object_mut()) {
+        fields.insert("at".to_owned(), serde_json::Value::String(at.clone()));
+    }
     if let (Some(reason), Some(fields)) = (&error.reason, letter.as_object_mut()) {
         fields.insert(
             "reason".to_owned(),
@@ -38,6 +44,33 @@ pub fn dead_letter(record: &Record<'_>, error: &RuntimeError) -> serde_json::Val
     letter
 }
 
+/// The form of a dead letter's input. Letters written before the form was
+/// recorded say it by their failure: the whole payload failed when no
+/// record was cut from it (R101 broken JSON, R114 not UTF-8, or a failure
+/// at the root `$`).
+pub fn form_of(letter: &serde_json::Value) -> Cut {
+    match letter.get("form").and_then(|v| v.as_str()) {
+        Some("record") => Cut::Record(
+            letter
+                .get("at")
+                .and_then(|v| v.as_str())
+                .unwrap_or("$")
+                .to_owned(),
+        ),
+        Some("payload") => Cut::Payload,
+        Some("undecoded") => Cut::Undecoded,
+        _ => {
+            let code = letter.get("code").and_then(|v| v.as_str());
+            let path = letter.get("path").and_then(|v| v.as_str());
+            if matches!(code, Some("R101" | "R114")) || path == Some("$") {
+                Cut::Payload
+            } else {
+                Cut::Record("$".to_owned())
+            }
+        }
+    }
+}
+
 /// The input a dead letter holds, as its bytes (`input` or
 /// `input_base64`); `None` when it holds neither.
 pub fn input_of(letter: &serde_json::Value) -> Option<Vec<u8>> {
@@ -54,6 +87,7 @@ pub fn report_failure(
     errors: &mut (dyn Write + '_),
     dead_letters: Option<&mut (dyn Write + '_)>,
     record: &Record<'_>,
+    cut: &Cut,
     error: &RuntimeError,
 ) -> io::Result<()> {
     writeln!(
@@ -62,7 +96,7 @@ pub fn report_failure(
         record.number, record.line
     )?;
     if let Some(dead) = dead_letters {
-        writeln!(dead, "{}", dead_letter(record, error))?;
+        writeln!(dead, "{}", dead_letter(record, cut, error))?;
     }
     Ok(())
 }
@@ -80,13 +114,13 @@ mod tests {
             b"caf\xc3\xa9\r\n",
             b"\xfe\xff",
         ] {
-            let letter = dead_letter(&Record::json(1, 1, bytes), &error);
+            let letter = dead_letter(&Record::json(1, 1, bytes), &Cut::Payload, &error);
             let kept = input_of(&letter).expect("an input");
             let line = bytes.strip_suffix(b"\n").unwrap_or(bytes);
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             assert_eq!(kept, line, "{letter}");
         }
-        let text = dead_letter(&Record::json(1, 1, b"plain"), &error);
+        let text = dead_letter(&Record::json(1, 1, b"plain"), &Cut::Payload, &error);
         assert_eq!(text["input"], "plain");
         assert!(text.get("input_base64").is_none());
     }
@@ -96,7 +130,7 @@ mod tests {
         let location = runtime::Location::fixed("m.map", 3, 1);
         let error = runtime::Fault::rejected("not_a_tracker", "a batch event")
             .at(|| "$.object".to_owned(), &location);
-        let letter = dead_letter(&Record::json(4, 7, b"{}"), &error);
+        let letter = dead_letter(&Record::json(4, 7, b"{}"), &Cut::Record("$.trackers[3]".to_owned()), &error);
         let expected = serde_json::json!({
             "record": 4,
             "line": 7,
@@ -105,11 +139,13 @@ mod tests {
             "mapping": "m.map:3:1",
             "message": "a batch event",
             "reason": "not_a_tracker",
+            "form": "record",
+            "at": "$.trackers[3]",
             "input": "{}",
         });
         assert_eq!(letter, expected);
         let plain = RuntimeError::payload(ErrorCode::InvalidJson, "$", "bad");
-        assert!(dead_letter(&Record::json(1, 1, b"x"), &plain)
+        assert!(dead_letter(&Record::json(1, 1, b"x"), &Cut::Payload, &plain)
             .get("reason")
             .is_none());
     }

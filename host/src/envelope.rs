@@ -389,6 +389,88 @@ pub fn rebase(mut error: RuntimeError, part: &str) -> RuntimeError {
     error
 }
 
+/// Which input a failed record's bytes are: what a replay feeds back in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cut {
+    /// One record cut out of its payload along a route, at this JSON path
+    /// (JSON, replayed without the envelope, its failures reported from
+    /// the payload root as before).
+    Record(String),
+    /// The payload as JSON text (it failed before any record was cut from
+    /// it, or it is its own record): replayed through the envelope.
+    Payload,
+    /// The input as framed, which could not be decoded (an XML syntax
+    /// error, a CSV row that is not UTF-8 or is ragged): replayed through
+    /// the mapping's format and envelope.
+    Undecoded,
+}
+
+impl Cut {
+    /// The name dead letters give it (`"form"`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Cut::Record(_) => "record",
+            Cut::Payload => "payload",
+            Cut::Undecoded => "undecoded",
+        }
+    }
+}
+
+/// What became of the records of one payload (failures are handed on
+/// one by one as they happen).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    /// Records found: cut along the routes, or one for a payload that is
+    /// its own record or failed whole. Each one is transformed, filtered
+    /// or failed, exactly once.
+    pub records: u64,
+    /// Records transformed into canonical records.
+    pub transformed: u64,
+    /// Records the mapping's `where` left out (nothing written).
+    pub filtered: u64,
+    /// Canonical records written: one per transformed record, or several
+    /// when the mapping emits several per record.
+    pub written: u64,
+}
+
+impl std::ops::AddAssign for Tally {
+    fn add_assign(&mut self, other: Tally) {
+        self.records += other.records;
+        self.transformed += other.transformed;
+        self.filtered += other.filtered;
+        self.written += other.written;
+    }
+}
+
+/// One record through the transform: its output appended to `out`, one
+/// canonical record a line, or nothing when it fails (handed to `failed`).
+fn transform_one<F>(
+    transform: &F,
+    bytes: &[u8],
+    out: &mut Vec<u8>,
+    tally: &mut Tally,
+) -> Result<(), RuntimeError>
+where
+    F: Fn(&[u8], &mut Vec<u8>) -> Result<(), RuntimeError>,
+{
+    tally.records += 1;
+    let start = out.len();
+    match transform(bytes, out) {
+        // Nothing written: the mapping's `where` filtered the record out.
+        Ok(()) if out.len() == start => tally.filtered += 1,
+        Ok(()) => {
+            tally.transformed += 1;
+            tally.written += records_in(out.get(start..).unwrap_or_default());
+            out.push(b'\n');
+        }
+        Err(e) => {
+            out.truncate(start);
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
 /// Transform every record of `payload`: outputs are appended to `out`, one
 /// per line (a transform that writes nothing filtered its record out; one
 /// that emits several writes them one a line, all or none);
@@ -400,52 +482,34 @@ pub fn transform_payload<F>(
     envelope: &Envelope<'_>,
     payload: &[u8],
     out: &mut Vec<u8>,
-    mut failed: impl FnMut(&[u8], RuntimeError),
-) -> u64
+    mut failed: impl FnMut(&[u8], Cut, RuntimeError),
+) -> Tally
 where
     F: Fn(&[u8], &mut Vec<u8>) -> Result<(), RuntimeError>,
 {
+    let mut tally = Tally::default();
     // The common case, kept free of allocations: the payload is the record.
     if envelope.routes.is_empty() {
-        let start = out.len();
-        return match transform(payload, out) {
-            // Nothing written: the mapping's `where` filtered the record out.
-            Ok(()) if out.len() == start => 0,
-            Ok(()) => {
-                let written = records_in(out.get(start..).unwrap_or_default());
-                out.push(b'\n');
-                written
-            }
-            Err(e) => {
-                out.truncate(start);
-                failed(payload, e);
-                0
-            }
-        };
+        if let Err(e) = transform_one(&transform, payload, out, &mut tally) {
+            failed(payload, Cut::Payload, e);
+        }
+        return tally;
     }
     let parts = match split(payload, envelope) {
         Ok(parts) => parts,
         Err(e) => {
-            failed(payload, e);
-            return 0;
+            failed(payload, Cut::Payload, e);
+            tally.records = 1;
+            return tally;
         }
     };
-    let mut transformed = 0;
     for part in parts {
-        let start = out.len();
-        match transform(part.bytes, out) {
-            Ok(()) if out.len() == start => {}
-            Ok(()) => {
-                transformed += records_in(out.get(start..).unwrap_or_default());
-                out.push(b'\n');
-            }
-            Err(e) => {
-                out.truncate(start);
-                failed(part.bytes, rebase(e, &part.path));
-            }
+        if let Err(e) = transform_one(&transform, part.bytes, out, &mut tally) {
+            let error = rebase(e, &part.path);
+            failed(part.bytes, Cut::Record(part.path), error);
         }
     }
-    transformed
+    tally
 }
 
 /// How many records a transform wrote: one, or one a line when its
@@ -461,15 +525,18 @@ pub fn transform_record<F>(
     envelope: &Envelope<'_>,
     record: &Record<'_>,
     out: &mut Vec<u8>,
-    mut failed: impl FnMut(&[u8], RuntimeError),
-) -> u64
+    mut failed: impl FnMut(&[u8], Cut, RuntimeError),
+) -> Tally
 where
     F: Fn(&[u8], &mut Vec<u8>) -> Result<(), RuntimeError>,
 {
     match &record.undecodable {
         Some(e) => {
-            failed(record.bytes, e.clone());
-            0
+            failed(record.bytes, Cut::Undecoded, e.clone());
+            Tally {
+                records: 1,
+                ..Tally::default()
+            }
         }
         None => transform_payload(transform, envelope, record.bytes, out, failed),
     }
@@ -669,13 +736,23 @@ mod tests {
             &Envelope::new(SourceFormat::JSON, &[MANY]),
             br#"{"list": {"levels": [1, 0, 2]}}"#,
             &mut out,
-            |b, e| failures.push((String::from_utf8_lossy(b).into_owned(), e.path)),
+            |b, cut, e| failures.push((String::from_utf8_lossy(b).into_owned(), cut, e.path)),
         );
-        assert_eq!(n, 2);
+        let expected = Tally {
+            records: 3,
+            transformed: 2,
+            filtered: 0,
+            written: 2,
+        };
+        assert_eq!(n, expected);
         assert_eq!(out, b"1\n2\n");
         assert_eq!(
             failures,
-            vec![("0".to_owned(), "$.list.levels[1].x".to_owned())]
+            vec![(
+                "0".to_owned(),
+                Cut::Record("$.list.levels[1]".to_owned()),
+                "$.list.levels[1].x".to_owned()
+            )]
         );
     }
 

@@ -9,6 +9,9 @@
 //! - [`run`]: a whole input through a mapping, records out, failures on;
 //! - [`parallel`]: the same for NDJSON on several cores, order preserved;
 //! - [`dead_letter`]: what a failed record is stored as;
+//! - [`replay`]: dead letters back through a mapping;
+//! - [`batch`]: files staged and renamed into place when a run completes,
+//!   and the run's summary;
 //! - [`params`]: mapping parameters from `--param NAME=VALUE`, checked
 //!   before any record is read.
 //!
@@ -16,13 +19,15 @@
 #![warn(missing_docs)]
 #![deny(clippy::indexing_slicing)] // hostile payloads must never panic
 
+pub mod batch;
 pub mod dead_letter;
 pub mod envelope;
 pub mod format;
 pub mod parallel;
 pub mod params;
+pub mod replay;
 pub mod run;
 
 pub use envelope::Envelope;
 pub use format::Record;
-pub use run::{run, Outcome, Sinks};
+pub use run::{run, Outcome, Progress, Sinks};

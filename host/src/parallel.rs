@@ -4,7 +4,7 @@
 //! at most a few batches per worker are in flight.
 
 use crate::dead_letter::report_failure;
-use crate::envelope::{transform_payload, Envelope};
+use crate::envelope::{transform_payload, Cut, Envelope, Tally};
 use crate::format::Record;
 use crate::run::{Outcome, Sinks};
 use runtime::{RuntimeError, TransformFn};
@@ -35,8 +35,9 @@ struct Batch {
 struct Done {
     seq: u64,
     output: Vec<u8>,
-    transformed: u64,
-    failures: Vec<(u64, u64, Vec<u8>, RuntimeError)>,
+    payloads: u64,
+    tally: Tally,
+    failures: Vec<(u64, u64, Vec<u8>, Cut, RuntimeError)>,
 }
 
 /// Read batches and hand them to the workers, each only once a slot is
@@ -91,16 +92,16 @@ fn transform_batches(
         let mut result = Done {
             seq: batch.seq,
             output: Vec::with_capacity(batch.bytes.len()),
-            transformed: 0,
+            payloads: batch.records.len() as u64,
+            tally: Tally::default(),
             failures: Vec::new(),
         };
         for (number, line, range) in batch.records {
             let bytes = batch.bytes.get(range).unwrap_or_default();
             out.clear();
-            result.transformed +=
-                transform_payload(transform, envelope, bytes, &mut out, |b, e| {
-                    result.failures.push((number, line, b.to_vec(), e))
-                });
+            result.tally += transform_payload(transform, envelope, bytes, &mut out, |b, cut, e| {
+                result.failures.push((number, line, b.to_vec(), cut, e))
+            });
             result.output.extend_from_slice(&out);
         }
         if done.send(result).is_err() {
@@ -113,16 +114,21 @@ fn write_done(done: Done, sinks: &mut Sinks<'_>, outcome: &mut Outcome) -> io::R
     // Failures and successes of one batch are reported in record order
     // relative to other batches; within a batch, outputs come first.
     sinks.output.write_all(&done.output)?;
-    outcome.transformed += done.transformed;
-    for (number, line, bytes, error) in done.failures {
-        outcome.failed += 1;
+    outcome.payloads += done.payloads;
+    outcome.tally += done.tally;
+    for (number, line, bytes, cut, error) in done.failures {
+        outcome.fail(&error);
         let record = Record::json(number, line, &bytes);
         report_failure(
             sinks.errors,
             sinks.dead_letters.as_deref_mut(),
             &record,
+            &cut,
             &error,
         )?;
+    }
+    if let Some(progress) = sinks.progress {
+        progress.advance(done.payloads);
     }
     Ok(())
 }
@@ -230,9 +236,11 @@ mod tests {
             output: &mut out,
             dead_letters: None,
             errors: &mut errors,
+            progress: None,
         };
         let outcome = run_ndjson(slow_first, &Envelope::BARE, input.as_bytes(), 2, sinks).unwrap();
-        assert_eq!(outcome.transformed, 100 * BATCH as u64 + 1);
+        assert_eq!(outcome.tally.transformed, 100 * BATCH as u64 + 1);
+        assert!(outcome.balanced());
         let ahead = SEEN_WHILE_SLOW.load(std::sync::atomic::Ordering::SeqCst);
         assert!(
             ahead <= in_flight(2) * BATCH,
@@ -252,6 +260,7 @@ mod tests {
                 output: &mut out,
                 dead_letters: None,
                 errors: &mut errors,
+                progress: None,
             };
             let result = run_ndjson(upper, &Envelope::BARE, input.as_bytes(), 2, sinks);
             let _ = tx.send(result.map_err(|e| e.kind()));
@@ -294,15 +303,18 @@ mod tests {
             output: &mut out,
             dead_letters: Some(&mut dead),
             errors: &mut errors,
+            progress: None,
         };
         let outcome = run_ndjson(upper, &Envelope::BARE, input.as_bytes(), 3, sinks).unwrap();
-        assert_eq!(
-            outcome,
-            Outcome {
-                transformed: 989,
-                failed: 11
-            }
-        );
+        let tally = Tally {
+            records: 1000,
+            transformed: 989,
+            filtered: 0,
+            written: 989,
+        };
+        assert_eq!((outcome.payloads, outcome.tally, outcome.failed), (1000, tally, 11));
+        assert_eq!(outcome.failures.get("R101"), Some(&11));
+        assert!(outcome.balanced());
         let expected: Vec<String> = (0..1000)
             .filter(|i| i % 97 != 0)
             .map(|i| format!("R{i}"))

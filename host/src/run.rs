@@ -3,18 +3,61 @@
 //! output, failures reported and dead-lettered, none stopping the run.
 
 use crate::dead_letter::report_failure;
-use crate::envelope::{transform_record, Envelope};
+use crate::envelope::{transform_record, Envelope, Tally};
 use crate::format::{self, Record};
-use runtime::{SourceFormat, TransformFn};
+use runtime::{RuntimeError, SourceFormat, TransformFn};
+use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
 
-/// How a run went.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+/// How a run went: every record the input held, and what became of it.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Outcome {
-    /// Records transformed.
-    pub transformed: u64,
-    /// Records written to the dead letters.
+    /// Payloads framed from the input (documents, lines, rows).
+    pub payloads: u64,
+    /// What became of their records.
+    pub tally: Tally,
+    /// Records that failed (reported, and dead-lettered when asked).
     pub failed: u64,
+    /// Failures by error code, and by the mapping's reason code for a
+    /// rejection (`R116 incomplete_order`).
+    pub failures: BTreeMap<String, u64>,
+}
+
+impl Outcome {
+    /// Count a failed record.
+    pub fn fail(&mut self, error: &RuntimeError) {
+        self.failed += 1;
+        let key = match &error.reason {
+            Some(reason) => format!("{} {reason}", error.code.as_str()),
+            None => error.code.as_str().to_owned(),
+        };
+        *self.failures.entry(key).or_default() += 1;
+    }
+
+    /// Whether every record read ended in exactly one place: transformed,
+    /// filtered out by the mapping, or failed.
+    pub fn balanced(&self) -> bool {
+        let t = &self.tally;
+        t.records == t.transformed + t.filtered + self.failed
+    }
+}
+
+/// Counters a run keeps up to date while it goes, for a progress display
+/// on another thread.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Payloads handled so far.
+    pub payloads: AtomicU64,
+    /// Input bytes read so far (see [`crate::batch::Counted`]).
+    pub bytes: AtomicU64,
+}
+
+impl Progress {
+    /// Count `n` more payloads handled.
+    pub fn advance(&self, n: u64) {
+        self.payloads.fetch_add(n, Ordering::Relaxed);
+    }
 }
 
 /// Where a run writes.
@@ -25,6 +68,8 @@ pub struct Sinks<'w> {
     pub dead_letters: Option<&'w mut dyn Write>,
     /// One-line human-readable errors.
     pub errors: &'w mut dyn Write,
+    /// Counters to keep up to date, when something displays them.
+    pub progress: Option<&'w Progress>,
 }
 
 /// Bytes of output collected before they are written on.
@@ -43,24 +88,28 @@ pub fn run(
         output,
         mut dead_letters,
         errors,
+        progress,
     } = sinks;
     let mut outcome = Outcome::default();
     // Records are written in batches: one copy into `output` per 64 KiB.
     let mut out = Vec::with_capacity(OUTPUT_BATCH + 8192);
     format::for_each_record(input, format, |record| {
         let mut failures = Vec::new();
-        outcome.transformed +=
-            transform_record(transform, envelope, &record, &mut out, |bytes, e| {
-                failures.push((bytes.to_vec(), e))
-            });
+        outcome.payloads += 1;
+        outcome.tally += transform_record(transform, envelope, &record, &mut out, |bytes, cut, e| {
+            failures.push((bytes.to_vec(), cut, e))
+        });
         if out.len() >= OUTPUT_BATCH {
             output.write_all(&out)?;
             out.clear();
         }
-        for (bytes, error) in failures {
-            outcome.failed += 1;
+        for (bytes, cut, error) in failures {
+            outcome.fail(&error);
             let part = Record::json(record.number, record.line, &bytes);
-            report_failure(errors, dead_letters.as_deref_mut(), &part, &error)?;
+            report_failure(errors, dead_letters.as_deref_mut(), &part, &cut, &error)?;
+        }
+        if let Some(progress) = progress {
+            progress.advance(1);
         }
         Ok(())
     })?;

@@ -296,7 +296,7 @@ fn run(mapping: &str, payload: &[u8]) -> (Vec<serde_json::Value>, Vec<String>) {
     let mut failures = Vec::new();
     let framed = host::format::for_each_record(payload, compiled.format, |r| {
         let envelope = host::Envelope::of(compiled);
-        host::envelope::transform_record(compiled.transform, &envelope, &r, &mut out, |_, e| {
+        host::envelope::transform_record(compiled.transform, &envelope, &r, &mut out, |_, _, e| {
             failures.push(e.to_string())
         });
         Ok(())

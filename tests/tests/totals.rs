@@ -248,7 +248,7 @@ fn outputs(mapping: &str, file: &[u8]) -> Vec<Value> {
             &host::Envelope::of(compiled),
             &r,
             &mut out,
-            |_, _| failures += 1,
+            |_, _, _| failures += 1,
         );
         Ok(())
     })
