@@ -91,6 +91,7 @@ pub fn run(
             output: out,
             dead_letters: ignored.take(),
             errors: &mut errors,
+            progress: None,
         };
         let outcome = if threads > 1 {
             host::parallel::run_ndjson(

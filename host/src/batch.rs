@@ -59,7 +59,9 @@ impl Staged {
             partial,
             file,
         } = self;
-        let file = file.into_inner().map_err(|e| at(&partial, e.into_error()))?;
+        let file = file
+            .into_inner()
+            .map_err(|e| at(&partial, e.into_error()))?;
         file.sync_all().map_err(|e| at(&partial, e))?;
         drop(file);
         std::fs::rename(&partial, &target).map_err(|e| at(&target, e))
@@ -179,7 +181,10 @@ mod tests {
         let target = dir.join("out.ndjson");
         std::fs::write(&target, "from an earlier run\n").unwrap();
         let mut staged = Staged::create(&target).unwrap();
-        assert!(!target.exists(), "an earlier output is gone once a run starts");
+        assert!(
+            !target.exists(),
+            "an earlier output is gone once a run starts"
+        );
         staged.writer().write_all(b"{}\n").unwrap();
         assert_eq!(std::fs::read(partial_path(&target)).unwrap(), b"");
         staged.commit().unwrap();

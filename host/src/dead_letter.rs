@@ -130,7 +130,11 @@ mod tests {
         let location = runtime::Location::fixed("m.map", 3, 1);
         let error = runtime::Fault::rejected("not_a_tracker", "a batch event")
             .at(|| "$.object".to_owned(), &location);
-        let letter = dead_letter(&Record::json(4, 7, b"{}"), &Cut::Record("$.trackers[3]".to_owned()), &error);
+        let letter = dead_letter(
+            &Record::json(4, 7, b"{}"),
+            &Cut::Record("$.trackers[3]".to_owned()),
+            &error,
+        );
         let expected = serde_json::json!({
             "record": 4,
             "line": 7,
@@ -145,8 +149,10 @@ mod tests {
         });
         assert_eq!(letter, expected);
         let plain = RuntimeError::payload(ErrorCode::InvalidJson, "$", "bad");
-        assert!(dead_letter(&Record::json(1, 1, b"x"), &Cut::Payload, &plain)
-            .get("reason")
-            .is_none());
+        assert!(
+            dead_letter(&Record::json(1, 1, b"x"), &Cut::Payload, &plain)
+                .get("reason")
+                .is_none()
+        );
     }
 }

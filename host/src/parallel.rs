@@ -312,7 +312,10 @@ mod tests {
             filtered: 0,
             written: 989,
         };
-        assert_eq!((outcome.payloads, outcome.tally, outcome.failed), (1000, tally, 11));
+        assert_eq!(
+            (outcome.payloads, outcome.tally, outcome.failed),
+            (1000, tally, 11)
+        );
         assert_eq!(outcome.failures.get("R101"), Some(&11));
         assert!(outcome.balanced());
         let expected: Vec<String> = (0..1000)

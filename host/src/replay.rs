@@ -40,8 +40,12 @@ pub fn replay(
         if format::json::is_blank(&line) {
             continue;
         }
-        let letter = Letter::parse(&line)
-            .map_err(|why| io::Error::new(io::ErrorKind::InvalidData, format!("dead letter on line {line_no}: {why}")))?;
+        let letter = Letter::parse(&line).map_err(|why| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("dead letter on line {line_no}: {why}"),
+            )
+        })?;
         out.clear();
         let mut failures = Vec::new();
         outcome.payloads += 1;
@@ -77,7 +81,12 @@ impl Letter {
         let letter: serde_json::Value =
             serde_json::from_slice(line).map_err(|e| format!("not JSON ({e})"))?;
         let input = input_of(&letter).ok_or("it has no `input` or `input_base64`")?;
-        let number = |key: &str| letter.get(key).and_then(serde_json::Value::as_u64).unwrap_or(0);
+        let number = |key: &str| {
+            letter
+                .get(key)
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or(0)
+        };
         let text = |key: &str| {
             letter
                 .get(key)

@@ -96,9 +96,10 @@ pub fn run(
     format::for_each_record(input, format, |record| {
         let mut failures = Vec::new();
         outcome.payloads += 1;
-        outcome.tally += transform_record(transform, envelope, &record, &mut out, |bytes, cut, e| {
-            failures.push((bytes.to_vec(), cut, e))
-        });
+        outcome.tally +=
+            transform_record(transform, envelope, &record, &mut out, |bytes, cut, e| {
+                failures.push((bytes.to_vec(), cut, e))
+            });
         if out.len() >= OUTPUT_BATCH {
             output.write_all(&out)?;
             out.clear();

@@ -117,10 +117,17 @@ fn distinct(input: &Path, outputs: &Outputs) -> Result<(), String> {
 /// Open `input` (stdin for `-`), with its size when it is a file.
 fn open(input: &Path) -> Result<(Box<dyn BufRead + Send>, Option<u64>), String> {
     if input == Path::new("-") {
-        return Ok((Box::new(BufReader::with_capacity(1 << 16, io::stdin())), None));
+        return Ok((
+            Box::new(BufReader::with_capacity(1 << 16, io::stdin())),
+            None,
+        ));
     }
     let file = File::open(input).map_err(|e| format!("{}: {e}", input.display()))?;
-    let size = file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+    let size = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
     Ok((Box::new(BufReader::with_capacity(1 << 16, file)), size))
 }
 
@@ -155,9 +162,7 @@ fn staged(
         work(Box::new(Counted::new(reader, &progress)), sinks)
     });
     let unfinished = |why: String| {
-        format!(
-            "{why}; nothing was renamed into place (the *.partial files are incomplete)"
-        )
+        format!("{why}; nothing was renamed into place (the *.partial files are incomplete)")
     };
     let outcome = outcome.map_err(|e| unfinished(e.to_string()))?;
     let summary = Summary {

@@ -38,7 +38,7 @@ pub struct JobArgs {
     /// Worker threads for NDJSON input, 1 to 256 (default: one per core); output order is kept
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
     pub threads: Option<u16>,
-    /// Records are bare JSON, as in dead letters: read JSON and skip the mapping's envelope (routes `at .x[]`); a whole payload that failed (R101, R102 at `$`, R114) replays without it
+    /// Records are bare JSON, as dead letters of form `record` hold them: read JSON and skip the mapping's envelope (routes `at .x[]`); `maprt replay` reads the letters themselves and takes each in its form
     #[arg(long)]
     pub bare: bool,
     /// A mapping parameter: NAME=VALUE (repeat per parameter); every one without a default must be given

@@ -1,6 +1,6 @@
 //! The progress bar of a batch run: payloads, bytes, rate and (for a file
 //! of known size) ETA, drawn on stderr when it is a terminal and the run is
-//! not in CI; nothing otherwise.
+//! not in CI; nothing otherwise (indicatif draws nothing on a pipe).
 
 use clap::ValueEnum;
 use host::Progress;
@@ -14,7 +14,7 @@ use std::time::Duration;
 pub enum When {
     /// When stderr is a terminal and `CI` is not set
     Auto,
-    /// Always (on stderr)
+    /// Whenever stderr is a terminal, also in CI
     Always,
     /// Never
     Never,
@@ -23,7 +23,7 @@ pub enum When {
 impl When {
     fn shown(self) -> bool {
         match self {
-            When::Always => true,
+            When::Always => std::io::stderr().is_terminal(),
             When::Never => false,
             When::Auto => std::io::stderr().is_terminal() && std::env::var_os("CI").is_none(),
         }

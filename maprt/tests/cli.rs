@@ -178,6 +178,14 @@ fn help_is_snapshotted() {
         "maprt_transform_help",
         text(&maprt(&["transform", "--help"], b"").stdout)
     );
+    insta::assert_snapshot!(
+        "maprt_batch_help",
+        text(&maprt(&["batch", "--help"], b"").stdout)
+    );
+    insta::assert_snapshot!(
+        "maprt_replay_help",
+        text(&maprt(&["replay", "--help"], b"").stdout)
+    );
 }
 
 #[test]

@@ -125,12 +125,19 @@ pub fn differential_payload(
         let mut failures: Failures = Vec::new();
         let mut n = 0;
         host::format::for_each_record(payload, ir.format, |record| {
-            n += ir.with_envelope(|envelope| {
-                host::envelope::transform_record(transform, envelope, &record, &mut out, |_, _, e| {
-                    failures.push((e.code, e.path, e.location.map(|l| l.to_string())))
+            n += ir
+                .with_envelope(|envelope| {
+                    host::envelope::transform_record(
+                        transform,
+                        envelope,
+                        &record,
+                        &mut out,
+                        |_, _, e| {
+                            failures.push((e.code, e.path, e.location.map(|l| l.to_string())))
+                        },
+                    )
                 })
-            })
-            .written;
+                .written;
             Ok(())
         })
         .expect("framing an in-memory payload");
