@@ -375,3 +375,52 @@ fn outputs_that_would_overwrite_the_input_or_each_other_are_refused() {
         "the input is untouched"
     );
 }
+
+#[test]
+fn an_undecodable_xml_document_replays_through_its_format() {
+    let dir = scratch("xml");
+    let sample = "mappings/ebay/samples/order/GetOrdersResponseWithoutMonetaryDetailsRefundOptionalFields.xml";
+    let xml = std::fs::read_to_string(root().join(sample)).expect("sample");
+    // Cut off mid-document: not well-formed XML.
+    let torn = xml.get(..xml.len() / 2).expect("half");
+    let input = dir.join("torn.xml");
+    std::fs::write(&input, torn).expect("input");
+    let (run, [out, dead, _]) = batch(&dir, "ebay.order", &input, &[]);
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(out, b"");
+    let letter: Value = serde_json::from_slice(&dead).expect("one letter");
+    assert_eq!(
+        (&letter["code"], &letter["form"]),
+        (&json!("R114"), &json!("undecoded"))
+    );
+    assert_eq!(letter["input"], torn, "the document as it was");
+    // The whole document fixed upstream, in the letter: it replays through
+    // the XML reader and the routes into the sample's two orders.
+    let mut fixed = letter.clone();
+    fixed["input"] = json!(xml);
+    let letters = dir.join("letters.ndjson");
+    std::fs::write(&letters, format!("{dead}{fixed}\n", dead = text(&dead))).expect("letters");
+    let again = dir.join("again");
+    std::fs::create_dir_all(&again).expect("dir");
+    let run = maprt(&[
+        "replay",
+        "--mapping",
+        "ebay.order",
+        "--input",
+        path(&letters),
+        "--output",
+        path(&again.join("out.ndjson")),
+        "--dead-letter",
+        path(&again.join("dead.ndjson")),
+    ]);
+    assert_eq!(run.status.code(), Some(1), "the torn one fails again");
+    let expected = maprt(&["transform", "--mapping", "ebay.order", sample]).stdout;
+    assert_eq!(
+        text(&std::fs::read(again.join("out.ndjson")).expect("out")),
+        text(&expected)
+    );
+    assert_eq!(
+        std::fs::read(again.join("dead.ndjson")).expect("dead"),
+        dead
+    );
+}
