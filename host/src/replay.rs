@@ -6,7 +6,7 @@
 //! record that fails again is dead-lettered again with its original record
 //! number, line and input, so a replay of a replay is the same replay.
 
-use crate::dead_letter::{form_of, input_of, report_failure};
+use crate::dead_letter::{form_of, input_of};
 use crate::envelope::{rebase, transform_payload, transform_record, Cut, Envelope};
 use crate::format::{self, Record};
 use crate::run::{Outcome, Sinks};
@@ -53,11 +53,8 @@ pub fn replay(
             failures.push((bytes.to_vec(), cut, e))
         })?;
         output.write_all(&out)?;
-        for (bytes, cut, error) in failures {
-            outcome.fail(&error);
-            let record = Record::json(letter.record, letter.line, &bytes);
-            report_failure(errors, dead_letters.as_deref_mut(), &record, &cut, &error)?;
-        }
+        let at = Record::json(letter.record, letter.line, &[]);
+        outcome.report(&at, failures, errors, dead_letters.as_deref_mut())?;
         if let Some(progress) = progress {
             progress.advance(1);
         }

@@ -3,7 +3,7 @@
 //! output, failures reported and dead-lettered, none stopping the run.
 
 use crate::dead_letter::report_failure;
-use crate::envelope::{transform_record, Envelope, Tally};
+use crate::envelope::{transform_record, Cut, Envelope, Tally};
 use crate::format::{self, Record};
 use runtime::{RuntimeError, SourceFormat, TransformFn};
 use std::collections::BTreeMap;
@@ -33,6 +33,24 @@ impl Outcome {
             None => error.code.as_str().to_owned(),
         };
         *self.failures.entry(key).or_default() += 1;
+    }
+
+    /// Count and report the failures of one payload (`at`: its record
+    /// number and line), in the order they happened: one line each on
+    /// `errors`, and a dead letter each when dead letters are written.
+    pub fn report(
+        &mut self,
+        at: &Record<'_>,
+        failures: Vec<(Vec<u8>, Cut, RuntimeError)>,
+        errors: &mut (dyn Write + '_),
+        mut dead_letters: Option<&mut (dyn Write + '_)>,
+    ) -> io::Result<()> {
+        for (bytes, cut, error) in failures {
+            self.fail(&error);
+            let part = Record::json(at.number, at.line, &bytes);
+            report_failure(errors, dead_letters.as_deref_mut(), &part, &cut, &error)?;
+        }
+        Ok(())
     }
 
     /// Whether every record read ended in exactly one place: transformed,
@@ -104,11 +122,7 @@ pub fn run(
             output.write_all(&out)?;
             out.clear();
         }
-        for (bytes, cut, error) in failures {
-            outcome.fail(&error);
-            let part = Record::json(record.number, record.line, &bytes);
-            report_failure(errors, dead_letters.as_deref_mut(), &part, &cut, &error)?;
-        }
+        outcome.report(&record, failures, errors, dead_letters.as_deref_mut())?;
         if let Some(progress) = progress {
             progress.advance(1);
         }

@@ -59,15 +59,16 @@ fn shopify_input() -> String {
     format!("{order}\n{page}\n{{\"order\": 5}}\n\nnot json\n{bad_price}\n")
 }
 
-/// Run `maprt batch` into `dir`, returning the run and its three files.
-fn batch(dir: &Path, mapping: &str, input: &Path, extra: &[&str]) -> (Output, [Vec<u8>; 3]) {
+/// Run `maprt <verb>` (`batch` or `replay`) into `dir`: `out.ndjson`,
+/// `dead.ndjson` and `summary.json`.
+fn staged_run(verb: &str, dir: &Path, mapping: &str, input: &Path, extra: &[&str]) -> Output {
     let (out, dead, summary) = (
         dir.join("out.ndjson"),
         dir.join("dead.ndjson"),
         dir.join("summary.json"),
     );
     let mut args = vec![
-        "batch",
+        verb,
         "--mapping",
         mapping,
         "--input",
@@ -80,10 +81,26 @@ fn batch(dir: &Path, mapping: &str, input: &Path, extra: &[&str]) -> (Output, [V
         path(&summary),
     ];
     args.extend_from_slice(extra);
-    let run = maprt(&args);
-    let read = |p: &Path| std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-    let files = [read(&out), read(&dead), read(&summary)];
-    (run, files)
+    maprt(&args)
+}
+
+/// The three files a run left in `dir`: output, dead letters, summary.
+fn files(dir: &Path) -> [Vec<u8>; 3] {
+    let read = |name: &str| {
+        let p = dir.join(name);
+        std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    };
+    [
+        read("out.ndjson"),
+        read("dead.ndjson"),
+        read("summary.json"),
+    ]
+}
+
+/// Run `maprt batch` into `dir`, returning the run and its three files.
+fn batch(dir: &Path, mapping: &str, input: &Path, extra: &[&str]) -> (Output, [Vec<u8>; 3]) {
+    let run = staged_run("batch", dir, mapping, input, extra);
+    (run, files(dir))
 }
 
 #[test]
@@ -208,26 +225,9 @@ fn dead_letters_replay_the_same_and_a_fixed_record_transforms() {
     let replayed = dir.join("replayed");
     std::fs::create_dir_all(&replayed).expect("dir");
     let replay = |input: &Path| {
-        let (out, dead, summary) = (
-            replayed.join("out.ndjson"),
-            replayed.join("dead.ndjson"),
-            replayed.join("summary.json"),
-        );
-        let run = maprt(&[
-            "replay",
-            "--mapping",
-            "shopify.order",
-            "--input",
-            path(input),
-            "--output",
-            path(&out),
-            "--dead-letter",
-            path(&dead),
-            "--summary",
-            path(&summary),
-        ]);
-        let read = |p: &Path| std::fs::read(p).expect("replay output");
-        (run, read(&out), read(&dead), read(&summary))
+        let run = staged_run("replay", &replayed, "shopify.order", input, &[]);
+        let [out, dead, summary] = files(&replayed);
+        (run, out, dead, summary)
     };
     // Nothing fixed: every letter fails again, as it did, byte for byte.
     let (run, out, again, _) = replay(&letters);
@@ -259,17 +259,7 @@ fn dead_letters_replay_the_same_and_a_fixed_record_transforms() {
     // A line that is not a dead letter stops the replay; nothing is renamed.
     std::fs::write(&letters, format!("{fixed}\n{{\"record\": 1}}\n")).expect("letters");
     let _ = std::fs::remove_file(replayed.join("out.ndjson"));
-    let run = maprt(&[
-        "replay",
-        "--mapping",
-        "shopify.order",
-        "--input",
-        path(&letters),
-        "--output",
-        path(&replayed.join("out.ndjson")),
-        "--dead-letter",
-        path(&replayed.join("dead.ndjson")),
-    ]);
+    let run = staged_run("replay", &replayed, "shopify.order", &letters, &[]);
     assert_eq!(run.status.code(), Some(1));
     assert_eq!(
         text(&run.stderr),
@@ -402,17 +392,7 @@ fn an_undecodable_xml_document_replays_through_its_format() {
     std::fs::write(&letters, format!("{dead}{fixed}\n", dead = text(&dead))).expect("letters");
     let again = dir.join("again");
     std::fs::create_dir_all(&again).expect("dir");
-    let run = maprt(&[
-        "replay",
-        "--mapping",
-        "ebay.order",
-        "--input",
-        path(&letters),
-        "--output",
-        path(&again.join("out.ndjson")),
-        "--dead-letter",
-        path(&again.join("dead.ndjson")),
-    ]);
+    let run = staged_run("replay", &again, "ebay.order", &letters, &[]);
     assert_eq!(run.status.code(), Some(1), "the torn one fails again");
     let expected = maprt(&["transform", "--mapping", "ebay.order", sample]).stdout;
     assert_eq!(
