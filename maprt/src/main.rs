@@ -1,11 +1,14 @@
 //! `maprt`: run compiled mappings over payloads. `transform` streams one
 //! input to stdout; `batch` turns a file into an output file and a
 //! dead-letter file that appear only when the whole input is through, with
-//! a summary; `replay` runs dead letters again after a mapping fix.
+//! a summary; `replay` runs dead letters again after a mapping fix;
+//! `serve` takes webhooks over HTTP and `worker` payloads from NATS
+//! JetStream.
 
 mod batch;
 mod job;
 mod progress;
+mod service;
 mod transform;
 
 use clap::{Parser, Subcommand};
@@ -34,6 +37,10 @@ enum Command {
     Batch(batch::BatchArgs),
     /// Run dead letters (as `batch` or `transform --dead-letter` wrote them) through the mapping again, writing the same three outputs as `batch`
     Replay(batch::ReplayArgs),
+    /// Serve webhooks: POST /v1/<mapping-id> answers the canonical records (or the structured error), signatures checked; GET /healthz, /readyz, /metrics
+    Serve(service::ServeArgs),
+    /// Consume channel payloads from a NATS JetStream durable pull consumer, publish canonical records and dead letters, ack after the publishes are acknowledged
+    Worker(service::WorkerArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +50,8 @@ fn main() -> ExitCode {
         Command::Transform(args) => transform::transform(args),
         Command::Batch(args) => batch::batch(args),
         Command::Replay(args) => batch::replay(args),
+        Command::Serve(args) => service::serve(args),
+        Command::Worker(args) => service::worker(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,25 @@
+//! The long-running runtime of compiled mappings, on tokio: the webhook
+//! server and the NATS JetStream worker. Both take one delivered payload
+//! at a time through the same host run as `maprt batch`, so a record's
+//! output and dead letter are the same bytes whichever way it came.
+//!
+//! - [`serve`]: `POST /v1/<mapping>` (axum), health, readiness, metrics;
+//! - [`worker`]: a durable pull consumer, outputs published before acks;
+//! - [`process`]: one payload through a mapping, records and letters;
+//! - [`sink`]: where records and dead letters go (stdout, file, JetStream);
+//! - [`signature`]: the channels' webhook HMACs, checked in constant time;
+//! - [`limits`]: body size, JSON nesting and receive time;
+//! - [`correlation`]: a delivery's id, the channel's or made up;
+//! - [`metrics`]: counters and histograms in Prometheus' text format;
+//! - [`shutdown`]: SIGTERM and SIGINT.
+#![warn(missing_docs)]
+
+pub mod correlation;
+pub mod limits;
+pub mod metrics;
+pub mod process;
+pub mod serve;
+pub mod shutdown;
+pub mod signature;
+pub mod sink;
+pub mod worker;

@@ -1,0 +1,230 @@
+//! `maprt worker`: channel payloads from a NATS JetStream durable pull
+//! consumer, through one mapping, canonical records and dead letters
+//! published back to JetStream.
+//!
+//! Any number of workers on any number of machines share one durable
+//! consumer; JetStream hands each message to one of them and delivers it
+//! again if it is not acknowledged within the consumer's ack wait (a
+//! worker killed mid-message). A message is acknowledged only after every
+//! record and dead letter it produced is acknowledged by JetStream, so
+//! delivery is at least once; each record is published with its
+//! idempotency key as `Nats-Msg-Id` and each dead letter with the input's
+//! stream sequence, so JetStream drops the copies a redelivery makes
+//! within the output stream's duplicate window.
+
+use crate::limits::{json_depth_exceeds, Limits};
+use crate::metrics::Metrics;
+use crate::process::{process, Processed};
+use crate::sink::{Item, Sink, SinkError, CORRELATION_HEADER};
+use async_nats::jetstream::{self, consumer::pull, consumer::AckPolicy, AckKind};
+use bytes::Bytes;
+use futures_util::StreamExt;
+use runtime::{CompiledMapping, SourceFormat};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Everything `worker` is started with.
+pub struct WorkerConfig {
+    /// The connection.
+    pub client: async_nats::Client,
+    /// The stream the payloads are in.
+    pub stream: String,
+    /// The durable consumer's name, shared by every worker.
+    pub consumer: String,
+    /// Only payloads on this subject (when the consumer is created).
+    pub filter_subject: Option<String>,
+    /// The mapping every payload goes through.
+    pub mapping: &'static CompiledMapping,
+    /// The subject canonical records are published to.
+    pub subject_out: String,
+    /// The subject dead letters are published to.
+    pub dead_letter_subject: String,
+    /// Messages handled at once by this worker.
+    pub concurrency: usize,
+    /// Size and nesting limits of a payload.
+    pub limits: Limits,
+    /// How long JetStream waits for an ack before delivering again.
+    pub ack_wait: Duration,
+}
+
+/// Consume until SIGTERM or SIGINT, then finish the messages in hand.
+pub async fn work(config: WorkerConfig, metrics: Arc<Metrics>) -> Result<(), String> {
+    let jetstream = jetstream::new(config.client.clone());
+    let stream = jetstream
+        .get_stream(&config.stream)
+        .await
+        .map_err(|e| format!("stream `{}`: {e}", config.stream))?;
+    let consumer: jetstream::consumer::PullConsumer = stream
+        .get_or_create_consumer(
+            &config.consumer,
+            pull::Config {
+                durable_name: Some(config.consumer.clone()),
+                ack_policy: AckPolicy::Explicit,
+                ack_wait: config.ack_wait,
+                filter_subject: config.filter_subject.clone().unwrap_or_default(),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(|e| format!("consumer `{}` on `{}`: {e}", config.consumer, config.stream))?;
+    let messages = consumer
+        .messages()
+        .await
+        .map_err(|e| format!("consumer `{}`: {e}", config.consumer))?;
+    let out = Sink::Nats {
+        jetstream: jetstream.clone(),
+        subject: config.subject_out.clone(),
+    };
+    let dead = Sink::Nats {
+        jetstream,
+        subject: config.dead_letter_subject.clone(),
+    };
+    tracing::info!(
+        stream = config.stream.as_str(),
+        consumer = config.consumer.as_str(),
+        mapping = config.mapping.id,
+        "consuming"
+    );
+    let config = &config;
+    let (out, dead, metrics) = (&out, &dead, &metrics);
+    messages
+        .take_until(crate::shutdown::signal())
+        .for_each_concurrent(config.concurrency, |message| async move {
+            match message {
+                Ok(message) => handle(config, out, dead, metrics, message).await,
+                Err(error) => tracing::warn!(%error, "consumer"),
+            }
+        })
+        .await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// One message: processed, published, then acknowledged (or handed back
+/// for another delivery when a publish failed).
+async fn handle(
+    config: &WorkerConfig,
+    out: &Sink,
+    dead: &Sink,
+    metrics: &Metrics,
+    message: jetstream::Message,
+) {
+    let started = Instant::now();
+    metrics.in_flight.inc();
+    let (sequence, pending) = message
+        .info()
+        .map_or((0, 0), |info| (info.stream_sequence, info.pending));
+    metrics.consumer_pending.set(pending as i64);
+    let header = |name: &str| {
+        message
+            .headers
+            .as_ref()
+            .and_then(|h| h.get(name))
+            .map(|v| v.as_str().to_owned())
+    };
+    let correlation_id = header(CORRELATION_HEADER)
+        .or_else(|| header("Nats-Msg-Id"))
+        .unwrap_or_else(|| format!("{}:{sequence}", config.stream));
+    let processed = run(config, message.payload.clone(), &correlation_id).await;
+    let id = config.mapping.id;
+    let delivered = match processed {
+        Ok(processed) => {
+            metrics.processed(id, &processed);
+            publish(
+                out,
+                dead,
+                metrics,
+                &processed,
+                &config.stream,
+                sequence,
+                &correlation_id,
+            )
+            .await
+        }
+        Err(error) => Err(SinkError(error)),
+    };
+    let acked = match delivered {
+        Ok(()) => message.ack().await,
+        Err(error) => {
+            tracing::error!(mapping = id, correlation_id, %error, "not delivered; handed back");
+            message
+                .ack_with(AckKind::Nak(Some(Duration::from_secs(1))))
+                .await
+        }
+    };
+    if let Err(error) = acked {
+        // The message comes again after the ack wait; its outputs are
+        // dropped as duplicates then.
+        tracing::warn!(mapping = id, correlation_id, %error, "ack not sent");
+    }
+    metrics.handled(id, started.elapsed().as_secs_f64());
+    metrics.in_flight.dec();
+}
+
+/// The payload through the mapping, on a blocking thread; a payload past
+/// the limits becomes its own dead letter.
+async fn run(
+    config: &WorkerConfig,
+    payload: Bytes,
+    correlation_id: &str,
+) -> Result<Processed, String> {
+    let limits = config.limits;
+    let json = matches!(
+        config.mapping.format,
+        SourceFormat::Json(_) | SourceFormat::XmlJson
+    );
+    let refused = if payload.len() > limits.max_body {
+        Some((
+            "S102",
+            format!("the payload is larger than {} bytes", limits.max_body),
+        ))
+    } else if json && json_depth_exceeds(&payload, limits.max_depth) {
+        Some((
+            "S103",
+            format!("the JSON nests deeper than {} levels", limits.max_depth),
+        ))
+    } else {
+        None
+    };
+    if let Some((code, message)) = refused {
+        return Ok(Processed::refused(code, message, &payload, correlation_id));
+    }
+    let mapping = config.mapping;
+    let correlation_id = correlation_id.to_owned();
+    tokio::task::spawn_blocking(move || process(mapping, &payload, &correlation_id))
+        .await
+        .map_err(|e| format!("the transform did not finish: {e}"))?
+        .map_err(|e| format!("the payload could not be run: {e}"))
+}
+
+/// Dead letters, then records, each publish acknowledged.
+async fn publish(
+    out: &Sink,
+    dead: &Sink,
+    metrics: &Metrics,
+    processed: &Processed,
+    stream: &str,
+    sequence: u64,
+    correlation_id: &str,
+) -> Result<(), SinkError> {
+    let letters: Vec<Item> = processed
+        .letters
+        .iter()
+        .enumerate()
+        .map(|(n, letter)| Item {
+            line: Bytes::from(letter.to_string()),
+            key: Some(format!("dead-letter:{stream}:{sequence}:{n}")),
+            correlation_id: Some(correlation_id.to_owned()),
+        })
+        .collect();
+    dead.send(&letters, "dead_letter", metrics).await?;
+    let records: Vec<Item> = processed
+        .keyed_records()
+        .map(|(line, key)| Item {
+            line: Bytes::copy_from_slice(line),
+            key,
+            correlation_id: Some(correlation_id.to_owned()),
+        })
+        .collect();
+    out.send(&records, "record", metrics).await
+}
