@@ -110,7 +110,9 @@ pub fn run(
     } = sinks;
     let mut outcome = Outcome::default();
     // Records are written in batches: one copy into `output` per 64 KiB.
-    let mut out = Vec::with_capacity(OUTPUT_BATCH + 8192);
+    // The buffer grows as records come (a run of one small payload, as a
+    // webhook is, allocates only what its records need).
+    let mut out = Vec::new();
     format::for_each_record(input, format, |record| {
         let mut failures = Vec::new();
         outcome.payloads += 1;

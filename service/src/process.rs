@@ -145,3 +145,26 @@ pub fn process(
         failures: outcome.failures,
     })
 }
+
+/// Payloads up to this size are transformed on the task that received them
+/// (tens of microseconds); larger ones on a blocking thread, so a large
+/// document never holds up the other tasks sharing that thread.
+const INLINE_PAYLOAD: usize = 64 * 1024;
+
+/// [`process`] from async code: inline for a small payload, on a blocking
+/// thread for a large one. The error is the host fault, as a message.
+pub async fn process_delivery(
+    mapping: &'static CompiledMapping,
+    payload: bytes::Bytes,
+    correlation_id: &str,
+) -> Result<Processed, String> {
+    let ran = if payload.len() <= INLINE_PAYLOAD {
+        process(mapping, &payload, correlation_id)
+    } else {
+        let correlation_id = correlation_id.to_owned();
+        tokio::task::spawn_blocking(move || process(mapping, &payload, &correlation_id))
+            .await
+            .map_err(|e| format!("the transform did not finish: {e}"))?
+    };
+    ran.map_err(|e| format!("the payload could not be run: {e}"))
+}

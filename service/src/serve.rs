@@ -14,7 +14,7 @@
 use crate::correlation;
 use crate::limits::{json_depth_exceeds, Limits};
 use crate::metrics::Metrics;
-use crate::process::{process, Processed};
+use crate::process::{process_delivery, Processed};
 use crate::signature::Scheme;
 use crate::sink::{Item, Sink, SinkError};
 use axum::body::Body;
@@ -350,13 +350,9 @@ async fn handle(
     if let Some(to) = &config.forward {
         return forward(state, to, id, body, headers, correlation_id).await;
     }
-    let mapping = served.mapping;
-    let id_owned = correlation_id.to_owned();
-    let processed = tokio::task::spawn_blocking(move || process(mapping, &body, &id_owned)).await;
-    let processed = match processed {
-        Ok(Ok(processed)) => processed,
-        Ok(Err(error)) => return internal(format!("the payload could not be run: {error}")),
-        Err(error) => return internal(format!("the transform did not finish: {error}")),
+    let processed = match process_delivery(served.mapping, body, correlation_id).await {
+        Ok(processed) => processed,
+        Err(message) => return internal(message),
     };
     state.metrics.processed(id, &processed);
     if let Err(error) = deliver(state, &processed, correlation_id).await {

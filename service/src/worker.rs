@@ -14,7 +14,7 @@
 
 use crate::limits::{json_depth_exceeds, Limits};
 use crate::metrics::Metrics;
-use crate::process::{process, Processed};
+use crate::process::{process_delivery, Processed};
 use crate::sink::{Item, Sink, SinkError, CORRELATION_HEADER};
 use async_nats::jetstream::{self, consumer::pull, consumer::AckPolicy, AckKind};
 use bytes::Bytes;
@@ -115,15 +115,11 @@ async fn handle(
         .info()
         .map_or((0, 0), |info| (info.stream_sequence, info.pending));
     metrics.consumer_pending.set(pending as i64);
-    let header = |name: &str| {
-        message
-            .headers
-            .as_ref()
-            .and_then(|h| h.get(name))
-            .map(|v| v.as_str().to_owned())
-    };
-    let correlation_id = header(CORRELATION_HEADER)
-        .or_else(|| header("Nats-Msg-Id"))
+    let headers = message.headers.as_ref();
+    let correlation_id = headers
+        .and_then(|h| h.get(CORRELATION_HEADER))
+        .or_else(|| headers.and_then(|h| h.get(async_nats::header::NATS_MESSAGE_ID)))
+        .map(|v| v.as_str().to_owned())
         .unwrap_or_else(|| format!("{}:{sequence}", config.stream));
     let processed = run(config, message.payload.clone(), &correlation_id).await;
     let id = config.mapping.id;
@@ -161,8 +157,8 @@ async fn handle(
     metrics.in_flight.dec();
 }
 
-/// The payload through the mapping, on a blocking thread; a payload past
-/// the limits becomes its own dead letter.
+/// The payload through the mapping; a payload past the limits becomes its
+/// own dead letter.
 async fn run(
     config: &WorkerConfig,
     payload: Bytes,
@@ -189,12 +185,7 @@ async fn run(
     if let Some((code, message)) = refused {
         return Ok(Processed::refused(code, message, &payload, correlation_id));
     }
-    let mapping = config.mapping;
-    let correlation_id = correlation_id.to_owned();
-    tokio::task::spawn_blocking(move || process(mapping, &payload, &correlation_id))
-        .await
-        .map_err(|e| format!("the transform did not finish: {e}"))?
-        .map_err(|e| format!("the payload could not be run: {e}"))
+    process_delivery(config.mapping, payload, correlation_id).await
 }
 
 /// Dead letters, then records, each publish acknowledged.
