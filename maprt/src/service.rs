@@ -96,7 +96,7 @@ pub struct WorkerArgs {
     /// Subject canonical records are published to (Nats-Msg-Id: the record's idempotency key)
     #[arg(long, value_name = "SUBJECT")]
     subject_out: String,
-    /// Subject dead letters are published to (the error and the original payload)
+    /// Subject dead letters are published to (the error with the failed record or payload)
     #[arg(long, value_name = "SUBJECT")]
     dead_letter_subject: String,
     /// Messages handled at once by this worker

@@ -404,3 +404,74 @@ fn an_undecodable_xml_document_replays_through_its_format() {
         dead
     );
 }
+
+#[test]
+fn a_million_records_with_broken_ones_all_accounted_for_in_order() {
+    // Generated here: Shopify inventory levels, the last of every 1,000
+    // lines broken JSON (R101) and the 500th with a count that is not an
+    // integer (R102); a million lines on every core.
+    const RECORDS: u64 = 1_000_000;
+    let dir = scratch("million");
+    let input = dir.join("levels.ndjson");
+    {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&input).expect("input"));
+        for n in 0..RECORDS {
+            let line = match n % 1_000 {
+                999 => format!("{{\"inventory_level\": {{\"inventory_item_id\": {n}, "),
+                499 => format!(
+                    "{{\"inventory_level\":{{\"inventory_item_id\":{n},\"location_id\":7,\"available\":\"many\",\"updated_at\":\"2018-05-07T15:51:26-04:00\"}}}}"
+                ),
+                _ => format!(
+                    "{{\"inventory_level\":{{\"inventory_item_id\":{n},\"location_id\":7,\"available\":{},\"updated_at\":\"2018-05-07T15:51:26-04:00\"}}}}",
+                    n % 97
+                ),
+            };
+            writeln!(file, "{line}").expect("line written");
+        }
+        file.flush().expect("flushed");
+    }
+    let (run, [out, dead, summary]) = batch(&dir, "shopify.inventory_level", &input, &[]);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+    let summary: Value = serde_json::from_slice(&summary).expect("summary");
+    let broken = RECORDS / 1_000;
+    assert_eq!(
+        (
+            &summary["in"],
+            &summary["ok"],
+            &summary["filtered"],
+            &summary["dead_lettered"],
+            &summary["balanced"]
+        ),
+        (
+            &json!(RECORDS),
+            &json!(RECORDS - 2 * broken),
+            &json!(0),
+            &json!(2 * broken),
+            &json!(true)
+        )
+    );
+    assert_eq!(summary["by_code"], json!({"R101": broken, "R102": broken}));
+    // Output order is input order: the item ids of the good lines, ascending.
+    let broken_line = |n: &u64| n % 1_000 == 999 || n % 1_000 == 499;
+    let mut expected = (0..RECORDS).filter(|n| !broken_line(n));
+    for line in text(&out).lines() {
+        let record: Value = serde_json::from_str(line).expect("record");
+        let id = record["source"]["external_id"]
+            .as_str()
+            .expect("external id");
+        let want = expected.next().expect("no more records than good lines");
+        assert_eq!(id, format!("7:{want}"), "line {want}");
+    }
+    assert_eq!(expected.next(), None, "every good line has its record");
+    // Dead letters in input order too, each with its line.
+    let lines: Vec<u64> = text(&dead)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).expect("letter")["line"]
+                .as_u64()
+                .expect("line")
+        })
+        .collect();
+    let want: Vec<u64> = (0..RECORDS).filter(broken_line).map(|n| n + 1).collect();
+    assert_eq!(lines, want);
+}

@@ -186,6 +186,14 @@ fn help_is_snapshotted() {
         "maprt_replay_help",
         text(&maprt(&["replay", "--help"], b"").stdout)
     );
+    insta::assert_snapshot!(
+        "maprt_serve_help",
+        text(&maprt(&["serve", "--help"], b"").stdout)
+    );
+    insta::assert_snapshot!(
+        "maprt_worker_help",
+        text(&maprt(&["worker", "--help"], b"").stdout)
+    );
 }
 
 #[test]

@@ -264,6 +264,56 @@ async fn two_workers_one_killed_every_input_once() {
     );
     assert_eq!(inputs.len() as u64, PAYLOADS / 10, "one letter per input");
 
+    // `serve --forward` publishes verified webhooks for the workers: a
+    // channel's retry of one delivery is stored once, transformed once.
+    let server = Process::start(
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--mapping",
+            "shopify.order",
+            "--unsigned",
+            "shopify",
+            "--forward",
+            "payloads",
+            "--nats",
+            &nats.url,
+        ],
+        &[],
+    );
+    let at = server.address();
+    let webhook = sample.as_bytes();
+    for _ in 0..2 {
+        let answer = support::request(
+            at,
+            "POST",
+            "/v1/shopify.order",
+            &[(
+                "X-Shopify-Webhook-Id",
+                "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
+            )],
+            webhook,
+        );
+        assert_eq!(answer.status, 202, "{}", answer.text());
+        assert_eq!(
+            answer.json(),
+            serde_json::json!({"accepted": true, "correlation_id": "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043"})
+        );
+    }
+    assert_eq!(stream_messages(&js, "PAYLOADS").await, PAYLOADS + 1);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while stream_messages(&js, "CANONICAL").await < good.len() as u64 + 1 {
+        assert!(
+            Instant::now() < deadline,
+            "the forwarded webhook was not transformed"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let records = read_all(&js, "CANONICAL").await;
+    let (_, forwarded) = records.last().expect("the forwarded record");
+    assert_eq!(forwarded["id"], "shopify:450789469");
+
     second.terminate();
     assert_eq!(second.wait(), Some(0));
 }
