@@ -344,3 +344,46 @@ fn long_ref_chains_are_an_error_not_a_stack_overflow() {
     let shallow = mapc::schema::load(Path::new("schemas/s0.json"), &depth(60));
     assert!(shallow.is_ok(), "{shallow:?}");
 }
+
+/// Definitions that each reference the next twice (`a` and `b`), 40 deep:
+/// 2^40 paths through the schema if references were expanded rather than
+/// resolved once each. The mapping reads a path 40 levels down and checks
+/// in bounded time (a non-memoized resolver would not finish).
+#[test]
+fn branching_refs_are_resolved_once_each() {
+    let levels = 40;
+    let mut definitions = serde_json::Map::new();
+    for i in 0..levels {
+        let next = serde_json::json!({"$ref": format!("#/definitions/d{}", i + 1)});
+        definitions.insert(
+            format!("d{i}"),
+            serde_json::json!({"type": "object", "properties": {"a": next, "b": next, "id": {"type": "string"}}}),
+        );
+    }
+    definitions.insert(
+        format!("d{levels}"),
+        serde_json::json!({"type": "object", "properties": {"id": {"type": "string"}}}),
+    );
+    let source = serde_json::json!({
+        "type": "object",
+        "required": ["id"],
+        "properties": {"id": {"type": "string"}, "root": {"$ref": "#/definitions/d0"}},
+        "definitions": definitions,
+    })
+    .to_string();
+    let target = std::fs::read_to_string(root().join("tests/cases/schemas/target.json"))
+        .expect("target schema");
+    let read = |path: &Path| match path.file_name().and_then(|f| f.to_str()) {
+        Some("branching.json") => Ok(source.clone()),
+        Some("target.json") => Ok(target.clone()),
+        _ => Err(format!("{}: no such file", path.display())),
+    };
+    let path: String = (0..levels).map(|i| if i % 2 == 0 { ".a" } else { ".b" }).collect();
+    let text = format!(
+        "mapping t.branching -> TestRecord\n  source \"branching.json\"\n  target \"target.json\"\n\nid = .id ++ (.root{path}.id ?? \"\")\nstatus = \"open\"\ntotal = money(decimal(\"1.00\"), \"EUR\")\n"
+    );
+    let compiled = mapc::compile("tests/cases/ok/branching/mapping.map", &text, &read);
+    let codes: Vec<&str> = compiled.diagnostics.iter().map(|d| d.code.code).collect();
+    assert_eq!(codes, Vec::<&str>::new());
+    assert!(compiled.mapping.is_some());
+}
