@@ -378,7 +378,9 @@ fn branching_refs_are_resolved_once_each() {
         Some("target.json") => Ok(target.clone()),
         _ => Err(format!("{}: no such file", path.display())),
     };
-    let path: String = (0..levels).map(|i| if i % 2 == 0 { ".a" } else { ".b" }).collect();
+    let path: String = (0..levels)
+        .map(|i| if i % 2 == 0 { ".a" } else { ".b" })
+        .collect();
     let text = format!(
         "mapping t.branching -> TestRecord\n  source \"branching.json\"\n  target \"target.json\"\n\nid = .id ++ (.root{path}.id ?? \"\")\nstatus = \"open\"\ntotal = money(decimal(\"1.00\"), \"EUR\")\n"
     );
