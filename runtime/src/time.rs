@@ -69,17 +69,30 @@ fn rfc3339_shape(text: &str) -> Result<std::borrow::Cow<'_, str>, &'static str> 
         end += 1 + fraction;
     }
     let offset = b.get(end..).unwrap_or_default();
-    match offset {
-        [b'Z' | b'z'] => {}
-        [b'+' | b'-', ..] => {
+    // The offset east of UTC, in minutes.
+    let east: i64 = match offset {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), ..] => {
             let (Some(h), Some(m)) = (digits(end + 1..end + 3), digits(end + 4..end + 6)) else {
                 return Err("expected an offset `Z` or ±hh:mm");
             };
             if offset.len() != 6 || at(end + 3) != Some(b':') || h > 23 || m > 59 {
                 return Err("expected an offset `Z` or ±hh:mm within ±23:59");
             }
+            let minutes = i64::from(h * 60 + m);
+            if *sign == b'-' {
+                -minutes
+            } else {
+                minutes
+            }
         }
         _ => return Err("expected an offset `Z` or ±hh:mm"),
+    };
+    // A leap second is 23:59:60 in UTC (RFC 3339 section 5.7), whatever
+    // the local offset; it is read as 23:59:59 (jiff has no leap seconds).
+    let utc_minute = (i64::from(hour * 60 + minute) - east).rem_euclid(24 * 60);
+    if second == 60 && utc_minute != 23 * 60 + 59 {
+        return Err("a leap second (`:60`) is 23:59:60 in UTC only");
     }
     let lower = at(10) == Some(b't') || offset == b"z";
     if fraction <= 9 && !lower {
