@@ -56,7 +56,10 @@ fuzz_target!(|data: &[u8]| {
                 toks.remove(at);
             }
             1 => toks.insert(at, toks[at]),
-            2 => toks.swap(at, (at + usize::from(b) + 1) % toks.len()),
+            2 => {
+                let other = (at + usize::from(b) + 1) % toks.len();
+                toks.swap(at, other);
+            }
             _ => {
                 if let Some(t) = donor.get((usize::from(a) * 31 + usize::from(b)) % donor.len().max(1)) {
                     toks[at] = t;
