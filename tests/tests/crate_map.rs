@@ -1,6 +1,7 @@
 //! The crate map `docs/architecture.md` draws holds: generated code's
 //! support crate has no CSV, XML or workspace dependency and documents
-//! every public item; the host depends on it alone; the runtime side never
+//! every public item; the host depends on it alone and stays synchronous;
+//! the service (server, worker) builds on the host; the runtime side never
 //! depends on the compiler except as `maprt`'s build dependency. Read from
 //! `cargo metadata`, so a new dependency cannot slip past.
 
@@ -73,7 +74,14 @@ fn the_crate_map_holds() {
         "the support crate of generated code stays small: no CSV, XML or workspace crate"
     );
     let host = dependencies(&metadata, "host");
-    let workspace = ["mapc", "maprt", "runtime", "host", "contract-tests"];
+    let workspace = [
+        "mapc",
+        "maprt",
+        "runtime",
+        "host",
+        "service",
+        "contract-tests",
+    ];
     let host_workspace: Vec<&str> = normal(&host)
         .into_iter()
         .filter(|n| workspace.contains(n))
@@ -82,6 +90,20 @@ fn the_crate_map_holds() {
         host_workspace,
         ["runtime"],
         "the host builds on runtime only"
+    );
+    assert!(
+        !normal(&host).contains(&"tokio"),
+        "the host stays synchronous: the async runtime is the service's"
+    );
+    let service = dependencies(&metadata, "service");
+    let service_workspace: Vec<&str> = normal(&service)
+        .into_iter()
+        .filter(|n| workspace.contains(n))
+        .collect();
+    assert_eq!(
+        service_workspace,
+        ["host", "runtime"],
+        "the server and worker build on the host, never on the compiler"
     );
     let maprt = dependencies(&metadata, "maprt");
     let on_compiler: Vec<&str> = maprt
