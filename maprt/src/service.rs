@@ -232,6 +232,11 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         (Ok(output), Ok(dead)) => (output, dead),
         (Err(message), _) | (_, Err(message)) => return Ok(usage(message)),
     };
+    if args.forward.is_some() && (output.is_some() || dead_letter.is_some()) {
+        return Ok(usage(
+            "--forward publishes payloads untransformed for the workers: --output and --dead-letter are the workers' (--subject-out, --dead-letter-subject)".to_owned(),
+        ));
+    }
     let needs_nats = args.forward.is_some()
         || [&output, &dead_letter]
             .iter()
@@ -248,7 +253,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, String> {
             Some(url) if needs_nats => Some(connect(url, "maprt serve").await?),
             _ => None,
         };
-        let jetstream = nats.clone().map(async_nats_context);
+        let jetstream = nats.clone().map(async_nats::jetstream::new);
         let open = |target: Option<Target>| {
             let jetstream = jetstream.clone();
             async move {
@@ -281,10 +286,6 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, String> {
             .map_err(|e| format!("server: {e}"))?;
         Ok(ExitCode::SUCCESS)
     })
-}
-
-fn async_nats_context(client: async_nats::Client) -> async_nats::jetstream::Context {
-    async_nats::jetstream::new(client)
 }
 
 /// `maprt worker`.

@@ -379,6 +379,22 @@ fn a_signing_channel_without_a_secret_is_a_usage_error() {
         String::from_utf8_lossy(&out.stderr),
         "error: square signs the URL it posts to: give --public-url (e.g. https://hooks.example.com)\n"
     );
+    let out = run(&[
+        "serve",
+        "--mapping",
+        "shopify.order",
+        "--unsigned",
+        "shopify",
+        "--forward",
+        "payloads",
+        "--output",
+        "stdout",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: --forward publishes payloads untransformed for the workers: --output and --dead-letter are the workers' (--subject-out, --dead-letter-subject)\n"
+    );
     let out = run(&["serve", "--mapping", "amazon.order", "--unsigned", "amazon"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(

@@ -10,7 +10,7 @@
 //! - [`signature`]: the channels' webhook HMACs, checked in constant time;
 //! - [`limits`]: body size, JSON nesting and receive time;
 //! - [`correlation`]: a delivery's id, the channel's or made up;
-//! - [`metrics`]: counters and histograms in Prometheus' text format;
+//! - [`metrics`]: counters and histograms in the OpenMetrics text format Prometheus scrapes;
 //! - [`shutdown`]: SIGTERM and SIGINT.
 #![warn(missing_docs)]
 

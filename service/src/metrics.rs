@@ -1,7 +1,8 @@
-//! The counters `serve` and `worker` expose on `GET /metrics`, in
-//! Prometheus' text format: records in, ok, filtered and dead-lettered per
-//! mapping, failures per mapping and reason code, responses per status,
-//! signature refusals, latency, requests in flight and the consumer's lag.
+//! The counters `serve` and `worker` expose on `GET /metrics`, in the
+//! OpenMetrics text format Prometheus scrapes: records in, ok, filtered and
+//! dead-lettered per mapping, failures per mapping and reason code,
+//! responses per status, signature refusals, latency, requests in flight
+//! and the consumer's lag.
 
 use crate::process::Processed;
 use prometheus_client::encoding::text::encode;
@@ -171,7 +172,7 @@ impl Metrics {
             .inc();
     }
 
-    /// Every metric in Prometheus' text format.
+    /// Every metric in the OpenMetrics text format Prometheus scrapes.
     pub fn render(&self) -> String {
         let mut text = String::new();
         // Writing into a String cannot fail.

@@ -27,7 +27,6 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use runtime::{CompiledMapping, SourceFormat};
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -149,19 +148,16 @@ pub async fn serve(
     let address = listener.local_addr()?;
     tracing::info!(%address, "listening");
     let drained = state.clone();
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        crate::shutdown::signal().await;
-        drained.ops.draining.store(true, Ordering::SeqCst);
-        tracing::info!(
-            in_flight = drained.metrics.in_flight.get(),
-            "shutting down: finishing the requests in flight"
-        );
-    })
-    .await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            crate::shutdown::signal().await;
+            drained.ops.draining.store(true, Ordering::SeqCst);
+            tracing::info!(
+                in_flight = drained.metrics.in_flight.get(),
+                "shutting down: finishing the requests in flight"
+            );
+        })
+        .await?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -398,7 +394,10 @@ async fn receive(
     }
     let read = async {
         let mut stream = body.into_data_stream();
-        let mut bytes = Vec::with_capacity(declared.map_or(8192, |n| n as usize));
+        // Reserved from the declared length only up to 64 KiB: a client
+        // cannot make the server allocate before it sends the bytes.
+        let reserve = declared.map_or(8192, |n| n.min(64 * 1024) as usize);
+        let mut bytes = Vec::with_capacity(reserve);
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|e| {
                 (
