@@ -111,16 +111,19 @@ async fn handle(
 ) {
     let started = Instant::now();
     metrics.in_flight.inc();
+    // A JetStream delivery always says its stream sequence; without it a
+    // dead letter gets no de-duplication key rather than a shared one.
     let (sequence, pending) = message
         .info()
-        .map_or((0, 0), |info| (info.stream_sequence, info.pending));
+        .map_or((None, 0), |info| (Some(info.stream_sequence), info.pending));
     metrics.consumer_pending.set(pending as i64);
     let headers = message.headers.as_ref();
     let correlation_id = headers
         .and_then(|h| h.get(CORRELATION_HEADER))
         .or_else(|| headers.and_then(|h| h.get(async_nats::header::NATS_MESSAGE_ID)))
         .map(|v| v.as_str().to_owned())
-        .unwrap_or_else(|| format!("{}:{sequence}", config.stream));
+        .or_else(|| sequence.map(|seq| format!("{}:{seq}", config.stream)))
+        .unwrap_or_else(crate::correlation::generate);
     let processed = run(config, message.payload.clone(), &correlation_id).await;
     let id = config.mapping.id;
     let delivered = match processed {
@@ -195,7 +198,7 @@ async fn publish(
     metrics: &Metrics,
     processed: &Processed,
     stream: &str,
-    sequence: u64,
+    sequence: Option<u64>,
     correlation_id: &str,
 ) -> Result<(), SinkError> {
     let letters: Vec<Item> = processed
@@ -204,7 +207,7 @@ async fn publish(
         .enumerate()
         .map(|(n, letter)| Item {
             line: Bytes::from(letter.to_string()),
-            key: Some(format!("dead-letter:{stream}:{sequence}:{n}")),
+            key: sequence.map(|seq| format!("dead-letter:{stream}:{seq}:{n}")),
             correlation_id: Some(correlation_id.to_owned()),
         })
         .collect();
