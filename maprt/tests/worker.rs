@@ -130,27 +130,27 @@ async fn read_all(js: &jetstream::Context, name: &str) -> Vec<(String, Value)> {
     all
 }
 
-fn worker(url: &str) -> Process {
-    Process::start(
-        &[
-            "worker",
-            "--nats",
-            url,
-            "--stream",
-            "PAYLOADS",
-            "--consumer",
-            "mappers",
-            "--mapping",
-            "shopify.order",
-            "--subject-out",
-            "canonical.shopify.order",
-            "--dead-letter-subject",
-            "dead.shopify.order",
-            "--ack-wait",
-            "2",
-        ],
-        &[],
-    )
+/// A worker on the shared consumer; `extra` arguments appended.
+fn worker(url: &str, extra: &[&str]) -> Process {
+    let mut args = vec![
+        "worker",
+        "--nats",
+        url,
+        "--stream",
+        "PAYLOADS",
+        "--consumer",
+        "mappers",
+        "--mapping",
+        "shopify.order",
+        "--subject-out",
+        "canonical.shopify.order",
+        "--dead-letter-subject",
+        "dead.shopify.order",
+        "--ack-wait",
+        "2",
+    ];
+    args.extend_from_slice(extra);
+    Process::start(&args, &[])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -193,9 +193,12 @@ async fn two_workers_one_killed_every_input_once() {
         }
     }
 
-    let mut first = worker(&nats.url);
+    let mut first = worker(&nats.url, &[]);
     first.wait_for_log("consuming");
-    let mut second = worker(&nats.url);
+    let metrics_at = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port");
+    let mut second = worker(&nats.url, &["--metrics-listen", &metrics_at.to_string()]);
     second.wait_for_log("consuming");
 
     // Kill the first worker once outputs are flowing, without warning.
@@ -313,6 +316,28 @@ async fn two_workers_one_killed_every_input_once() {
     let records = read_all(&js, "CANONICAL").await;
     let (_, forwarded) = records.last().expect("the forwarded record");
     assert_eq!(forwarded["id"], "shopify:450789469");
+
+    // The survivor's operator endpoints: ready, and its counters balance.
+    assert_eq!(
+        support::request(metrics_at, "GET", "/readyz", &[], b"").status,
+        200
+    );
+    let metrics = support::request(metrics_at, "GET", "/metrics", &[], b"").text();
+    let series = |outcome: &str| {
+        let name =
+            format!("maprt_records_total{{mapping=\"shopify.order\",outcome=\"{outcome}\"}}");
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(name.as_str())?.trim().parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let [seen, ok, dead] = ["in", "ok", "dead_lettered"].map(series);
+    assert!(seen > 0, "{metrics}");
+    assert_eq!(seen, ok + dead, "{metrics}");
+    assert!(
+        metrics.contains("maprt_published_total{kind=\"record\""),
+        "{metrics}"
+    );
 
     second.terminate();
     assert_eq!(second.wait(), Some(0));
