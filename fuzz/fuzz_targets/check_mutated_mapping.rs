@@ -61,7 +61,9 @@ fuzz_target!(|data: &[u8]| {
                 toks.swap(at, other);
             }
             _ => {
-                if let Some(t) = donor.get((usize::from(a) * 31 + usize::from(b)) % donor.len().max(1)) {
+                if let Some(t) =
+                    donor.get((usize::from(a) * 31 + usize::from(b)) % donor.len().max(1))
+                {
                     toks[at] = t;
                 }
             }

@@ -35,8 +35,14 @@ fn run(mapping: &str, input: &[u8], format: SourceFormat, threads: usize) -> (Ve
         Err(e) => panic!("an in-memory run failed: {e}"),
     };
     assert!(outcome.balanced(), "{mapping}: {outcome:?}");
-    let letters = dead.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count() as u64;
-    assert_eq!(letters, outcome.failed, "{mapping}: one dead letter per failure");
+    let letters = dead
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .count() as u64;
+    assert_eq!(
+        letters, outcome.failed,
+        "{mapping}: one dead letter per failure"
+    );
     (out, dead)
 }
 
@@ -45,8 +51,18 @@ fuzz_target!(|data: &[u8]| {
     let one = run("shopify.inventory_level", data, lines, 1);
     let two = run("shopify.inventory_level", data, lines, 2);
     assert!(one == two, "NDJSON on two threads differs from one");
-    run("shopify.order", data, SourceFormat::Json(JsonFraming::Document), 1);
-    run("shopify.order", data, SourceFormat::Json(JsonFraming::Auto), 1);
+    run(
+        "shopify.order",
+        data,
+        SourceFormat::Json(JsonFraming::Document),
+        1,
+    );
+    run(
+        "shopify.order",
+        data,
+        SourceFormat::Json(JsonFraming::Auto),
+        1,
+    );
     for separator in [Separator::Comma, Separator::Tab] {
         let format = SourceFormat::Delimited(Delimited {
             separator,
