@@ -15,7 +15,8 @@
 //! - [`params`]: mapping parameters from `--param NAME=VALUE`, checked
 //!   before any record is read.
 //!
-//! The coming webhook server and stream worker live here too.
+//! The webhook server and the stream worker (crate `service`) build on
+//! this crate; it stays synchronous.
 #![warn(missing_docs)]
 #![deny(clippy::indexing_slicing)] // hostile payloads must never panic
 

@@ -3,17 +3,13 @@
 //! complete, reruns and replays byte for byte the same.
 #![allow(clippy::expect_used)] // a panic in a test helper is a failed test
 
+mod support;
+
 use serde_json::{json, Value};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
-}
+use support::{root, scratch};
 
 fn maprt(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_maprt"))
@@ -26,14 +22,6 @@ fn maprt(args: &[&str]) -> Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A fresh directory for one test's files.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("maprt-batch-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
 }
 
 fn path(p: &Path) -> &str {

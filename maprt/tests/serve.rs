@@ -11,19 +11,12 @@ use serde_json::{json, Value};
 use std::io::Write;
 use std::net::TcpStream;
 use std::time::Duration;
-use support::{hmac_base64, request, root, scratch, transformed, Process};
+use support::{hmac_base64, metric, request, root, scratch, transformed, Process};
 
 const SHOPIFY_ORDER: &str = "mappings/shopify/samples/order/order.json";
 
 fn sample(path: &str) -> Vec<u8> {
     std::fs::read(root().join(path)).expect("sample")
-}
-
-/// The value of one series on `/metrics` (0 when absent).
-fn metric(text: &str, series: &str) -> u64 {
-    text.lines()
-        .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
-        .unwrap_or(0)
 }
 
 #[test]

@@ -326,10 +326,7 @@ async fn two_workers_one_killed_every_input_once() {
     let series = |outcome: &str| {
         let name =
             format!("maprt_records_total{{mapping=\"shopify.order\",outcome=\"{outcome}\"}}");
-        metrics
-            .lines()
-            .find_map(|l| l.strip_prefix(name.as_str())?.trim().parse::<u64>().ok())
-            .unwrap_or(0)
+        support::metric(&metrics, &name)
     };
     let [seen, ok, dead] = ["in", "ok", "dead_lettered"].map(series);
     assert!(seen > 0, "{metrics}");

@@ -3,7 +3,9 @@
 //! records as NDJSON and its dead letters, each letter carrying the
 //! delivery's correlation id.
 
+use crate::sink::Item;
 use base64::prelude::{Engine as _, BASE64_STANDARD};
+use bytes::Bytes;
 use host::envelope::Tally;
 use host::{Envelope, Sinks};
 use runtime::{CompiledMapping, ErrorCode, JsonFraming, SourceFormat};
@@ -70,13 +72,32 @@ impl Processed {
         }
     }
 
-    /// Each canonical record and its idempotency key (the key's text, or
-    /// none when a record has no `idempotency_key` string).
-    pub fn keyed_records(&self) -> impl Iterator<Item = (&[u8], Option<String>)> {
+    /// The canonical records to publish: each with its idempotency key as
+    /// its de-duplication key.
+    pub fn record_items(&self, correlation_id: &str) -> Vec<Item> {
         self.records
             .split(|b| *b == b'\n')
             .filter(|line| !line.is_empty())
-            .map(|line| (line, idempotency_key(line)))
+            .map(|line| Item {
+                line: Bytes::copy_from_slice(line),
+                key: idempotency_key(line),
+                correlation_id: Some(correlation_id.to_owned()),
+            })
+            .collect()
+    }
+
+    /// The dead letters to publish; with an `origin` (the delivery's
+    /// stable name), each keyed `dead-letter:<origin>:<n>`.
+    pub fn letter_items(&self, origin: Option<&str>, correlation_id: &str) -> Vec<Item> {
+        self.letters
+            .iter()
+            .enumerate()
+            .map(|(n, letter)| Item {
+                line: Bytes::from(letter.to_string()),
+                key: origin.map(|origin| format!("dead-letter:{origin}:{n}")),
+                correlation_id: Some(correlation_id.to_owned()),
+            })
+            .collect()
     }
 }
 

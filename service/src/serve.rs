@@ -432,27 +432,11 @@ async fn deliver(
 ) -> Result<(), SinkError> {
     let config = &state.config;
     if let Some(sink) = &config.dead_letters {
-        let letters: Vec<Item> = processed
-            .letters
-            .iter()
-            .enumerate()
-            .map(|(n, letter)| Item {
-                line: Bytes::from(letter.to_string()),
-                key: Some(format!("dead-letter:{correlation_id}:{n}")),
-                correlation_id: Some(correlation_id.to_owned()),
-            })
-            .collect();
+        let letters = processed.letter_items(Some(correlation_id), correlation_id);
         sink.send(&letters, "dead_letter", &state.metrics).await?;
     }
     if let Some(sink) = &config.output {
-        let records: Vec<Item> = processed
-            .keyed_records()
-            .map(|(line, key)| Item {
-                line: Bytes::copy_from_slice(line),
-                key,
-                correlation_id: Some(correlation_id.to_owned()),
-            })
-            .collect();
+        let records = processed.record_items(correlation_id);
         sink.send(&records, "record", &state.metrics).await?;
     }
     Ok(())

@@ -15,7 +15,7 @@
 use crate::limits::{json_depth_exceeds, Limits};
 use crate::metrics::Metrics;
 use crate::process::{process_delivery, Processed};
-use crate::sink::{Item, Sink, SinkError, CORRELATION_HEADER};
+use crate::sink::{Sink, SinkError, CORRELATION_HEADER};
 use async_nats::jetstream::{self, consumer::pull, consumer::AckPolicy, AckKind};
 use bytes::Bytes;
 use futures_util::StreamExt;
@@ -201,24 +201,9 @@ async fn publish(
     sequence: Option<u64>,
     correlation_id: &str,
 ) -> Result<(), SinkError> {
-    let letters: Vec<Item> = processed
-        .letters
-        .iter()
-        .enumerate()
-        .map(|(n, letter)| Item {
-            line: Bytes::from(letter.to_string()),
-            key: sequence.map(|seq| format!("dead-letter:{stream}:{seq}:{n}")),
-            correlation_id: Some(correlation_id.to_owned()),
-        })
-        .collect();
+    let origin = sequence.map(|seq| format!("{stream}:{seq}"));
+    let letters = processed.letter_items(origin.as_deref(), correlation_id);
     dead.send(&letters, "dead_letter", metrics).await?;
-    let records: Vec<Item> = processed
-        .keyed_records()
-        .map(|(line, key)| Item {
-            line: Bytes::copy_from_slice(line),
-            key,
-            correlation_id: Some(correlation_id.to_owned()),
-        })
-        .collect();
+    let records = processed.record_items(correlation_id);
     out.send(&records, "record", metrics).await
 }

@@ -224,6 +224,13 @@ pub fn hmac_base64(secret: &str, message: &[u8]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
+/// The value of one series in a `/metrics` text (0 when absent).
+pub fn metric(text: &str, series: &str) -> u64 {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+        .unwrap_or(0)
+}
+
 /// What `maprt transform` gives for one sample, for comparison.
 pub fn transformed(mapping: &str, sample: &str) -> Vec<u8> {
     let out = Command::new(env!("CARGO_BIN_EXE_maprt"))
