@@ -1,27 +1,9 @@
 //! `mapc` as users run it: exit codes, diagnostics on stderr, help text.
 #![allow(clippy::expect_used)] // a panic in a test helper is a failed test
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
-}
-
-fn mapc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mapc"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("mapc runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use support::{mapc, root, text};
 
 #[test]
 fn check_passes_on_the_repository_mappings() {
@@ -140,7 +122,7 @@ fn usage_errors_exit_2() {
 #[test]
 fn missing_paths_are_an_error_not_a_panic() {
     let out = mapc(&["check", "no/such/dir"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a usage error");
     assert_eq!(
         text(&out.stderr),
         "error: no/such/dir: no such file or directory\n"
@@ -177,7 +159,7 @@ fn schema_infer_prints_a_draft_schema() {
     );
     assert_eq!(mapc(&["schema", "infer"]).status.code(), Some(2));
     let missing = mapc(&["schema", "infer", "no/such.json"]);
-    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(missing.status.code(), Some(2), "a usage error");
     assert!(text(&missing.stderr).starts_with("error: no/such.json: "));
 }
 

@@ -66,7 +66,10 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode, String> {
         input,
         outputs,
     } = args;
-    let mapping = job::mapping(&job.mapping, &job.params)?;
+    let mapping = match job::mapping(&job.mapping, &job.params) {
+        Ok(mapping) => mapping,
+        Err(message) => return Ok(job::usage(message)),
+    };
     staged(mapping.id, &input, &outputs, |input, sinks| {
         job::run(mapping, &job, input, sinks)
     })
@@ -80,7 +83,10 @@ pub fn replay(args: ReplayArgs) -> Result<ExitCode, String> {
         input,
         outputs,
     } = args;
-    let mapping = job::mapping(&mapping, &params)?;
+    let mapping = match job::mapping(&mapping, &params) {
+        Ok(mapping) => mapping,
+        Err(message) => return Ok(job::usage(message)),
+    };
     staged(mapping.id, &input, &outputs, |letters, sinks| {
         host::replay::replay(mapping, letters, sinks)
     })
@@ -139,7 +145,14 @@ fn staged(
     outputs: &Outputs,
     work: impl FnOnce(Box<dyn BufRead + Send + '_>, Sinks<'_>) -> io::Result<Outcome>,
 ) -> Result<ExitCode, String> {
-    distinct(input, outputs)?;
+    let refused = distinct(input, outputs).err().or_else(|| {
+        (input != Path::new("-"))
+            .then(|| job::missing(input))
+            .flatten()
+    });
+    if let Some(message) = refused {
+        return Ok(job::usage(message));
+    }
     let (reader, size) = open(input)?;
     let io_error = |e: io::Error| e.to_string();
     // Dead letters and summary first, the output last: an output under its

@@ -46,6 +46,19 @@ pub struct JobArgs {
     pub params: Vec<String>,
 }
 
+/// Report a usage error (an unknown mapping, a missing input file, a
+/// parameter that does not fit, flags that contradict): exit code 2.
+pub fn usage(message: String) -> std::process::ExitCode {
+    eprintln!("error: {message}");
+    std::process::ExitCode::from(2)
+}
+
+/// Whether a path named on the command line is missing: a usage error,
+/// not a failed run.
+pub fn missing(path: &Path) -> Option<String> {
+    (!path.exists()).then(|| format!("{}: no such file or directory", path.display()))
+}
+
 /// The compiled mapping `id`, its parameters supplied.
 pub fn mapping(id: &str, params: &[String]) -> Result<&'static CompiledMapping, String> {
     let Some(mapping) = maprt::find(id) else {

@@ -2,6 +2,7 @@
 //! anything starts (a usage error exits 2), the logs and the tokio runtime
 //! around the `service` crate.
 
+use crate::job::usage;
 use clap::{Args, ValueEnum};
 use service::limits::Limits;
 use service::metrics::Metrics;
@@ -110,12 +111,6 @@ pub struct WorkerArgs {
     metrics_listen: Option<SocketAddr>,
     #[command(flatten)]
     common: Common,
-}
-
-/// Exit code of a usage error.
-fn usage(message: String) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(2)
 }
 
 fn init_logs(format: LogFormat) {

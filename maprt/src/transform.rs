@@ -24,11 +24,12 @@ pub struct TransformArgs {
     inputs: Vec<String>,
 }
 
-/// The record of a mapping with named inputs, from `--input NAME=FILE`.
-fn combined_inputs(
+/// The documents of a mapping with named inputs, from `--input NAME=FILE`,
+/// in the mapping's order; an error is a usage error.
+fn named_inputs(
     mapping: &runtime::CompiledMapping,
     given: &[String],
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
     if mapping.inputs.is_empty() {
         return Err(format!(
             "`{}` reads one document: give it as FILE, not --input",
@@ -55,15 +56,13 @@ fn combined_inputs(
     }
     let mut ordered = Vec::new();
     for name in mapping.inputs {
-        let Some((_, bytes)) = documents.iter().find(|(n, _)| n == name) else {
-            if mapping.optional_inputs.contains(name) {
-                continue; // the record comes without it
-            }
-            return Err(format!("`{}` needs --input {name}=FILE", mapping.id));
-        };
-        ordered.push((*name, bytes.as_slice()));
+        match documents.iter().position(|(n, _)| n == name) {
+            Some(at) => ordered.push(documents.swap_remove(at)),
+            None if mapping.optional_inputs.contains(name) => {} // the record comes without it
+            None => return Err(format!("`{}` needs --input {name}=FILE", mapping.id)),
+        }
     }
-    host::envelope::combine(&ordered).map_err(|e| e.to_string())
+    Ok(ordered)
 }
 
 /// Run `maprt transform`.
@@ -74,13 +73,28 @@ pub fn transform(args: TransformArgs) -> Result<ExitCode, String> {
         dead_letter,
         inputs,
     } = args;
-    let mapping = job::mapping(&job.mapping, &job.params)?;
+    let mapping = match job::mapping(&job.mapping, &job.params) {
+        Ok(mapping) => mapping,
+        Err(message) => return Ok(job::usage(message)),
+    };
+    if let Some(message) = file.as_deref().and_then(job::missing) {
+        return Ok(job::usage(message));
+    }
     let input: Box<dyn io::BufRead + Send> = match &file {
         _ if !inputs.is_empty() => {
             if file.is_some() {
-                return Err("give either FILE or --input, not both".to_owned());
+                return Ok(job::usage(
+                    "give either FILE or --input, not both".to_owned(),
+                ));
             }
-            Box::new(io::Cursor::new(combined_inputs(mapping, &inputs)?))
+            let documents = match named_inputs(mapping, &inputs) {
+                Ok(documents) => documents,
+                Err(message) => return Ok(job::usage(message)),
+            };
+            let named: Vec<(&str, &[u8])> =
+                documents.iter().map(|(n, d)| (*n, d.as_slice())).collect();
+            let record = host::envelope::combine(&named).map_err(|e| e.to_string())?;
+            Box::new(io::Cursor::new(record))
         }
         Some(path) => Box::new(BufReader::with_capacity(
             1 << 16,
@@ -90,10 +104,10 @@ pub fn transform(args: TransformArgs) -> Result<ExitCode, String> {
     };
     if let (Some(input), Some(dead)) = (&file, &dead_letter) {
         if job::same_file(input, dead) {
-            return Err(format!(
+            return Ok(job::usage(format!(
                 "{}: the input cannot also be the dead-letter file (it would be emptied)",
                 dead.display()
-            ));
+            )));
         }
     }
     let mut dead = match &dead_letter {

@@ -344,7 +344,7 @@ fn outputs_that_would_overwrite_the_input_or_each_other_are_refused() {
             "--dead-letter",
             dead,
         ]);
-        assert_eq!(run.status.code(), Some(1));
+        assert_eq!(run.status.code(), Some(2), "a usage error");
         assert_eq!(text(&run.stderr), expected);
     }
     assert_eq!(

@@ -158,7 +158,7 @@ fn non_json_input_is_one_line_and_exit_1() {
 #[test]
 fn unknown_mapping_and_usage_errors() {
     let out = maprt(&["transform", "--mapping", "nope.order", SAMPLE], b"");
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a usage error");
     let ids: Vec<String> = mapping_files().into_iter().map(|m| m.0).collect();
     assert_eq!(
         text(&out.stderr),
@@ -271,7 +271,7 @@ fn named_inputs_are_combined_from_files() {
     assert!(text(&out.stdout).starts_with("{\"id\":\"amazon:902-3159896-1390916\""));
 
     let missing = amazon_order(&["order=order.json"]);
-    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(missing.status.code(), Some(2), "a usage error");
     assert_eq!(
         text(&missing.stderr),
         "error: `amazon.order` needs --input items=FILE\n"
@@ -578,7 +578,7 @@ fn a_row_that_is_not_utf8_is_dead_lettered_byte_for_byte() {
 #[test]
 fn dangerous_arguments_are_refused() {
     let twice = amazon_order(&["order=order.json", "items=items.json", "order=items.json"]);
-    assert_eq!(twice.status.code(), Some(1));
+    assert_eq!(twice.status.code(), Some(2), "a usage error");
     assert_eq!(
         text(&twice.stderr),
         "error: --input order=...: given twice\n"
@@ -597,7 +597,7 @@ fn dangerous_arguments_are_refused() {
         path,
     ];
     let same = maprt(&args, b"");
-    assert_eq!(same.status.code(), Some(1));
+    assert_eq!(same.status.code(), Some(2), "a usage error");
     assert!(
         text(&same.stderr)
             .ends_with("the input cannot also be the dead-letter file (it would be emptied)\n"),
@@ -735,7 +735,7 @@ fn mapping_parameters_are_required_typed_and_used() {
         maprt(&args, b"")
     };
     let missing = run(&["store_timezone=UTC"]);
-    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(missing.status.code(), Some(2), "a usage error");
     assert_eq!(
         text(&missing.stderr),
         "error: `woocommerce.refund` needs --param store_currency=<CurrencyCode>\n"

@@ -6,7 +6,7 @@ pub mod codes;
 mod render;
 mod source;
 
-pub use render::Renderer;
+pub use render::{escape_data, escape_property, Renderer};
 
 use crate::check::{
     ArgumentProblem, CheckError, CheckErrorKind, FunctionProblem, Hint, NeededBy, RouteProblem,

@@ -1,0 +1,212 @@
+//! The `mapc` command line: the arguments, what each command runs, and the
+//! exit codes (0 ok, 1 errors found, 2 usage).
+
+mod check;
+mod report;
+mod run;
+mod schema;
+mod snapshot;
+mod test;
+
+use clap::{Parser, Subcommand};
+use report::Format;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The mapping compiler.
+#[derive(Parser)]
+#[command(
+    name = "mapc",
+    version,
+    about = "Check, run, emit and contract-test channel-to-canonical mappings"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check mappings against their schemas and report every problem
+    Check {
+        /// Mapping files or folders (default: mappings)
+        paths: Vec<PathBuf>,
+        /// How diagnostics are reported
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Run a mapping on a payload with the evaluator (no rustc needed)
+    Run {
+        /// The mapping file
+        mapping: PathBuf,
+        /// A JSON document or NDJSON file
+        payload: PathBuf,
+        /// One compact line per record instead of pretty JSON
+        #[arg(long)]
+        compact: bool,
+        /// A mapping parameter: NAME=VALUE (repeat per parameter)
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        params: Vec<String>,
+    },
+    /// Print the Rust code generated for a mapping
+    Emit {
+        /// The mapping file
+        mapping: PathBuf,
+    },
+    /// Run contract tests: every sample of every mapping against its snapshot and the target schema; a missing or changed snapshot is written beside it as `.snap.new`, pending review
+    Test(test::TestArgs),
+    /// Work with source schemas
+    #[command(subcommand)]
+    Schema(SchemaCommand),
+}
+
+#[derive(Subcommand)]
+enum SchemaCommand {
+    /// Load schemas as mappings would and report what cannot be read: files, `file#/pointer`s, folders of `.json` files; an OpenAPI or Swagger document is checked component by component
+    Check {
+        /// Schema files, `file#/json/pointer`s or folders
+        #[arg(required = true)]
+        schemas: Vec<PathBuf>,
+    },
+    /// Write one component of an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML) as a standalone JSON Schema 2020-12, with every component it references
+    Import {
+        /// The spec (`.json`, `.yaml`, `.yml`)
+        spec: PathBuf,
+        /// The component (`components/schemas/<name>`, Swagger `definitions/<name>`)
+        #[arg(long)]
+        component: String,
+        /// Write the schema here instead of to stdout
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write the spec's example values of the component here, one `<component>.json` (`-2`, `-3`, ... for more) each, as sample payloads
+        #[arg(long)]
+        examples: Option<PathBuf>,
+    },
+    /// Infer a draft JSON Schema from sample payloads: JSON documents, NDJSON, CSV/TSV rows (`.csv`, `.tsv`) or XML (`.xml`, read as mappings read it)
+    Infer {
+        /// Sample files
+        #[arg(required = true)]
+        samples: Vec<PathBuf>,
+        /// Emit `enum` for strings with few distinct values
+        #[arg(long)]
+        enums: bool,
+        /// Most distinct values an inferred enum may have
+        #[arg(long, default_value_t = 8)]
+        max_enum: usize,
+        /// The schema's title
+        #[arg(long, default_value = "InferredPayload")]
+        title: String,
+        /// Infer the record under this route of each sample, not the sample (`.orders[]`, `.[]`, `.order`)
+        #[arg(long)]
+        record_at: Option<String>,
+        /// Merge into this reviewed schema (`file.json` or `file.json#/definitions/Order`) instead of writing a new one: it is widened in place only where a sample breaks it, and each change is listed
+        #[arg(long, value_name = "SCHEMA", conflicts_with = "title")]
+        into: Option<String>,
+        /// With `--into`: also declare fields the samples have where the schema lists some and leaves others open (by default only a closed schema, `additionalProperties: false`, gets new fields)
+        #[arg(long, requires = "into")]
+        declare_new_fields: bool,
+    },
+}
+
+/// Why a command stopped before finishing its job.
+#[derive(Debug)]
+pub enum Failure {
+    /// The command line asks for something impossible (a missing file, an
+    /// ill-typed parameter, `--review` without a terminal): exit 2.
+    Usage(String),
+    /// The job met an error it reports (unreadable file, bad output): exit 1.
+    Error(String),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Self::Error(message)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Self::Error(e.to_string())
+    }
+}
+
+/// Run the command line; 0 when the job found nothing wrong, 1 when it
+/// found errors (or could not finish), 2 for a usage error.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check { paths, format } => check::check(&default_paths(paths), format),
+        Command::Run {
+            mapping,
+            payload,
+            compact,
+            params,
+        } => run::run(&mapping, &payload, compact, &params),
+        Command::Emit { mapping } => run::emit(&mapping),
+        Command::Test(args) => test::test(args),
+        Command::Schema(SchemaCommand::Check { schemas }) => schema::schema_check(&schemas),
+        Command::Schema(SchemaCommand::Import {
+            spec,
+            component,
+            out,
+            examples,
+        }) => schema::schema_import(&spec, &component, out.as_deref(), examples.as_deref()),
+        Command::Schema(SchemaCommand::Infer {
+            samples,
+            enums,
+            max_enum,
+            title,
+            record_at,
+            into,
+            declare_new_fields,
+        }) => {
+            let options = mapc::infer::Options { enums, max_enum };
+            let samples = schema::infer_samples(&samples, record_at.as_deref());
+            let how = mapc::infer::Merge {
+                infer: options,
+                declare_new_fields,
+            };
+            match into {
+                Some(schema) => samples.and_then(|s| schema::infer_into(&schema, &s, how)),
+                None => samples.and_then(|s| schema::infer(&s, &title, options)),
+            }
+        }
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(Failure::Error(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from("mappings")]
+    } else {
+        paths
+    }
+}
+
+/// A path named on the command line that does not exist is a usage error.
+fn must_exist(path: &std::path::Path) -> Result<(), Failure> {
+    if path.exists() {
+        return Ok(());
+    }
+    Err(Failure::Usage(format!(
+        "{}: no such file or directory",
+        path.display()
+    )))
+}
+
+/// The mapping files under `paths`, each of which must exist.
+fn find_mappings(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    paths.iter().try_for_each(|p| must_exist(p))?;
+    Ok(mapc::project::find_mappings(paths)?)
+}

@@ -1,0 +1,78 @@
+//! `mapc run` (the evaluator over a payload) and `mapc emit` (the generated
+//! Rust).
+
+use super::check::compile_file;
+use super::report::Format;
+use super::{must_exist, Failure};
+use mapc::{contract, project};
+use std::io::Write;
+use std::path::Path;
+
+fn checked(path: &Path) -> Result<mapc::ir::Mapping, Failure> {
+    must_exist(path)?;
+    let session = mapc::Session::new(&project::read_file);
+    let (compiled, _) = compile_file(&session, path, Format::Human)?;
+    compiled
+        .mapping
+        .ok_or_else(|| Failure::Error(format!("{} has errors", path.display())))
+}
+
+pub fn run(
+    mapping: &Path,
+    payload: &Path,
+    compact: bool,
+    params: &[String],
+) -> Result<bool, Failure> {
+    must_exist(payload)?;
+    let ir = checked(mapping)?;
+    host::params::supply(&ir.id, &ir.param_decls(), params).map_err(Failure::Usage)?;
+    // A folder is a sample of a mapping with named inputs (one file each),
+    // a `.yml` a recorded HTTP cassette (its response bodies).
+    let reader: Box<dyn std::io::BufRead> = if payload.is_dir() || project::is_cassette(payload) {
+        Box::new(std::io::Cursor::new(project::read_sample(
+            payload,
+            &ir.inputs,
+            &ir.optional_inputs,
+        )?))
+    } else {
+        let file =
+            std::fs::File::open(payload).map_err(|e| format!("{}: {e}", payload.display()))?;
+        Box::new(std::io::BufReader::new(file))
+    };
+    let mut ok = true;
+    let mut stdout = std::io::stdout().lock();
+    let evaluate = |input: &[u8], out: &mut Vec<u8>| {
+        out.extend(mapc::eval::run(&ir, input)?);
+        Ok(())
+    };
+    let mut out = Vec::new();
+    host::format::for_each_record(reader, ir.format, |record| {
+        out.clear();
+        ir.with_envelope(|envelope| {
+            host::envelope::transform_record(evaluate, envelope, &record, &mut out, |_, _, e| {
+                ok = false;
+                eprintln!("record {} (line {}): {e}", record.number, record.line);
+            })
+        });
+        for line in out.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+            let text = if compact {
+                String::from_utf8_lossy(line).into_owned()
+            } else {
+                contract::pretty(line).unwrap_or_else(|e| e)
+            };
+            writeln!(stdout, "{text}")?;
+        }
+        Ok(())
+    })
+    .map_err(|e| e.to_string())?;
+    Ok(ok)
+}
+
+pub fn emit(mapping: &Path) -> Result<bool, Failure> {
+    let ir = checked(mapping)?;
+    let code = mapc::codegen::generate(&ir);
+    let code = project::rustfmt(&code).unwrap_or(code);
+    let mut stdout = std::io::stdout().lock();
+    write!(stdout, "{code}").map_err(|e| e.to_string())?;
+    Ok(true)
+}
