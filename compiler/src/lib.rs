@@ -40,15 +40,19 @@
 //! ```
 
 #![deny(clippy::indexing_slicing)] // input must never panic the compiler
+pub mod artifact;
 pub mod builtins;
 pub mod cassette;
 pub mod check;
 pub mod codegen;
 pub mod contract;
 pub mod diagnostics;
+pub mod embedded;
 pub mod eval;
 pub mod infer;
 pub mod ir;
+pub mod manifest;
+pub mod workspace;
 pub mod project;
 pub mod schema;
 pub mod span;

@@ -18,11 +18,13 @@
 //! - [`source`]: the types source values are read into;
 //! - [`json_out`]: the canonical JSON writer;
 //! - [`mapping`]: what a compiled mapping declares about itself (id,
-//!   format, routes, transform).
+//!   format, routes, transform); [`artifact`]: what a build of mappings
+//!   records about itself (project, compiler, source hashes).
 #![warn(missing_docs)]
 #![deny(clippy::indexing_slicing)] // hostile payloads must never panic
 
 pub mod aggregate;
+pub mod artifact;
 pub mod decimal;
 pub mod error;
 pub mod json_in;
@@ -36,6 +38,7 @@ pub mod source;
 pub mod text;
 pub mod time;
 
+pub use artifact::{Artifact, MappingSource};
 pub use error::{ErrorCode, Fault, Location, RuntimeError};
 pub use json_out::JsonWriter;
 pub use mapping::{

@@ -60,6 +60,15 @@ pub enum CheckErrorKind {
         /// Target field.
         field: String,
     },
+    /// A `todo(...)` marker where a target field's value goes.
+    Todo {
+        /// The marker's note.
+        note: String,
+        /// The target field's schema description.
+        description: Option<String>,
+        /// Schema location of the field.
+        schema: String,
+    },
     /// A required target field is never assigned.
     MissingTarget {
         /// Target field.
@@ -402,6 +411,7 @@ impl CheckErrorKind {
             Self::TypeMismatch { .. } => codes::TYPE_MISMATCH,
             Self::OptionalToRequired { .. } => codes::OPTIONAL_TO_REQUIRED,
             Self::MissingTarget { .. } => codes::MISSING_TARGET,
+            Self::Todo { .. } => codes::TODO,
             Self::DuplicateAssignment { .. } => codes::DUPLICATE_ASSIGNMENT,
             Self::TableMiss { .. } => codes::TABLE_MISS,
             Self::UnknownFunction { .. } => codes::UNKNOWN_FUNCTION,

@@ -281,6 +281,23 @@ impl<'a> Checker<'a> {
         }
         let kinds = node.non_null_kinds();
         match &e.kind {
+            ast::ExprKind::Call(name, args) if name.name == "todo" => {
+                let note = match args.as_slice() {
+                    [ast::Expr {
+                        kind: ast::ExprKind::Literal(ast::Literal::String(note)),
+                        ..
+                    }] => note.clone(),
+                    _ => "`todo` takes one string, what is left to do".to_owned(),
+                };
+                let schema = node.schema();
+                let kind = CheckErrorKind::Todo {
+                    note,
+                    description: schema.description.clone(),
+                    schema: schema.origin.clone(),
+                };
+                self.error(kind, e.span);
+                None
+            }
             ast::ExprKind::Object(items) => {
                 if !kinds.is_empty() && !kinds.contains(&Kind::Object) {
                     self.mismatch(&describe(node), &Ty::Output, None, e.span);

@@ -1,7 +1,10 @@
 //! The `mapc` command line: the arguments, what each command runs, and the
 //! exit codes (0 ok, 1 errors found, 2 usage).
 
+mod build;
 mod check;
+mod new;
+mod project;
 mod report;
 mod run;
 mod schema;
@@ -58,6 +61,32 @@ enum Command {
     /// Work with source schemas
     #[command(subcommand)]
     Schema(SchemaCommand),
+    /// Create a mapping project: mapc.toml, mappings/, schemas/channels/, the canonical model in schemas/canonical/, a GitHub Actions workflow
+    Init {
+        /// The project folder (default: the current one)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The project's name (default: from the folder's name)
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Start a mapping in the project: the mapping file with every required target field as a `todo(...)`, its samples and snapshots folders
+    New(new::NewArgs),
+    /// Build the project's runtime binary: every mapping compiled into the maprt command line (needs cargo)
+    Build(build::BuildArgs),
+    /// The canonical model this compiler carries
+    #[command(subcommand)]
+    Canonical(CanonicalCommand),
+}
+
+#[derive(Subcommand)]
+enum CanonicalCommand {
+    /// Write the canonical model's schemas into a folder
+    Export {
+        /// The folder (default: schemas/canonical)
+        #[arg(default_value = "schemas/canonical")]
+        dir: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -144,6 +173,10 @@ pub fn main() -> ExitCode {
         } => run::run(&mapping, &payload, compact, &params),
         Command::Emit { mapping } => run::emit(&mapping),
         Command::Test(args) => test::test(args),
+        Command::Init { dir, name } => project::init(&dir, name.as_deref()),
+        Command::New(args) => new::new(args),
+        Command::Build(args) => build::build(args),
+        Command::Canonical(CanonicalCommand::Export { dir }) => project::canonical_export(&dir),
         Command::Schema(SchemaCommand::Check { schemas }) => schema::schema_check(&schemas),
         Command::Schema(SchemaCommand::Import {
             spec,
@@ -186,11 +219,51 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The paths named, or else the mapping folders of the project around the
+/// current folder (`mapc.toml`), or else `mappings`.
 fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
-    if paths.is_empty() {
-        vec![PathBuf::from("mappings")]
-    } else {
-        paths
+    if !paths.is_empty() {
+        return paths;
+    }
+    match project_root() {
+        Ok((root, manifest)) => manifest
+            .mappings
+            .folders
+            .iter()
+            .map(|f| relative_to_cwd(&root.join(f)))
+            .collect(),
+        Err(_) => vec![PathBuf::from("mappings")],
+    }
+}
+
+/// The project around the current folder: its root and manifest.
+fn project_root() -> Result<(PathBuf, mapc::manifest::Manifest), Failure> {
+    let cwd = std::env::current_dir()?;
+    let Some(root) = mapc::manifest::find_root(&cwd) else {
+        return Err(Failure::Usage(format!(
+            "no {} in {} or any folder above it (`mapc init` creates a project)",
+            mapc::manifest::FILE,
+            cwd.display()
+        )));
+    };
+    let file = root.join(mapc::manifest::FILE);
+    let text = mapc::project::read_file(&file)?;
+    let manifest = mapc::manifest::Manifest::parse(&text)
+        .map_err(|e| Failure::Error(format!("{}: {e}", file.display())))?;
+    Ok((relative_to_cwd(&root), manifest))
+}
+
+/// `path` relative to the current folder when it is under it, so
+/// diagnostics name `mappings/x.map` rather than an absolute path.
+fn relative_to_cwd(path: &std::path::Path) -> PathBuf {
+    let Ok(cwd) = std::env::current_dir() else {
+        return path.to_path_buf();
+    };
+    match path.strip_prefix(&cwd) {
+        // The current folder itself is the empty path: `mappings` joined to
+        // it stays `mappings`.
+        Ok(rest) => rest.to_path_buf(),
+        Err(_) => path.to_path_buf(),
     }
 }
 

@@ -69,6 +69,7 @@ codes! {
     Error BAD_FUNCTION = "E317": "invalid user function declaration or call",
     Error BAD_PARAM = "E318": "invalid mapping parameter: its type, default or supplied value",
     Error BAD_EMIT = "E319": "`emit` where records cannot be emitted",
+    Error TODO = "E320": "target field not mapped yet (`todo`)",
     Warning UNUSED_LET = "W301": "unused let-binding",
     Warning NEVER_ABSENT = "W302": "`??`, `!`, `with` or `is_present` on a value that is never absent",
     Warning STATED_FROM_LIST = "W303": "stated figure computed from a list",

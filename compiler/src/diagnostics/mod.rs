@@ -342,6 +342,20 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
             "may be missing or null in the payload",
         )
         .help("give a default with `?? value`, or assert presence with `!` (absent becomes a runtime error R103)"),
+        K::Todo {
+            note,
+            description,
+            schema,
+        } => Diagnostic::new(
+            code,
+            format!("not mapped yet: {note}"),
+            span,
+            "write this field's value here",
+        )
+        .help(match description {
+            Some(description) => format!("the target field ({schema}): {description}"),
+            None => format!("the target field is declared at {schema}"),
+        }),
         K::MissingTarget { field, schema } => Diagnostic::new(
             code,
             format!("required target field `{field}` is never assigned"),

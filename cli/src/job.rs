@@ -61,8 +61,8 @@ pub fn missing(path: &Path) -> Option<String> {
 
 /// The compiled mapping `id`, its parameters supplied.
 pub fn mapping(id: &str, params: &[String]) -> Result<&'static CompiledMapping, String> {
-    let Some(mapping) = maprt::find(id) else {
-        let known: Vec<&str> = maprt::MAPPINGS.iter().map(|m| m.id).collect();
+    let Some(mapping) = crate::catalog::find(id) else {
+        let known: Vec<&str> = crate::catalog::all().iter().map(|m| m.id).collect();
         return Err(format!(
             "no mapping `{id}` (compiled: {})",
             known.join(", ")

@@ -1,0 +1,271 @@
+//! `mapc new <channel>.<object> --target <Canonical>`: a mapping started in
+//! the project. The mapping file names its source schema (given, or
+//! inferred from the samples) and the canonical target, and assigns every
+//! required target field, nested objects field by field, as a
+//! `todo("...")` that `mapc check` reports (E320) with the field's schema
+//! description until it is written; `source.channel` and `source.object`
+//! are filled in. Samples are copied beside it with a SOURCES.md to
+//! complete, and its snapshots folder is made.
+
+use super::project::write;
+use super::{project_root, Failure};
+use clap::Args;
+use serde_json::Value;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// `mapc new`'s arguments.
+#[derive(Args)]
+pub struct NewArgs {
+    /// The mapping id, `<channel>.<object>` (`shopify.order`)
+    id: String,
+    /// The canonical object it produces (`SalesOrder`), a title in schemas/canonical/
+    #[arg(long)]
+    target: String,
+    /// Real payloads to copy in as its samples (the source schema is inferred from them unless --source is given)
+    #[arg(long, num_args = 1..)]
+    samples: Vec<PathBuf>,
+    /// The channel's schema of the payload (a JSON Schema file, or `file#/pointer`), relative to the current folder
+    #[arg(long)]
+    source: Option<String>,
+}
+
+/// How deep nested target objects are spelled out field by field.
+const MAX_NESTING: usize = 3;
+
+pub fn new(args: NewArgs) -> Result<bool, Failure> {
+    let (root, manifest) = project_root()?;
+    let Some((channel, object)) = args.id.split_once('.').filter(|(c, o)| {
+        let word = |s: &str| {
+            s.starts_with(|c: char| c.is_ascii_lowercase())
+                && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        };
+        word(c) && word(o)
+    }) else {
+        return Err(Failure::Usage(format!(
+            "mapping id `{}`: write <channel>.<object> in lower case (`shopify.order`)",
+            args.id
+        )));
+    };
+    if args.samples.is_empty() && args.source.is_none() {
+        return Err(Failure::Usage(
+            "give the payload's schema (--source) or samples to infer it from (--samples)".to_owned(),
+        ));
+    }
+    args.samples.iter().try_for_each(|s| super::must_exist(s))?;
+    let folder = manifest
+        .mappings
+        .folders
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("mappings"));
+    let channel_dir = root.join(&folder).join(channel);
+    let mapping_file = channel_dir.join(format!("{object}.map"));
+    if mapping_file.exists() {
+        return Err(Failure::Usage(format!(
+            "{}: already exists",
+            mapping_file.display()
+        )));
+    }
+    // From the mapping's folder back up to the project root.
+    let up = "../".repeat(folder.components().count() + 1);
+    let canonical = root.join("schemas/canonical");
+    let (target_file, target) = find_target(&canonical, &args.target)?;
+
+    let source_line = match &args.source {
+        Some(source) => {
+            let (file, pointer) = source.split_once('#').unwrap_or((source, ""));
+            super::must_exist(Path::new(file))?;
+            let absolute = std::path::absolute(file)?;
+            let root_absolute = std::path::absolute(&root)?;
+            let relative = absolute.strip_prefix(&root_absolute).map_err(|_| {
+                Failure::Usage(format!("--source {file}: not inside the project"))
+            })?;
+            let pointer = if pointer.is_empty() { String::new() } else { format!("#{pointer}") };
+            format!("{up}{}{pointer}", relative.to_string_lossy().replace('\\', "/"))
+        }
+        None => {
+            let values = super::schema::infer_samples(&args.samples, None)?;
+            let title = format!("{}{}", pascal(channel), pascal(object));
+            let options = mapc::infer::Options {
+                enums: true,
+                max_enum: 8,
+            };
+            let schema = mapc::infer::infer(&values, &title, options);
+            let relative = format!("schemas/channels/{channel}/{object}.schema.json");
+            let text = serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())? + "\n";
+            write(&root.join(&relative), &text)?;
+            eprintln!("inferred {relative} from {} sample(s): review it against the channel's documentation", args.samples.len());
+            format!("{up}{relative}")
+        }
+    };
+
+    let read = |name: &str| -> Option<Value> {
+        let text = std::fs::read_to_string(canonical.join(name)).ok()?;
+        serde_json::from_str(&text).ok()
+    };
+    let mut body = String::new();
+    let scaffold = Scaffold {
+        channel,
+        object,
+        read: &read,
+    };
+    scaffold.fields(&target, &target, "", 0, &mut body);
+    let target_name = target_file.to_string_lossy().replace('\\', "/");
+    let text = format!(
+        "# {channel} {object} -> canonical {target_title}. Written from the channel's\n\
+         # documented contract: say which (API reference, version) here.\n\
+         mapping {id} -> {target_title}\n  source \"{source_line}\"\n  target \"{up}schemas/canonical/{target_name}\"\n\n{body}",
+        id = args.id,
+        target_title = args.target,
+    );
+    write(&mapping_file, &text)?;
+
+    let samples_dir = channel_dir.join("samples").join(object);
+    std::fs::create_dir_all(&samples_dir).map_err(|e| format!("{}: {e}", samples_dir.display()))?;
+    let mut sources = format!(
+        "# Samples of `{}`\n\nReal payloads only, never edited to make the mapping pass.\n\n| File | Where from | Licence |\n|---|---|---|\n",
+        args.id
+    );
+    for sample in &args.samples {
+        let name = sample.file_name().ok_or_else(|| format!("{}: not a file", sample.display()))?;
+        let copy = samples_dir.join(name);
+        std::fs::copy(sample, &copy).map_err(|e| format!("{}: {e}", copy.display()))?;
+        let _ = writeln!(sources, "| `{}` | (fill in: URL or SDK) | (fill in) |", name.to_string_lossy());
+    }
+    write(&samples_dir.join("SOURCES.md"), &sources)?;
+    let snapshots = channel_dir.join("snapshots");
+    std::fs::create_dir_all(&snapshots).map_err(|e| format!("{}: {e}", snapshots.display()))?;
+    eprintln!(
+        "created {} ({} sample(s)); `mapc check` lists every `todo` left",
+        mapping_file.display(),
+        args.samples.len()
+    );
+    Ok(true)
+}
+
+/// The canonical schema titled `title`: its file name and document.
+fn find_target(canonical: &Path, title: &str) -> Result<(PathBuf, Value), Failure> {
+    let files = mapc::project::find_files(&[canonical.to_path_buf()], "json")
+        .map_err(|e| Failure::Usage(format!("{e} (`mapc canonical export` writes the model)")))?;
+    let mut titles = Vec::new();
+    for file in files {
+        let text = mapc::project::read_file(&file)?;
+        let document: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+        let Some(found) = document.get("title").and_then(Value::as_str) else {
+            continue;
+        };
+        if found == title {
+            let name = file.file_name().map(PathBuf::from).unwrap_or_default();
+            return Ok((name, document));
+        }
+        if document.get("required").is_some() {
+            titles.push(found.to_owned());
+        }
+    }
+    titles.sort();
+    Err(Failure::Usage(format!(
+        "no canonical object `{title}` in {} (there are: {})",
+        canonical.display(),
+        titles.join(", ")
+    )))
+}
+
+/// Writes the assignments of a target object's required fields.
+struct Scaffold<'a> {
+    channel: &'a str,
+    object: &'a str,
+    /// A canonical schema file by name.
+    read: &'a dyn Fn(&str) -> Option<Value>,
+}
+
+impl Scaffold<'_> {
+    /// `prefix<field> = ...` for every required field of `schema` (in
+    /// `document`); objects are spelled out field by field.
+    fn fields(&self, document: &Value, schema: &Value, prefix: &str, depth: usize, out: &mut String) {
+        let (document, schema) = self.resolve(document, schema);
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+            return;
+        };
+        for (name, property) in properties {
+            if !required.contains(&name.as_str()) {
+                continue;
+            }
+            let path = format!("{prefix}{name}");
+            let (inner_document, inner) = self.resolve(&document, property);
+            // An amount is one value, `money(amount, currency)`.
+            let money = property
+                .get("$ref")
+                .and_then(Value::as_str)
+                .is_some_and(|r| r.ends_with("/Money"));
+            let is_object = inner.get("properties").is_some()
+                && inner.get("type").and_then(Value::as_str) != Some("array")
+                && !money;
+            match path.as_str() {
+                "source.channel" => {
+                    let _ = writeln!(out, "{path} = \"{}\"", self.channel);
+                }
+                "source.object" => {
+                    let _ = writeln!(out, "{path} = \"{}\"", self.object);
+                }
+                _ if is_object && depth < MAX_NESTING => {
+                    self.fields(&inner_document, &inner, &format!("{path}."), depth + 1, out);
+                }
+                _ => {
+                    let kind = match inner.get("enum").and_then(Value::as_array) {
+                        _ if money => "money(amount, currency)".to_owned(),
+                        Some(values) => format!(
+                            "one of {}",
+                            values.iter().map(Value::to_string).collect::<Vec<_>>().join(", ")
+                        ),
+                        None => inner
+                            .get("type")
+                            .and_then(Value::as_str)
+                            .unwrap_or("a value")
+                            .to_owned(),
+                    };
+                    let _ = writeln!(out, "{path} = todo(\"{path}: {}\")", kind.replace('"', "'"));
+                }
+            }
+        }
+    }
+
+    /// Follow a `$ref` (in the document or another canonical file) to the
+    /// schema it names, with the document it is in.
+    fn resolve(&self, document: &Value, schema: &Value) -> (Value, Value) {
+        let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
+            return (document.clone(), schema.clone());
+        };
+        let (file, pointer) = reference.split_once('#').unwrap_or((reference, ""));
+        let document = if file.is_empty() {
+            Some(document.clone())
+        } else {
+            (self.read)(file)
+        };
+        match document {
+            Some(document) => {
+                let target = document.pointer(pointer).cloned().unwrap_or(Value::Null);
+                (document, target)
+            }
+            None => (Value::Null, Value::Null),
+        }
+    }
+}
+
+/// `legacy_order` -> `LegacyOrder`.
+fn pascal(word: &str) -> String {
+    word.split('_')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}

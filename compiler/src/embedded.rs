@@ -1,0 +1,9 @@
+//! What `mapc` carries so that an installed copy needs no checkout of this
+//! repository (written by `compiler/build.rs`): the canonical model and
+//! the sources of the crates a project's runtime binary is built from.
+
+include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+
+/// The version of the canonical model this compiler carries (the `1` of
+/// every canonical schema's `$id`, `https://schemas.mapc.dev/canonical/1/...`).
+pub const CANONICAL_MODEL_VERSION: &str = "1";
