@@ -30,8 +30,14 @@ fn embed() -> Result<(), String> {
         rust_files(&dir.join("src"), &mut sources)?;
         println!("cargo:rerun-if-changed={}", dir.display());
     }
-    println!("cargo:rerun-if-changed={}", root.join("Cargo.toml").display());
-    println!("cargo:rerun-if-changed={}", root.join("Cargo.lock").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("Cargo.toml").display()
+    );
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("Cargo.lock").display()
+    );
     let canonical_dir = root.join("schemas/canonical");
     println!("cargo:rerun-if-changed={}", canonical_dir.display());
     let mut canonical: Vec<PathBuf> = std::fs::read_dir(&canonical_dir)

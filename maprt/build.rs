@@ -25,7 +25,12 @@ fn build() -> Result<(), String> {
     println!("cargo:rerun-if-changed={}", manifest_file.display());
     let manifest = mapc::manifest::Manifest::parse(&mapc::project::read_file(&manifest_file)?)
         .map_err(|e| format!("{}: {e}", manifest_file.display()))?;
-    let folders: Vec<PathBuf> = manifest.mappings.folders.iter().map(|f| root.join(f)).collect();
+    let folders: Vec<PathBuf> = manifest
+        .mappings
+        .folders
+        .iter()
+        .map(|f| root.join(f))
+        .collect();
     for dir in folders.iter().chain([&root.join("schemas")]) {
         println!("cargo:rerun-if-changed={}", dir.display());
     }

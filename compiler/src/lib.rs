@@ -52,12 +52,12 @@ pub mod eval;
 pub mod infer;
 pub mod ir;
 pub mod manifest;
-pub mod workspace;
 pub mod project;
 pub mod schema;
 pub mod span;
 pub mod syntax;
 pub mod tables;
+pub mod workspace;
 
 use diagnostics::{Diagnostic, InputsProblem};
 use std::path::{Path, PathBuf};

@@ -128,9 +128,13 @@ mod tests {
 
     #[test]
     fn bad_manifests_say_what_is_wrong() {
-        let unknown = Manifest::parse("[project]\nname = \"a\"\nversion = \"1\"\ncanonical-model = \"1\"\nedition = 2\n");
+        let unknown = Manifest::parse(
+            "[project]\nname = \"a\"\nversion = \"1\"\ncanonical-model = \"1\"\nedition = 2\n",
+        );
         assert!(unknown.is_err_and(|e| e.contains("unknown field `edition`")));
-        let name = Manifest::parse("[project]\nname = \"Acme Co\"\nversion = \"1\"\ncanonical-model = \"1\"\n");
+        let name = Manifest::parse(
+            "[project]\nname = \"Acme Co\"\nversion = \"1\"\ncanonical-model = \"1\"\n",
+        );
         assert_eq!(
             name,
             Err("project name `Acme Co`: use lower case letters, digits and `-`, starting with a letter".to_owned())

@@ -46,7 +46,12 @@ pub fn build(args: BuildArgs) -> Result<bool, Failure> {
             manifest.project.canonical_model
         )));
     }
-    let folders: Vec<PathBuf> = manifest.mappings.folders.iter().map(|f| root.join(f)).collect();
+    let folders: Vec<PathBuf> = manifest
+        .mappings
+        .folders
+        .iter()
+        .map(|f| root.join(f))
+        .collect();
     let mut texts = Vec::new();
     for file in super::find_mappings(&folders)? {
         let relative = file.strip_prefix(&root).map_err(|e| e.to_string())?;
@@ -56,7 +61,13 @@ pub fn build(args: BuildArgs) -> Result<bool, Failure> {
     if texts.is_empty() {
         return Err(Failure::Error(format!(
             "no mappings in {} (`mapc new <channel>.<object> --target <Canonical>` starts one)",
-            manifest.mappings.folders.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ")
+            manifest
+                .mappings
+                .folders
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     }
     let sources: Vec<Source<'_>> = texts
@@ -77,7 +88,10 @@ pub fn build(args: BuildArgs) -> Result<bool, Failure> {
         report::diagnostics(Format::Human, &renderer, diagnostics);
     }
     if !built.failed.is_empty() {
-        eprintln!("error: mapping(s) failed to compile: {}", built.failed.join(", "));
+        eprintln!(
+            "error: mapping(s) failed to compile: {}",
+            built.failed.join(", ")
+        );
         return Ok(false);
     }
     let target = root.join("target/mapc");
@@ -101,7 +115,9 @@ pub fn build(args: BuildArgs) -> Result<bool, Failure> {
         .args(["--package", name, "--profile", profile, "--target-dir"])
         .arg(&target_dir)
         .status()
-        .map_err(|e| format!("cargo: {e} (mapc build needs a Rust toolchain: https://rustup.rs)"))?;
+        .map_err(|e| {
+            format!("cargo: {e} (mapc build needs a Rust toolchain: https://rustup.rs)")
+        })?;
     if !status.success() {
         return Err(Failure::Error(format!(
             "cargo build of {} failed ({status})",

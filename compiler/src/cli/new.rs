@@ -38,7 +38,8 @@ pub fn new(args: NewArgs) -> Result<bool, Failure> {
     let Some((channel, object)) = args.id.split_once('.').filter(|(c, o)| {
         let word = |s: &str| {
             s.starts_with(|c: char| c.is_ascii_lowercase())
-                && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         };
         word(c) && word(o)
     }) else {
@@ -49,7 +50,8 @@ pub fn new(args: NewArgs) -> Result<bool, Failure> {
     };
     if args.samples.is_empty() && args.source.is_none() {
         return Err(Failure::Usage(
-            "give the payload's schema (--source) or samples to infer it from (--samples)".to_owned(),
+            "give the payload's schema (--source) or samples to infer it from (--samples)"
+                .to_owned(),
         ));
     }
     args.samples.iter().try_for_each(|s| super::must_exist(s))?;
@@ -76,13 +78,20 @@ pub fn new(args: NewArgs) -> Result<bool, Failure> {
         Some(source) => {
             let (file, pointer) = source.split_once('#').unwrap_or((source, ""));
             super::must_exist(Path::new(file))?;
-            let absolute = std::path::absolute(file)?;
-            let root_absolute = std::path::absolute(&root)?;
-            let relative = absolute.strip_prefix(&root_absolute).map_err(|_| {
-                Failure::Usage(format!("--source {file}: not inside the project"))
-            })?;
-            let pointer = if pointer.is_empty() { String::new() } else { format!("#{pointer}") };
-            format!("{up}{}{pointer}", relative.to_string_lossy().replace('\\', "/"))
+            let absolute = std::fs::canonicalize(file)?;
+            let root_absolute = std::fs::canonicalize(std::env::current_dir()?.join(&root))?;
+            let relative = absolute
+                .strip_prefix(&root_absolute)
+                .map_err(|_| Failure::Usage(format!("--source {file}: not inside the project")))?;
+            let pointer = if pointer.is_empty() {
+                String::new()
+            } else {
+                format!("#{pointer}")
+            };
+            format!(
+                "{up}{}{pointer}",
+                relative.to_string_lossy().replace('\\', "/")
+            )
         }
         None => {
             let values = super::schema::infer_samples(&args.samples, None)?;
@@ -128,10 +137,16 @@ pub fn new(args: NewArgs) -> Result<bool, Failure> {
         args.id
     );
     for sample in &args.samples {
-        let name = sample.file_name().ok_or_else(|| format!("{}: not a file", sample.display()))?;
+        let name = sample
+            .file_name()
+            .ok_or_else(|| format!("{}: not a file", sample.display()))?;
         let copy = samples_dir.join(name);
         std::fs::copy(sample, &copy).map_err(|e| format!("{}: {e}", copy.display()))?;
-        let _ = writeln!(sources, "| `{}` | (fill in: URL or SDK) | (fill in) |", name.to_string_lossy());
+        let _ = writeln!(
+            sources,
+            "| `{}` | (fill in: URL or SDK) | (fill in) |",
+            name.to_string_lossy()
+        );
     }
     write(&samples_dir.join("SOURCES.md"), &sources)?;
     let snapshots = channel_dir.join("snapshots");
@@ -151,7 +166,8 @@ fn find_target(canonical: &Path, title: &str) -> Result<(PathBuf, Value), Failur
     let mut titles = Vec::new();
     for file in files {
         let text = mapc::project::read_file(&file)?;
-        let document: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+        let document: Value =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
         let Some(found) = document.get("title").and_then(Value::as_str) else {
             continue;
         };
@@ -182,7 +198,14 @@ struct Scaffold<'a> {
 impl Scaffold<'_> {
     /// `prefix<field> = ...` for every required field of `schema` (in
     /// `document`); objects are spelled out field by field.
-    fn fields(&self, document: &Value, schema: &Value, prefix: &str, depth: usize, out: &mut String) {
+    fn fields(
+        &self,
+        document: &Value,
+        schema: &Value,
+        prefix: &str,
+        depth: usize,
+        out: &mut String,
+    ) {
         let (document, schema) = self.resolve(document, schema);
         let required: Vec<&str> = schema
             .get("required")
@@ -221,7 +244,11 @@ impl Scaffold<'_> {
                         _ if money => "money(amount, currency)".to_owned(),
                         Some(values) => format!(
                             "one of {}",
-                            values.iter().map(Value::to_string).collect::<Vec<_>>().join(", ")
+                            values
+                                .iter()
+                                .map(Value::to_string)
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                         None => inner
                             .get("type")

@@ -1,0 +1,299 @@
+//! A team's own mapping project, outside this repository: `mapc init`,
+//! `mapc new`, check, test with pending snapshots, `mapc build` and the
+//! built binary transforming a sample. The `mapc` run is a copy of the
+//! built binary in a temporary install root (what `cargo install` puts
+//! there), run with a clean environment in folders outside the repository.
+#![allow(clippy::expect_used)] // a panic in a test helper is a failed test
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use support::{root, scratch, text};
+
+/// `mapc` installed into a temporary root: `<root>/bin/mapc`.
+fn install(name: &str) -> PathBuf {
+    let bin = scratch(name).join("bin");
+    std::fs::create_dir_all(&bin).expect("bin folder");
+    let installed = bin.join(format!("mapc{}", std::env::consts::EXE_SUFFIX));
+    std::fs::copy(env!("CARGO_BIN_EXE_mapc"), &installed).expect("installed");
+    installed
+}
+
+/// `program args` in `dir`, with only the environment a shell gives (no
+/// cargo variables pointing into this repository).
+fn run(program: &Path, dir: &Path, args: &[&str]) -> Output {
+    let mut command = Command::new(program);
+    command.args(args).current_dir(dir).env_clear();
+    for key in [
+        "PATH",
+        "HOME",
+        "CARGO_HOME",
+        "RUSTUP_HOME",
+        "RUSTUP_TOOLCHAIN",
+    ] {
+        if let Some(value) = std::env::var_os(key) {
+            command.env(key, value);
+        }
+    }
+    command
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs")
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn a_project_from_init_to_a_running_binary() {
+    let mapc = install("install");
+    let work = scratch("project");
+    let project = work.join("acme");
+    std::fs::create_dir_all(&project).expect("project folder");
+    // What the team downloaded: a real payload and the channel's schema.
+    let downloads = work.join("downloads");
+    std::fs::create_dir_all(&downloads).expect("downloads");
+    std::fs::copy(
+        root().join("mappings/shopify/samples/order/order.json"),
+        downloads.join("order.json"),
+    )
+    .expect("sample");
+
+    let out = run(&mapc, &project, &["init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stderr),
+        "created mapping project `acme` in . (canonical model 1, 9 schemas)\n"
+    );
+    let manifest =
+        mapc::manifest::Manifest::parse(&read(&project.join("mapc.toml"))).expect("manifest");
+    assert_eq!(manifest.project.name, "acme");
+    for (name, text) in mapc::embedded::CANONICAL_MODEL {
+        assert_eq!(read(&project.join("schemas/canonical").join(name)), *text);
+    }
+    let workflow: serde_yaml::Value =
+        serde_yaml::from_str(&read(&project.join(".github/workflows/mappings.yml"))).expect("YAML");
+    let steps: Vec<&str> = workflow["jobs"]["mappings"]["steps"]
+        .as_sequence()
+        .expect("steps")
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect();
+    assert!(steps.contains(&"mapc check --format github"), "{steps:?}");
+    assert!(
+        steps.contains(&"mapc test --format junit > mapc-test.xml"),
+        "{steps:?}"
+    );
+    assert!(
+        steps.iter().any(|s| s.starts_with("mapc build")),
+        "{steps:?}"
+    );
+    assert_eq!(
+        run(&mapc, &project, &["init"]).status.code(),
+        Some(2),
+        "init twice"
+    );
+
+    let schemas = project.join("schemas/channels/shopify");
+    std::fs::create_dir_all(&schemas).expect("schemas folder");
+    std::fs::copy(
+        root().join("schemas/channels/shopify/order.schema.json"),
+        schemas.join("order.schema.json"),
+    )
+    .expect("schema");
+    let out = run(
+        &mapc,
+        &project,
+        &[
+            "new",
+            "shopify.order",
+            "--target",
+            "SalesOrder",
+            "--source",
+            "schemas/channels/shopify/order.schema.json",
+            "--samples",
+            "../downloads/order.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mapping = project.join("mappings/shopify/order.map");
+    let scaffold = read(&mapping);
+    assert!(
+        scaffold.starts_with(
+            "# shopify order -> canonical SalesOrder. Written from the channel's\n\
+         # documented contract: say which (API reference, version) here.\n\
+         mapping shopify.order -> SalesOrder\n  \
+         source \"../../schemas/channels/shopify/order.schema.json\"\n  \
+         target \"../../schemas/canonical/sales_order.schema.json\"\n\n\
+         id = todo(\"id: string\")\n\
+         source.channel = \"shopify\"\n\
+         source.object = \"order\"\n"
+        ),
+        "{scaffold}"
+    );
+    assert!(project
+        .join("mappings/shopify/samples/order/order.json")
+        .is_file());
+    assert!(
+        read(&project.join("mappings/shopify/samples/order/SOURCES.md"))
+            .contains("| `order.json` |")
+    );
+    assert!(project.join("mappings/shopify/snapshots").is_dir());
+
+    // Every `todo` is an error naming the field's schema description.
+    let out = run(&mapc, &project, &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    let diagnostics: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .filter(|d: &serde_json::Value| d["type"] == "diagnostic")
+        .collect();
+    assert_eq!(diagnostics.len(), scaffold.matches("todo(").count());
+    assert!(diagnostics.iter().all(|d| d["code"] == "E320"));
+    assert_eq!(
+        diagnostics[0]["help"],
+        "the target field (schemas/canonical/sales_order.schema.json#/properties/id): Channel-namespaced order id, e.g. `shopify:450789469`."
+    );
+
+    // The mapping written: a prepared file and its lookup tables.
+    std::fs::copy(root().join("mappings/shopify/order.map"), &mapping).expect("mapping");
+    support::copy_tree(
+        &root().join("mappings/shopify/tables"),
+        &project.join("mappings/shopify/tables"),
+    );
+    let out = run(&mapc, &project, &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    let out = run(&mapc, &project, &["test"]);
+    assert_eq!(out.status.code(), Some(1), "a new snapshot is pending");
+    assert!(text(&out.stdout)
+        .contains("PEND shopify.order mappings/shopify/samples/order/order.json: new snapshot"));
+    let out = run(&mapc, &project, &["test", "--accept"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let out = run(&mapc, &project, &["test"]);
+    assert_eq!(
+        text(&out.stdout),
+        "ok   shopify.order mappings/shopify/samples/order/order.json\n1 passed, 0 failed\n"
+    );
+
+    // Compiled dependencies are kept between runs of this test, outside
+    // the repository.
+    let cache = std::env::temp_dir().join("mapc-test-build-cache");
+    let cache = cache.to_string_lossy();
+    let out = run(
+        &mapc,
+        &project,
+        &["build", "--profile", "dev", "--target-dir", &cache],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).ends_with("built target/mapc/acme\n"),
+        "{}",
+        text(&out.stderr)
+    );
+    let binary = project.join("target/mapc/acme");
+
+    let list = run(&binary, &project, &["list"]);
+    assert_eq!(list.status.code(), Some(0), "{}", text(&list.stderr));
+    let source_hash = sha256_hex(read(&mapping).as_bytes());
+    let listed = text(&list.stdout);
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(
+        lines[0],
+        "# acme 0.1.0 (built by mapc 0.1.0, canonical model 1)"
+    );
+    assert!(
+        lines[1].starts_with(&format!(
+            "shopify.order\tSalesOrder\tmappings/shopify/order.map\t{source_hash}\t"
+        )),
+        "{listed}"
+    );
+    assert_eq!(lines.len(), 2);
+
+    // The compiled mapping gives the evaluator's output, byte for byte.
+    let sample = "mappings/shopify/samples/order/order.json";
+    let compiled = run(
+        &binary,
+        &project,
+        &["transform", "--mapping", "shopify.order", sample],
+    );
+    assert_eq!(
+        compiled.status.code(),
+        Some(0),
+        "{}",
+        text(&compiled.stderr)
+    );
+    let evaluated = run(
+        &mapc,
+        &project,
+        &["run", "--compact", "mappings/shopify/order.map", sample],
+    );
+    assert_eq!(text(&compiled.stdout), text(&evaluated.stdout));
+    assert!(text(&compiled.stdout).starts_with("{\"id\":\"shopify:450789469\""));
+    let _ = std::fs::remove_dir_all(&work);
+}
+
+#[test]
+fn build_refuses_what_it_cannot_build_before_running_cargo() {
+    let mapc = install("install-refusals");
+    let dir = scratch("refusals");
+    let out = run(&mapc, &dir, &["build"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).starts_with("error: no mapc.toml in "),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = run(&mapc, &dir, &["init", "--name", "refusals"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = run(&mapc, &dir, &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "error: no mappings in mappings (`mapc new <channel>.<object> --target <Canonical>` starts one)\n"
+    );
+
+    let broken = dir.join("mappings/test/broken.map");
+    std::fs::create_dir_all(broken.parent().expect("folder")).expect("folder");
+    std::fs::write(
+        &broken,
+        "mapping test.broken -> SalesOrder\n  source \"nope.json\"\n",
+    )
+    .expect("written");
+    let out = run(&mapc, &dir, &["build", "--target-dir", "no-cargo-run"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("error: mapping(s) failed to compile: mappings/test/broken.map"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!dir.join("no-cargo-run").exists(), "cargo never ran");
+
+    let manifest = dir.join("mapc.toml");
+    std::fs::write(
+        &manifest,
+        read(&manifest).replace("canonical-model = \"1\"", "canonical-model = \"2\""),
+    )
+    .expect("written");
+    let out = run(&mapc, &dir, &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr)
+            .contains("canonical-model = \"2\", but this mapc carries canonical model 1"),
+        "{}",
+        text(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
