@@ -66,12 +66,43 @@ fn mapping_files() -> Vec<(String, String, String)> {
 #[test]
 fn list_names_every_compiled_mapping() {
     let out = maprt(&["list"], b"");
-    let expected: String = mapping_files()
-        .iter()
-        .map(|(id, target, file)| format!("{id}\t{target}\t{file}\n"))
+    let stdout = text(&out.stdout);
+    let mut lines = stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some("# maprt 0.1.0 (built by mapc 0.1.0, canonical model 1)")
+    );
+    let listed: Vec<(String, String, String)> = lines
+        .map(|line| {
+            let cells: Vec<&str> = line.split('\t').collect();
+            assert_eq!(cells.len(), 5, "{line}");
+            let source = std::fs::read(root().join(cells[2])).expect("mapping file");
+            assert_eq!(cells[3], sha256_hex(&source), "the mapping file's SHA-256");
+            assert!(
+                cells[4].len() == 64 && cells[4].bytes().all(|b| b.is_ascii_hexdigit()),
+                "{line}"
+            );
+            (
+                cells[0].to_owned(),
+                cells[1].to_owned(),
+                cells[2].to_owned(),
+            )
+        })
         .collect();
-    assert!(expected.contains("shopify.order\tSalesOrder\tmappings/shopify/order.map\n"));
-    assert_eq!(text(&out.stdout), expected);
+    assert!(listed.contains(&(
+        "shopify.order".to_owned(),
+        "SalesOrder".to_owned(),
+        "mappings/shopify/order.map".to_owned()
+    )));
+    assert_eq!(listed, mapping_files());
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[test]

@@ -80,6 +80,7 @@ fn the_crate_map_holds() {
         "runtime",
         "host",
         "service",
+        "maprt-cli",
         "contract-tests",
     ];
     let host_workspace: Vec<&str> = normal(&host)
@@ -104,6 +105,16 @@ fn the_crate_map_holds() {
         service_workspace,
         ["host", "runtime"],
         "the server and worker build on the host, never on the compiler"
+    );
+    let cli = dependencies(&metadata, "maprt-cli");
+    let cli_workspace: Vec<&str> = normal(&cli)
+        .into_iter()
+        .filter(|n| workspace.contains(n))
+        .collect();
+    assert_eq!(
+        cli_workspace,
+        ["host", "runtime", "service"],
+        "the runtime command line is built into every project's binary from the sources embedded in mapc: never on the compiler"
     );
     let maprt = dependencies(&metadata, "maprt");
     let on_compiler: Vec<&str> = maprt

@@ -62,8 +62,8 @@ pub enum CheckErrorKind {
     },
     /// A `todo(...)` marker where a target field's value goes.
     Todo {
-        /// The marker's note.
-        note: String,
+        /// The marker's note (none when it is not one string literal).
+        note: Option<String>,
         /// The target field's schema description.
         description: Option<String>,
         /// Schema location of the field.

@@ -286,8 +286,8 @@ impl<'a> Checker<'a> {
                     [ast::Expr {
                         kind: ast::ExprKind::Literal(ast::Literal::String(note)),
                         ..
-                    }] => note.clone(),
-                    _ => "`todo` takes one string, what is left to do".to_owned(),
+                    }] => Some(note.clone()),
+                    _ => None,
                 };
                 let schema = node.schema();
                 let kind = CheckErrorKind::Todo {

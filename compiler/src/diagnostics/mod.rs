@@ -348,7 +348,10 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
             schema,
         } => Diagnostic::new(
             code,
-            format!("not mapped yet: {note}"),
+            match note {
+                Some(note) => format!("not mapped yet: {note}"),
+                None => "not mapped yet (`todo` takes one string: what is left to do)".to_owned(),
+            },
             span,
             "write this field's value here",
         )
