@@ -7,40 +7,8 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use support::{root, scratch, text};
-
-/// `mapc` installed into a temporary root: `<root>/bin/mapc`.
-fn install(name: &str) -> PathBuf {
-    let bin = scratch(name).join("bin");
-    std::fs::create_dir_all(&bin).expect("bin folder");
-    let installed = bin.join(format!("mapc{}", std::env::consts::EXE_SUFFIX));
-    std::fs::copy(env!("CARGO_BIN_EXE_mapc"), &installed).expect("installed");
-    installed
-}
-
-/// `program args` in `dir`, with only the environment a shell gives (no
-/// cargo variables pointing into this repository).
-fn run(program: &Path, dir: &Path, args: &[&str]) -> Output {
-    let mut command = Command::new(program);
-    command.args(args).current_dir(dir).env_clear();
-    for key in [
-        "PATH",
-        "HOME",
-        "CARGO_HOME",
-        "RUSTUP_HOME",
-        "RUSTUP_TOOLCHAIN",
-    ] {
-        if let Some(value) = std::env::var_os(key) {
-            command.env(key, value);
-        }
-    }
-    command
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("runs")
-}
+use std::path::Path;
+use support::{install, root, run, scratch, text};
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -189,7 +157,7 @@ fn a_project_from_init_to_a_running_binary() {
 
     // Compiled dependencies are kept between runs of this test, outside
     // the repository.
-    let cache = std::env::temp_dir().join("mapc-test-build-cache");
+    let cache = support::build_cache();
     let cache = cache.to_string_lossy();
     let out = run(
         &mapc,

@@ -23,7 +23,7 @@ pub struct BuildArgs {
     /// Cargo profile: `release` for deployment, `dev` for a quick local build
     #[arg(long, value_enum, default_value_t = Profile::Release)]
     profile: Profile,
-    /// Cargo's target folder (default: target/mapc/cargo in the project); a shared one reuses compiled dependencies
+    /// Cargo's target folder (default: CARGO_TARGET_DIR, else target/mapc/cargo in the project); a shared one reuses compiled dependencies
     #[arg(long)]
     target_dir: Option<PathBuf>,
 }
@@ -97,7 +97,11 @@ pub fn build(args: BuildArgs) -> Result<bool, Failure> {
     let target = root.join("target/mapc");
     let tree = target.join("workspace");
     write_tree(&tree, &workspace::files(&manifest, &built)?)?;
-    let target_dir = args.target_dir.unwrap_or_else(|| target.join("cargo"));
+    // As cargo does: `--target-dir`, else CARGO_TARGET_DIR, else the project's.
+    let target_dir = args
+        .target_dir
+        .or_else(|| std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from))
+        .unwrap_or_else(|| target.join("cargo"));
     let (profile, folder) = match args.profile {
         Profile::Release => ("release", "release"),
         Profile::Dev => ("dev", "debug"),

@@ -54,3 +54,46 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// `mapc` installed into a temporary root: `<root>/bin/mapc`.
+pub fn install(name: &str) -> PathBuf {
+    let bin = scratch(name).join("bin");
+    std::fs::create_dir_all(&bin).expect("bin folder");
+    let installed = bin.join(format!("mapc{}", std::env::consts::EXE_SUFFIX));
+    std::fs::copy(env!("CARGO_BIN_EXE_mapc"), &installed).expect("installed");
+    installed
+}
+
+/// `program args` in `dir`, with only the environment a shell gives.
+pub fn run(program: &Path, dir: &Path, args: &[&str]) -> Output {
+    let mut command = Command::new(program);
+    command.args(args).current_dir(dir);
+    shell_environment(&mut command);
+    command
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs")
+}
+
+/// Only the environment a user's shell gives: no cargo variables pointing
+/// into this repository.
+pub fn shell_environment(command: &mut Command) {
+    command.env_clear();
+    for key in [
+        "PATH",
+        "HOME",
+        "CARGO_HOME",
+        "RUSTUP_HOME",
+        "RUSTUP_TOOLCHAIN",
+    ] {
+        if let Some(value) = std::env::var_os(key) {
+            command.env(key, value);
+        }
+    }
+}
+
+/// Where `mapc build` in these tests keeps compiled dependencies between
+/// runs: outside the repository, shared by the tests that build.
+pub fn build_cache() -> PathBuf {
+    std::env::temp_dir().join("mapc-test-build-cache")
+}
