@@ -71,6 +71,16 @@ pub fn check_error_case(name: &str) {
         !compiled.diagnostics.is_empty(),
         "{file} produced no diagnostic"
     );
+    // Every error says how to fix it.
+    for d in &compiled.diagnostics {
+        let error = d.severity == mapc::check::Severity::Error;
+        assert!(
+            !error || d.help.as_deref().is_some_and(|h| !h.is_empty()),
+            "{file}: {} `{}` has no help line",
+            d.code.code,
+            d.title
+        );
+    }
     let rendered = render_diagnostics(&file, &text, &compiled);
     settings("tests/snapshots/errors").bind(|| insta::assert_snapshot!(name, rendered));
 }

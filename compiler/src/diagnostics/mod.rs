@@ -115,15 +115,19 @@ pub fn from_syntax(e: &SyntaxError) -> Diagnostic {
             } else {
                 format!("expected {}", expected.join(", "))
             };
-            Diagnostic::new(codes::SYNTAX, "syntax error", e.span, label)
-                .help("see docs/dsl.md for the grammar of each construct")
+            Diagnostic::new(codes::SYNTAX, "syntax error", e.span, label).help(
+                "newlines are white space, so what is missing is often just before this: \
+                 an unfinished value or route on the line above (`id =`, `at .x | .` before \
+                 `target`); docs/dsl.md gives the grammar of each construct",
+            )
         }
         SyntaxErrorKind::InvalidNumber => Diagnostic::new(
             codes::INVALID_NUMBER,
             "invalid number literal",
             e.span,
             "does not fit a 64-bit integer or a 28-digit decimal",
-        ),
+        )
+        .help("an integer from -2^63 to 2^63-1, a decimal of at most 28 significant digits; for longer figures read the text with `decimal(...)` at run time"),
         SyntaxErrorKind::InvalidTimestamp => Diagnostic::new(
             codes::INVALID_TIMESTAMP,
             "invalid timestamp literal",
@@ -158,19 +162,22 @@ pub fn from_schema(e: &SchemaError, span: Span) -> Diagnostic {
             format!("cannot read schema: {why}"),
             span,
             at,
-        ),
+        )
+        .help("a schema path is relative to the mapping file's folder (`../../schemas/channels/<channel>/<object>.schema.json`)"),
         SchemaErrorKind::Json(why) => Diagnostic::new(
             code,
             format!("schema is not JSON: {why}"),
             span,
             at,
-        ),
+        )
+        .help("a schema file is JSON (an OpenAPI spec may be YAML: `mapc schema import` writes a component out as JSON)"),
         SchemaErrorKind::Invalid(why) => Diagnostic::new(
             code,
             format!("not a valid JSON Schema: {why}"),
             span,
             at,
-        ),
+        )
+        .help("`mapc schema check <file>` lists every problem of the schema; fix it in a schema of your own that refers to the channel's"),
         SchemaErrorKind::BadRef(r) => Diagnostic::new(
             code,
             format!("cannot resolve `$ref` {r:?}"),
@@ -208,7 +215,8 @@ pub fn from_schema(e: &SchemaError, span: Span) -> Diagnostic {
             format!("unknown `$schema` {uri:?}: read as JSON Schema 2020-12"),
             span,
             at,
-        ),
+        )
+        .help("name a JSON Schema draft (04, 06, 07, 2019-09, 2020-12) in `$schema`, or remove it"),
         SchemaErrorKind::TooDeep(r) => Diagnostic::new(
             code,
             format!(
@@ -217,7 +225,8 @@ pub fn from_schema(e: &SchemaError, span: Span) -> Diagnostic {
             ),
             span,
             at,
-        ),
+        )
+        .help("a chain of `$ref`s that long is a generated or hostile schema: point the mapping at the definition the chain ends in"),
     }
 }
 
@@ -235,6 +244,7 @@ pub fn from_table(e: &TableError, span: Span) -> Diagnostic {
         span,
         "table loaded from here",
     )
+    .help("a table is a YAML map from keys to values of one type (strings, integers, decimals or booleans); docs/dsl.md, \"Lookup tables\"")
 }
 
 /// A file named by the mapping that could not be read.
@@ -245,6 +255,7 @@ pub fn read_failed(what: &str, why: &str, span: Span) -> Diagnostic {
         span,
         "named here",
     )
+    .help("paths in a mapping are relative to the mapping file's folder")
 }
 
 /// A header without `source` or `target`.
@@ -255,6 +266,9 @@ pub fn missing_directive(which: &str, span: Span) -> Diagnostic {
         span,
         format!("add `{which} \"<path to schema>\"` to this header"),
     )
+    .help(format!(
+        "a mapping's header names both schemas: `{which} \"<path to schema>\"`"
+    ))
 }
 
 /// What is wrong with a mapping's named inputs (`source <name> "..."`).
@@ -288,7 +302,15 @@ pub fn bad_inputs(problem: &InputsProblem, span: Span) -> Diagnostic {
         }
         InputsProblem::DeclaredTwice { input } => format!("input `{input}` is declared twice"),
     };
-    Diagnostic::new(codes::BAD_INPUTS, title, span, "here")
+    let help = match problem {
+        InputsProblem::MixedWithSource => {
+            "name every input (`source order \"...\"`, `source items \"...\"`), or read one `source` alone"
+        }
+        InputsProblem::RoutedOrFormatted => "drop `at`/`format` from the named input",
+        InputsProblem::OptionalSource => "drop `optional`, or name the inputs the record is made of",
+        InputsProblem::DeclaredTwice { .. } => "remove one of the declarations, or rename one",
+    };
+    Diagnostic::new(codes::BAD_INPUTS, title, span, "here").help(help)
 }
 
 /// A checker error.
@@ -470,7 +492,7 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
         )
         .help("assign the object to a target field, or compute scalar values here"),
         K::BadArgument(problem) => {
-            Diagnostic::new(code, "invalid argument", span, argument_text(*problem))
+            Diagnostic::new(code, "invalid argument", span, "not valid here").help(argument_text(*problem))
         }
         K::TableOfUndelimited { format } => Diagnostic::new(
             code,
@@ -497,12 +519,8 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
                     Ok(_) => "a pattern is a regular expression in the `regex` crate's syntax".to_owned(),
                 },
             };
-            Diagnostic::new(
-                code,
-                "invalid argument",
-                span,
-                format!("{value:?} is not valid here; {valid}"),
-            )
+            Diagnostic::new(code, "invalid argument", span, format!("{value:?} is not valid here"))
+                .help(valid)
         }
         K::NotALiteral { constant } => {
             let what = match constant {
@@ -550,7 +568,9 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
             "named here",
         )
         .help(format!("write `-> {title}`")),
-        K::BadFunction(problem) => Diagnostic::new(code, function_text(problem), span, "here"),
+        K::BadFunction(problem) => {
+            Diagnostic::new(code, function_text(problem), span, "here").help(function_help(problem))
+        }
         K::BadEmit(problem) => {
             use crate::check::EmitProblem as P;
             let (label, help) = match problem {
@@ -582,13 +602,15 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
                     "parameter types are: {}",
                     runtime::params::ParamType::NAMES.join(", ")
                 )),
-                P::BadDefault(why) => Diagnostic::new(code, "invalid parameter default", span, why.clone()),
+                P::BadDefault(why) => Diagnostic::new(code, "invalid parameter default", span, why.clone())
+                    .help("write a default of the parameter's type (`param rate: decimal = 0.2`), or none: then every deployment supplies it"),
                 P::Duplicate(name) => Diagnostic::new(
                     code,
                     format!("`{name}` is already a parameter or a table"),
                     span,
                     "declared again here",
-                ),
+                )
+                .help("give the parameter a name of its own"),
             }
         }
         K::BadRecordPath { path, problem } => Diagnostic::new(
@@ -596,7 +618,15 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
             format!("the source schema has no record at `{path}`"),
             span,
             route_text(*problem),
-        ),
+        )
+        .help(match problem {
+            RouteProblem::NotAProperty | RouteProblem::NotAnArray => {
+                "a route names where records sit in a payload: `.` (the payload is the record), `.order`, `.orders[]` (each element of an array); check the names against the source schema"
+            }
+            RouteProblem::OtherRecordSchema => {
+                "every route of a mapping leads to one record schema; a payload of another record type is another mapping"
+            }
+        }),
     }
 }
 
@@ -703,6 +733,26 @@ fn function_text(problem: &FunctionProblem) -> String {
         P::TooLarge { limit } => format!(
             "expanding these functions would make the mapping more than {limit} expression nodes: an argument used several times in a body is copied at each call"
         ),
+    }
+}
+
+/// How to fix a function problem.
+fn function_help(problem: &FunctionProblem) -> &'static str {
+    use FunctionProblem as P;
+    match problem {
+        P::DeclaredTwice { .. } | P::NamedLikeBuiltin { .. } => "give the function another name",
+        P::ParameterTwice { .. } | P::ParameterHidesTable { .. } | P::RebindsParameter { .. } => {
+            "rename the parameter or the binding"
+        }
+        P::NotAParameter { .. } => "pass the value in as a parameter",
+        P::WrongArity { .. } => "pass one argument per parameter",
+        P::Recursive { .. } => {
+            "write the repetition with `for` over a list, or as a second function"
+        }
+        P::CapturedArgument { .. } => "rename the binding outside the call, or inside the function",
+        P::TooDeep { .. } | P::TooManyCalls { .. } | P::TooLarge { .. } => {
+            "bind an argument used several times to a `let` before the call, or inline less"
+        }
     }
 }
 
