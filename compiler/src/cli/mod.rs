@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod lsp;
 mod new;
 mod project;
 mod report;
@@ -77,6 +78,8 @@ enum Command {
     /// The canonical model this compiler carries
     #[command(subcommand)]
     Canonical(CanonicalCommand),
+    /// A language server on stdin/stdout for editors: the diagnostics of `mapc check` as you type, hover on source paths
+    Lsp,
 }
 
 #[derive(Subcommand)]
@@ -177,6 +180,7 @@ pub fn main() -> ExitCode {
         Command::New(args) => new::new(args),
         Command::Build(args) => build::build(args),
         Command::Canonical(CanonicalCommand::Export { dir }) => project::canonical_export(&dir),
+        Command::Lsp => lsp::lsp(),
         Command::Schema(SchemaCommand::Check { schemas }) => schema::schema_check(&schemas),
         Command::Schema(SchemaCommand::Import {
             spec,
