@@ -196,9 +196,7 @@ fn hover(params: &Value, documents: &HashMap<String, String>) -> Option<Value> {
     let mut shape = ir.shapes.first()?;
     let mut field = None;
     for name in &path {
-        let Some(found) = shape.fields.get(name) else {
-            return None;
-        };
+        let found = shape.fields.get(name)?;
         let origin = format!("{}/properties/{name}", shape.origin);
         field = Some((found, origin));
         if let Some(next) = element_shape(&found.ty) {
