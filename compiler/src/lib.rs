@@ -51,6 +51,7 @@ pub mod embedded;
 pub mod eval;
 pub mod infer;
 pub mod ir;
+pub mod lineage;
 pub mod manifest;
 pub mod project;
 pub mod schema;

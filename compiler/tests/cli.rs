@@ -248,3 +248,45 @@ fn schema_import_writes_a_component_and_its_examples() {
         "error: schemas/channels/square/api.json: the document has no component schema `Ordr`; did you mean Order, OrderEntry, OrderState?\n"
     );
 }
+
+#[test]
+fn lineage_names_what_each_target_field_is_computed_from() {
+    let out = mapc(&["lineage", "mappings/shopify/inventory_level.map"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "# shopify.inventory_level (mappings/shopify/inventory_level.map)
+id <- .inventory_item_id, .location_id
+source.channel <- (constant)
+source.object <- (constant)
+source.external_id <- .inventory_item_id, .location_id
+source.source_timestamp <- .updated_at
+idempotency_key <- .available, .inventory_item_id, .location_id, .updated_at
+location_id <- .location_id
+sku <- .inventory_item_id, table:item_skus
+channel_item_id <- .inventory_item_id
+fulfillment <- (constant)
+available <- .available
+
+"
+    );
+    // Through `for` elements, their filter, and parameters.
+    let out = mapc(&["lineage", "mappings/woocommerce/refund.map"]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("\nlines[].tax <- .line_items, .line_items[].quantity, .line_items[].total, .line_items[].total_tax, param:store_currency\n"),
+        "{stdout}"
+    );
+    let mermaid = mapc(&[
+        "lineage",
+        "--format",
+        "mermaid",
+        "mappings/shopify/inventory_level.map",
+    ]);
+    let mermaid = text(&mermaid.stdout);
+    assert!(
+        mermaid.starts_with("flowchart LR\n  n0[\"id\"]\n  n1[\".inventory_item_id\"]\n"),
+        "{mermaid}"
+    );
+    assert!(mermaid.contains("  n1 --> n0\n"), "{mermaid}");
+}

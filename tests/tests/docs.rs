@@ -307,3 +307,38 @@ fn builtin_examples_are_run_by_a_case() {
         ]
     );
 }
+
+/// `docs/mappings/<id>.md`, the lineage page of every mapping, is what
+/// `mapc lineage --pages docs/mappings` writes now; no page is left of a
+/// mapping that is gone.
+#[test]
+fn lineage_pages_are_current() {
+    let files = mapc::project::find_mappings(&[root().join("mappings")]).expect("mappings");
+    let read = |p: &std::path::Path| mapc::project::read_file(&root().join(p));
+    let session = mapc::Session::new(&read);
+    let mut expected = std::collections::BTreeSet::new();
+    for file in files {
+        let name = file
+            .strip_prefix(root())
+            .expect("under the root")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let compiled = session.compile(&name, &read(std::path::Path::new(&name)).expect("mapping"));
+        let ir = compiled.mapping.expect("compiles");
+        let page = format!("docs/mappings/{}.md", ir.id);
+        let written = read(std::path::Path::new(&page)).unwrap_or_default();
+        let current = mapc::lineage::markdown(&ir, &mapc::lineage::of(&ir));
+        assert!(
+            written == current,
+            "{page} is stale: run `mapc lineage --pages docs/mappings`"
+        );
+        expected.insert(format!("{}.md", ir.id));
+    }
+    let present: std::collections::BTreeSet<String> =
+        std::fs::read_dir(root().join("docs/mappings"))
+            .expect("docs/mappings")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+    assert_eq!(present, expected, "a page per mapping, and no other");
+}

@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod lineage;
 mod lsp;
 mod new;
 mod project;
@@ -78,6 +79,8 @@ enum Command {
     /// The canonical model this compiler carries
     #[command(subcommand)]
     Canonical(CanonicalCommand),
+    /// What every target field is computed from: source paths, tables, parameters (text, Markdown, Mermaid)
+    Lineage(lineage::LineageArgs),
     /// A language server on stdin/stdout for editors: the diagnostics of `mapc check` as you type, hover on source paths
     Lsp,
 }
@@ -181,6 +184,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::build(args),
         Command::Canonical(CanonicalCommand::Export { dir }) => project::canonical_export(&dir),
         Command::Lsp => lsp::lsp(),
+        Command::Lineage(args) => lineage::lineage(args),
         Command::Schema(SchemaCommand::Check { schemas }) => schema::schema_check(&schemas),
         Command::Schema(SchemaCommand::Import {
             spec,
