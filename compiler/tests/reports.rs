@@ -259,3 +259,10 @@ ok   shopify.order mappings/shopify/samples/order/order.json
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn coverage_names_what_no_sample_exercises() {
+    let out = mapc(&["test", "--coverage", "mappings/woocommerce/refund.map"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    insta::assert_snapshot!("coverage_woocommerce_refund", text(&out.stdout));
+}

@@ -27,6 +27,9 @@ pub struct TestArgs {
     /// Show each new or changed snapshot and ask whether to accept it (on a terminal)
     #[arg(long)]
     review: bool,
+    /// After each mapping's samples, report which assignments, `if` branches, `match` arms and table keys they exercised, and list what none did
+    #[arg(long)]
+    coverage: bool,
 }
 
 /// What became of one sample.
@@ -136,12 +139,20 @@ pub fn test(args: TestArgs) -> Result<bool, Failure> {
                 &Outcome::Failed(why),
             );
         }
+        let mut hits = mapc::eval::coverage::Hits::default();
         for sample in samples {
-            let outcome = match sample_output(&ir, &schema, &sample) {
+            let outcome = match sample_output(&ir, &schema, &sample, &mut hits) {
                 Err(why) => Outcome::Failed(why),
                 Ok(body) => snapshot_outcome(file, &ir.id, &sample, body, &mut decide)?,
             };
             tally.report(format, &mut suite, file, &ir.id, Some(&sample), &outcome);
+        }
+        if args.coverage {
+            let report = mapc::eval::coverage::report(&ir, &hits);
+            match format {
+                Format::Human | Format::Short => print!("{report}"),
+                _ => eprint!("{report}"),
+            }
         }
         suites.push(suite);
     }
@@ -178,11 +189,13 @@ fn sample_output(
     ir: &mapc::ir::Mapping,
     schema: &contract::TargetSchema,
     sample: &Path,
+    hits: &mut mapc::eval::coverage::Hits,
 ) -> Result<String, String> {
     let input = project::read_sample(sample, &ir.inputs, &ir.optional_inputs)?;
     let mut outputs = Vec::new();
     for (i, record) in contract::sample_records(ir, &input)?.iter().enumerate() {
-        let out = mapc::eval::run(ir, record).map_err(|e| format!("record {}: {e}", i + 1))?;
+        let out = mapc::eval::run_covered(ir, record, hits)
+            .map_err(|e| format!("record {}: {e}", i + 1))?;
         // None: filtered out by the mapping's `where`; several: emitted.
         for record in contract::records(&out) {
             let problems = schema.problems(record)?;

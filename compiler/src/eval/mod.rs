@@ -6,6 +6,7 @@
 //! exactly the shapes the generated code deserializes.
 
 mod builtins;
+pub mod coverage;
 mod read;
 mod value;
 
@@ -20,35 +21,67 @@ pub(crate) use value::Val;
 
 /// Transform one record.
 pub fn run(mapping: &Mapping, input: &[u8]) -> std::result::Result<Vec<u8>, RuntimeError> {
+    run_with(mapping, input, &mut None)
+}
+
+/// Transform one record, adding what it exercised to `hits`
+/// (`mapc test --coverage`).
+pub fn run_covered(
+    mapping: &Mapping,
+    input: &[u8],
+    hits: &mut coverage::Hits,
+) -> std::result::Result<Vec<u8>, RuntimeError> {
+    let mut tracked = Some(std::mem::take(hits));
+    let result = run_with(mapping, input, &mut tracked);
+    *hits = tracked.unwrap_or_default();
+    result
+}
+
+fn run_with(
+    mapping: &Mapping,
+    input: &[u8],
+    hits: &mut Option<coverage::Hits>,
+) -> std::result::Result<Vec<u8>, RuntimeError> {
     let payload = read::payload(mapping, input)?;
     // `read` guarantees every key of `at` is there.
     let mut record = &payload;
     for key in &mapping.at {
         record = record.get(key).unwrap_or(&Node::Null);
     }
-    let mut out = Vec::with_capacity(1024);
     let mut eval = Evaluator {
         mapping,
         record,
         locals: vec![Val::Absent; mapping.locals],
+        hits: hits.take(),
     };
-    for param in &mapping.params {
-        let value = param_value(mapping, param)?;
-        eval.set(param.local, value);
-    }
-    if let Some(keep) = &mapping.keep {
-        if !eval.eval(keep)?.is_true() {
-            return Ok(out); // filtered out: no output at all
+    let result = eval.run();
+    *hits = eval.hits.take();
+    result
+}
+
+impl<'m: 'v, 'v> Evaluator<'m, 'v> {
+    fn run(&mut self) -> Result<Vec<u8>> {
+        let mapping = self.mapping;
+        let mut out = Vec::with_capacity(1024);
+        let eval = self;
+        for param in &mapping.params {
+            let value = param_value(mapping, param)?;
+            eval.set(param.local, value);
         }
+        if let Some(keep) = &mapping.keep {
+            if !eval.eval(keep)?.is_true() {
+                return Ok(out); // filtered out: no output at all
+            }
+        }
+        let mut w = JsonWriter::new(&mut out);
+        if mapping.emits.is_empty() {
+            eval.write_object(&mapping.body, &mut w)?;
+        } else {
+            eval.let_all(&mapping.body.lets)?;
+            eval.write_emits(&mapping.emits, &mut w, &mut true)?;
+        }
+        Ok(out)
     }
-    let mut w = JsonWriter::new(&mut out);
-    if mapping.emits.is_empty() {
-        eval.write_object(&mapping.body, &mut w)?;
-    } else {
-        eval.let_all(&mapping.body.lets)?;
-        eval.write_emits(&mapping.emits, &mut w, &mut true)?;
-    }
-    Ok(out)
 }
 
 /// A parameter's value, as the deployment supplied it (or its default).
@@ -75,11 +108,19 @@ struct Evaluator<'m, 'v> {
     mapping: &'m Mapping,
     record: &'v Node<'v>,
     locals: Vec<Val<'v>>,
+    /// What the run exercised, when coverage is asked for.
+    hits: Option<coverage::Hits>,
 }
 
 type Result<T> = std::result::Result<T, RuntimeError>;
 
 impl<'m: 'v, 'v> Evaluator<'m, 'v> {
+    fn hit(&mut self, point: impl FnOnce() -> coverage::Point) {
+        if let Some(hits) = &mut self.hits {
+            hits.hit(point());
+        }
+    }
+
     fn location(&self, e: &'m Expr) -> Location {
         Location {
             file: Cow::Owned(self.mapping.file.clone()),
@@ -142,6 +183,7 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
     fn write_built(&mut self, field: &'m Field, w: &mut JsonWriter<'_>) -> Result<bool> {
         match (&field.value.kind, &field.write) {
             _ if field.value.builds_in_place() => {
+                self.hit(|| coverage::Point::Field(field.value.loc, field.name.clone()));
                 w.key(&field.name);
                 self.write_built_value(&field.value, &field.write, w)?;
             }
@@ -156,6 +198,7 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
                         w.null();
                     }
                     v => {
+                        self.hit(|| coverage::Point::Field(field.value.loc, field.name.clone()));
                         self.set(*local, v);
                         w.key(&field.name);
                         self.write_object(object, w)?;
@@ -192,8 +235,10 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
             }
             ExprKind::If(cond, then, Some(otherwise)) => {
                 let branch = if self.eval(cond)?.is_true() {
+                    self.hit(|| coverage::Point::Then(e.loc));
                     then
                 } else {
+                    self.hit(|| coverage::Point::Else(e.loc));
                     otherwise
                 };
                 self.write_built_value(branch, write, w)
@@ -309,6 +354,7 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
             Fault::check_allowed(s, &allowed)
                 .map_err(|f| self.fail(f, &field.origin, &field.value))?;
         }
+        self.hit(|| coverage::Point::Field(field.value.loc, field.name.clone()));
         w.key(&field.name);
         write_value(&field.write, v, w);
         Ok(())
@@ -333,9 +379,18 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
             },
             ExprKind::Call(callee, args, origin) => self.eval_call(*callee, args, origin, e),
             ExprKind::If(c, a, b) => match (self.eval(c)?, b) {
-                (Val::Bool(true), _) => self.eval(a),
-                (_, Some(b)) => self.eval(b),
-                (_, None) => Ok(Val::Absent),
+                (Val::Bool(true), _) => {
+                    self.hit(|| coverage::Point::Then(e.loc));
+                    self.eval(a)
+                }
+                (_, Some(b)) => {
+                    self.hit(|| coverage::Point::Else(e.loc));
+                    self.eval(b)
+                }
+                (_, None) => {
+                    self.hit(|| coverage::Point::Else(e.loc));
+                    Ok(Val::Absent)
+                }
             },
             ExprKind::Match {
                 scrutinee,
@@ -344,13 +399,17 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
                 origin,
             } => {
                 let x = self.eval(scrutinee)?;
-                for (patterns, value) in arms {
+                for (i, (patterns, value)) in arms.iter().enumerate() {
                     if patterns.iter().any(|p| Val::from_lit(p) == x) {
+                        self.hit(|| coverage::Point::Arm(e.loc, i));
                         return self.eval(value);
                     }
                 }
                 match otherwise {
-                    Some(o) => self.eval(o),
+                    Some(o) => {
+                        self.hit(|| coverage::Point::Otherwise(e.loc));
+                        self.eval(o)
+                    }
                     None => Err(self.fail(Fault::no_arm(&x.describe()), origin, e)),
                 }
             }
@@ -503,11 +562,17 @@ impl<'m: 'v, 'v> Evaluator<'m, 'v> {
         let Val::Str(k) = self.eval(key)? else {
             return Ok(Val::Absent);
         };
+        let table_id = table;
         let Some(table) = self.mapping.tables.get(table) else {
             return Ok(Val::Absent);
         };
         match (table.entries.get(k.as_ref()), on_miss) {
-            (Some(lit), _) => Ok(Val::from_lit(lit)),
+            (Some(lit), _) => {
+                if let Some(hits) = &mut self.hits {
+                    hits.hit(coverage::Point::TableKey(table_id, k.to_string()));
+                }
+                Ok(Val::from_lit(lit))
+            }
             (None, OnMiss::Absent) => Ok(Val::Absent),
             (None, OnMiss::Fail) => Err(self.fail(Fault::table_miss(&table.name, &k), origin, e)),
         }

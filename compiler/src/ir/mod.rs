@@ -265,7 +265,7 @@ pub enum Lit {
 }
 
 /// A 1-based line and column in the mapping file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Loc {
     /// Line.
     pub line: u32,
