@@ -290,3 +290,46 @@ available <- .available
     );
     assert!(mermaid.contains("  n1 --> n0\n"), "{mermaid}");
 }
+
+#[test]
+fn run_takes_one_record_of_a_list_page_or_a_bare_record() {
+    let mapping = "mappings/shopify/inventory_level.map";
+    let page = "mappings/shopify/samples/inventory_level/inventory_levels.json";
+    let all = mapc(&["run", "--compact", mapping, page]);
+    let lines: Vec<String> = text(&all.stdout).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 4);
+    let second = mapc(&["run", "--compact", "--record", "2", mapping, page]);
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
+    assert_eq!(text(&second.stdout), format!("{}\n", lines[1]));
+    let beyond = mapc(&["run", "--record", "9", mapping, page]);
+    assert_eq!(beyond.status.code(), Some(1));
+    assert_eq!(
+        text(&beyond.stderr),
+        "error: --record 9: the input has 4 record(s)\n"
+    );
+    assert_eq!(
+        mapc(&["run", "--record", "0", mapping, page]).status.code(),
+        Some(2)
+    );
+
+    // The second level alone, as a dead letter holds it.
+    let page_json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join(page)).expect("page"))
+            .expect("JSON");
+    let dir = std::env::temp_dir().join(format!("mapc-bare-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let bare = dir.join("level.json");
+    std::fs::write(&bare, page_json["inventory_levels"][1].to_string()).expect("written");
+    let bare = bare.to_string_lossy();
+    let out = mapc(&["run", "--compact", "--bare", mapping, &bare]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), format!("{}\n", lines[1]));
+    let enveloped = mapc(&["run", "--compact", mapping, &bare]);
+    assert_eq!(
+        enveloped.status.code(),
+        Some(1),
+        "without --bare the routes apply"
+    );
+    assert!(text(&enveloped.stderr).contains("error[R102]"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

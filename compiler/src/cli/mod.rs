@@ -52,6 +52,12 @@ enum Command {
         /// A mapping parameter: NAME=VALUE (repeat per parameter)
         #[arg(long = "param", value_name = "NAME=VALUE")]
         params: Vec<String>,
+        /// Run only the Nth record (from 1, counted after list pages are cut into records)
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        record: Option<u64>,
+        /// Records are bare, as dead letters hold them: the mapping's routes (`at ...`) are not applied
+        #[arg(long)]
+        bare: bool,
     },
     /// Print the Rust code generated for a mapping
     Emit {
@@ -176,7 +182,15 @@ pub fn main() -> ExitCode {
             payload,
             compact,
             params,
-        } => run::run(&mapping, &payload, compact, &params),
+            record,
+            bare,
+        } => {
+            let options = run::RunOptions {
+                record: record.and_then(|n| usize::try_from(n).ok()),
+                bare,
+            };
+            run::run(&mapping, &payload, compact, &params, options)
+        }
         Command::Emit { mapping } => run::emit(&mapping),
         Command::Test(args) => test::test(args),
         Command::Init { dir, name } => project::init(&dir, name.as_deref()),

@@ -17,11 +17,23 @@ fn checked(path: &Path) -> Result<mapc::ir::Mapping, Failure> {
         .ok_or_else(|| Failure::Error(format!("{} has errors", path.display())))
 }
 
+/// How `mapc run` reads its input.
+#[derive(Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Only the Nth record (1-based, counted after the envelope cut list
+    /// pages into records).
+    pub record: Option<usize>,
+    /// Each input record is bare, as dead letters of form `record` hold it:
+    /// the mapping's envelope (`at` routes) is not applied.
+    pub bare: bool,
+}
+
 pub fn run(
     mapping: &Path,
     payload: &Path,
     compact: bool,
     params: &[String],
+    options: RunOptions,
 ) -> Result<bool, Failure> {
     must_exist(payload)?;
     let ir = checked(mapping)?;
@@ -41,19 +53,43 @@ pub fn run(
     };
     let mut ok = true;
     let mut stdout = std::io::stdout().lock();
+    // Records seen so far, counted after the envelope cut them out.
+    let seen = std::cell::Cell::new(0usize);
     let evaluate = |input: &[u8], out: &mut Vec<u8>| {
+        seen.set(seen.get() + 1);
+        if options.record.is_some_and(|n| n != seen.get()) {
+            return Ok(());
+        }
         out.extend(mapc::eval::run(&ir, input)?);
         Ok(())
     };
     let mut out = Vec::new();
     host::format::for_each_record(reader, ir.format, |record| {
         out.clear();
-        ir.with_envelope(|envelope| {
-            host::envelope::transform_record(evaluate, envelope, &record, &mut out, |_, _, e| {
-                ok = false;
-                eprintln!("record {} (line {}): {e}", record.number, record.line);
-            })
-        });
+        let mut failed = |e: &runtime::RuntimeError| {
+            ok = false;
+            eprintln!("record {} (line {}): {e}", record.number, record.line);
+        };
+        if options.bare {
+            // The record as a dead letter holds it: no envelope to cut.
+            let result = match &record.undecodable {
+                Some(e) => Err(e.clone()),
+                None => evaluate(record.bytes, &mut out),
+            };
+            if let Err(e) = result {
+                failed(&e);
+            }
+        } else {
+            ir.with_envelope(|envelope| {
+                host::envelope::transform_record(
+                    evaluate,
+                    envelope,
+                    &record,
+                    &mut out,
+                    |_, _, e| failed(&e),
+                )
+            });
+        }
         for line in out.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
             let text = if compact {
                 String::from_utf8_lossy(line).into_owned()
@@ -65,6 +101,13 @@ pub fn run(
         Ok(())
     })
     .map_err(|e| e.to_string())?;
+    if let Some(n) = options.record.filter(|n| *n > seen.get()) {
+        eprintln!(
+            "error: --record {n}: the input has {} record(s)",
+            seen.get()
+        );
+        return Ok(false);
+    }
     Ok(ok)
 }
 
