@@ -71,6 +71,10 @@ pub type Read<'r> = &'r dyn Fn(&Path) -> Result<String, String>;
 pub struct Compiled {
     /// The typed IR, when there was no error.
     pub mapping: Option<ir::Mapping>,
+    /// The IR of an unfinished mapping: every error is a field not written
+    /// yet (`todo`, E320, or never assigned, E305), which the IR leaves
+    /// out. `mapc run` runs it to show what is assigned so far.
+    pub unfinished: Option<ir::Mapping>,
     /// Errors and warnings, in file order.
     pub diagnostics: Vec<Diagnostic>,
     /// The target schema file (for validating outputs).
@@ -117,6 +121,7 @@ impl<'r> Session<'r> {
 fn compile_in(file: &str, text: &str, read: Read<'_>, documents: &schema::Documents) -> Compiled {
     let mut compiled = Compiled {
         mapping: None,
+        unfinished: None,
         diagnostics: Vec::new(),
         target_schema: None,
     };
@@ -182,7 +187,15 @@ fn compile_in(file: &str, text: &str, read: Read<'_>, documents: &schema::Docume
         tables,
     };
     let (mapping, errors) = check::check(&ast, inputs);
-    compiled.mapping = mapping;
+    let mut failures = errors
+        .iter()
+        .filter(|e| e.severity == check::Severity::Error)
+        .peekable();
+    if failures.peek().is_none() {
+        compiled.mapping = mapping;
+    } else if failures.all(|e| e.kind.is_unfinished()) {
+        compiled.unfinished = mapping;
+    }
     let schema_span = header
         .source
         .as_ref()

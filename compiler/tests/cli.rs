@@ -333,3 +333,30 @@ fn run_takes_one_record_of_a_list_page_or_a_bare_record() {
     assert!(text(&enveloped.stderr).contains("error[R102]"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn run_on_an_unfinished_mapping_shows_what_is_assigned() {
+    let out = mapc(&[
+        "run",
+        "--compact",
+        "tests/cases/errors/todo_marker/mapping.map",
+        "tests/cases/ok/control_flow/input.json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "unfinished is not done");
+    assert_eq!(
+        text(&out.stdout),
+        "{\"id\":\"t:12\",\"total\":{\"amount\":\"250.00\",\"currency\":\"GBP\"}}\n",
+        "`status = todo(...)` is left out"
+    );
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("E320"), "{stderr}");
+    assert!(stderr.ends_with("tests/cases/errors/todo_marker/mapping.map is unfinished: the fields above are left out of the output, which shows what is assigned so far\n"), "{stderr}");
+    // Any other error still refuses to run.
+    let broken = mapc(&[
+        "run",
+        "tests/cases/errors/many_errors/mapping.map",
+        "tests/cases/ok/control_flow/input.json",
+    ]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(broken.stdout.is_empty());
+}

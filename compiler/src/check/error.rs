@@ -403,6 +403,12 @@ pub struct CheckError {
 }
 
 impl CheckErrorKind {
+    /// A target field not written yet (`todo`, or never assigned): the
+    /// rest of the mapping can still run.
+    pub fn is_unfinished(&self) -> bool {
+        matches!(self, Self::Todo { .. } | Self::MissingTarget { .. })
+    }
+
     /// The kind's registered code.
     pub fn code(&self) -> Code {
         match self {

@@ -192,7 +192,7 @@ fn hover(params: &Value, documents: &HashMap<String, String>) -> Option<Value> {
     let at = offset(text, line, character)?;
     let path = source_path_at(text, at)?;
     let (_, compiled) = compile(uri, text)?;
-    let ir = compiled.mapping?;
+    let ir = compiled.mapping.or(compiled.unfinished)?;
     let mut shape = ir.shapes.first()?;
     let mut field = None;
     for name in &path {

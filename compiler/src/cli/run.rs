@@ -1,5 +1,5 @@
-//! `mapc run` (the evaluator over a payload) and `mapc emit` (the generated
-//! Rust).
+//! `mapc run` (the evaluator over a payload, also of an unfinished mapping:
+//! what is assigned so far) and `mapc emit` (the generated Rust).
 
 use super::check::compile_file;
 use super::report::Format;
@@ -9,12 +9,23 @@ use std::io::Write;
 use std::path::Path;
 
 fn checked(path: &Path) -> Result<mapc::ir::Mapping, Failure> {
+    match compiled(path)? {
+        (ir, false) => Ok(ir),
+        (_, true) => Err(Failure::Error(format!("{} has errors", path.display()))),
+    }
+}
+
+/// The mapping's IR, and whether it is unfinished (only fields not
+/// written yet are wrong: the rest runs).
+fn compiled(path: &Path) -> Result<(mapc::ir::Mapping, bool), Failure> {
     must_exist(path)?;
     let session = mapc::Session::new(&project::read_file);
     let (compiled, _) = compile_file(&session, path, Format::Human)?;
-    compiled
-        .mapping
-        .ok_or_else(|| Failure::Error(format!("{} has errors", path.display())))
+    match (compiled.mapping, compiled.unfinished) {
+        (Some(ir), _) => Ok((ir, false)),
+        (None, Some(ir)) => Ok((ir, true)),
+        (None, None) => Err(Failure::Error(format!("{} has errors", path.display()))),
+    }
 }
 
 /// How `mapc run` reads its input.
@@ -36,7 +47,13 @@ pub fn run(
     options: RunOptions,
 ) -> Result<bool, Failure> {
     must_exist(payload)?;
-    let ir = checked(mapping)?;
+    let (ir, unfinished) = compiled(mapping)?;
+    if unfinished {
+        eprintln!(
+            "{} is unfinished: the fields above are left out of the output, which shows what is assigned so far",
+            mapping.display()
+        );
+    }
     host::params::supply(&ir.id, &ir.param_decls(), params).map_err(Failure::Usage)?;
     // A folder is a sample of a mapping with named inputs (one file each),
     // a `.yml` a recorded HTTP cassette (its response bodies).
@@ -108,7 +125,7 @@ pub fn run(
         );
         return Ok(false);
     }
-    Ok(ok)
+    Ok(ok && !unfinished)
 }
 
 pub fn emit(mapping: &Path) -> Result<bool, Failure> {
