@@ -49,6 +49,7 @@ pub mod contract;
 pub mod diagnostics;
 pub mod embedded;
 pub mod eval;
+pub mod explain;
 pub mod infer;
 pub mod ir;
 pub mod lineage;

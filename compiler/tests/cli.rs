@@ -360,3 +360,23 @@ fn run_on_an_unfinished_mapping_shows_what_is_assigned() {
     assert_eq!(broken.status.code(), Some(1));
     assert!(broken.stdout.is_empty());
 }
+
+#[test]
+fn explain_prints_a_code_with_its_wrong_and_right_mapping() {
+    let out = mapc(&["explain", "e320"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("E320 target field not mapped yet (`todo`)\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\nWrong (tests/cases/errors/todo_marker/mapping.map):\n\n    # E320:"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\nRight (tests/cases/errors/todo_marker/right.map):\n\n    # Right: the field is written.\n"), "{stdout}");
+    let runtime_code = mapc(&["explain", "R104"]);
+    assert!(text(&runtime_code.stdout).starts_with("R104 "));
+    let unknown = mapc(&["explain", "E999"]);
+    assert_eq!(unknown.status.code(), Some(2));
+}

@@ -342,3 +342,50 @@ fn lineage_pages_are_current() {
             .collect();
     assert_eq!(present, expected, "a page per mapping, and no other");
 }
+
+/// `mapc explain` has an entry for every code; for every compile-time code
+/// but the two that take a generated file, a wrong mapping (its case) that
+/// yields the code and a right one that compiles without it.
+#[test]
+fn explain_examples_yield_their_code_and_their_fixes_compile() {
+    let generated_only = ["E105", "E211"];
+    for code in codes::ALL.iter().map(|c| c.code) {
+        let explanation =
+            mapc::explain::explain(code).unwrap_or_else(|| panic!("no entry for {code}"));
+        assert!(explanation.entry.starts_with(&format!("### {code} ")));
+        if generated_only.contains(&code) {
+            continue;
+        }
+        let case = explanation
+            .case
+            .unwrap_or_else(|| panic!("{code} names no case"));
+        assert!(explanation.wrong.is_some(), "{code}: no wrong example");
+        assert!(
+            explanation.right.is_some(),
+            "{code}: tests/cases/errors/{case}/right.map is missing"
+        );
+        let (wrong, _) = contract_tests::compile(&format!("tests/cases/errors/{case}/mapping.map"));
+        assert!(
+            wrong.diagnostics.iter().any(|d| d.code.code == code),
+            "{code}: the wrong example of {case} does not yield it"
+        );
+        let (right, _) = contract_tests::compile(&format!("tests/cases/errors/{case}/right.map"));
+        let left: Vec<&str> = right
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == mapc::check::Severity::Error || d.code.code == code)
+            .map(|d| d.code.code)
+            .collect();
+        assert!(
+            left.is_empty(),
+            "{code}: the right example of {case} still has {left:?}"
+        );
+    }
+    for code in runtime::ErrorCode::ALL {
+        assert!(
+            mapc::explain::explain(code.as_str()).is_some(),
+            "no entry for {}",
+            code.as_str()
+        );
+    }
+}

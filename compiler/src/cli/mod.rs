@@ -85,6 +85,11 @@ enum Command {
     /// The canonical model this compiler carries
     #[command(subcommand)]
     Canonical(CanonicalCommand),
+    /// Explain a diagnostic code (E301, W302, R104, S105): what it means and how to fix it, with a wrong and a right mapping
+    Explain {
+        /// The code
+        code: String,
+    },
     /// What every target field is computed from: source paths, tables, parameters (text, Markdown, Mermaid)
     Lineage(lineage::LineageArgs),
     /// A language server on stdin/stdout for editors: the diagnostics of `mapc check` as you type, hover on source paths
@@ -199,6 +204,15 @@ pub fn main() -> ExitCode {
         Command::Canonical(CanonicalCommand::Export { dir }) => project::canonical_export(&dir),
         Command::Lsp => lsp::lsp(),
         Command::Lineage(args) => lineage::lineage(args),
+        Command::Explain { code } => match mapc::explain::explain(&code) {
+            Some(explanation) => {
+                print!("{}", mapc::explain::render(&explanation));
+                Ok(true)
+            }
+            None => Err(Failure::Usage(format!(
+                "no diagnostic code `{code}` (codes are listed in docs/diagnostics.md)"
+            ))),
+        },
         Command::Schema(SchemaCommand::Check { schemas }) => schema::schema_check(&schemas),
         Command::Schema(SchemaCommand::Import {
             spec,
