@@ -24,7 +24,8 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 #[test]
 fn a_project_from_init_to_a_running_binary() {
-    let mapc = install("install");
+    let installed = install("install");
+    let mapc = installed.mapc.clone();
     let work = scratch("project");
     let project = work.join("acme");
     std::fs::create_dir_all(&project).expect("project folder");
@@ -209,12 +210,12 @@ fn a_project_from_init_to_a_running_binary() {
     );
     assert_eq!(text(&compiled.stdout), text(&evaluated.stdout));
     assert!(text(&compiled.stdout).starts_with("{\"id\":\"shopify:450789469\""));
-    let _ = std::fs::remove_dir_all(&work);
 }
 
 #[test]
 fn build_refuses_what_it_cannot_build_before_running_cargo() {
-    let mapc = install("install-refusals");
+    let installed = install("install-refusals");
+    let mapc = installed.mapc.clone();
     let dir = scratch("refusals");
     let out = run(&mapc, &dir, &["build"]);
     assert_eq!(out.status.code(), Some(2));
@@ -263,5 +264,4 @@ fn build_refuses_what_it_cannot_build_before_running_cargo() {
         "{}",
         text(&out.stderr)
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -148,7 +148,7 @@ fn junit_format_of_check_is_read_by_a_junit_parser() {
 
 /// A copy of the Shopify mappings and the schemas they read, in a scratch
 /// folder laid out as in the repository.
-fn shopify_copy(name: &str) -> std::path::PathBuf {
+fn shopify_copy(name: &str) -> support::Scratch {
     let dir = scratch(name);
     copy_tree(
         &root().join("mappings/shopify"),
@@ -199,7 +199,6 @@ fn a_missing_snapshot_is_pending_until_accepted() {
 
     let out = mapc_in(&dir, &["test", mapping]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -257,7 +256,6 @@ ok   shopify.order mappings/shopify/samples/order/order.json
         accepted,
         "insta's header kept, the output restored"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -66,14 +66,15 @@ fn the_tutorial_runs_as_written() {
     let markdown = std::fs::read_to_string(root().join("docs/tutorial.md")).expect("tutorial");
     let steps = steps(&markdown);
     assert!(steps.len() >= 10, "{} commands", steps.len());
-    let mapc = install("tutorial-install");
+    let installed = install("tutorial-install");
+    let mapc = installed.mapc.clone();
     let bin = mapc.parent().expect("bin").to_path_buf();
     let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(
         &std::env::var_os("PATH").unwrap_or_default(),
     )))
     .expect("PATH");
     let start = scratch("tutorial");
-    let mut cwd: PathBuf = start.clone();
+    let mut cwd: PathBuf = start.to_path_buf();
     let mut last = String::new();
     for step in &steps {
         if let Some(dir) = step.command.strip_prefix("cd ") {
@@ -105,7 +106,6 @@ fn the_tutorial_runs_as_written() {
     assert_eq!(record["id"], "shopify:905684977:808950810");
     assert_eq!(record["available"], 6);
     assert_eq!(record["source"]["source_timestamp"], "2018-05-07T19:51:26Z");
-    let _ = std::fs::remove_dir_all(&start);
 }
 
 fn relative(path: &Path, base: &Path) -> String {

@@ -87,10 +87,14 @@ fn bench(args: &Args) -> Result<(), String> {
         let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
         runtime.block_on(worker(args, &orders))?;
     }
-    if wanted(args, "batch") {
-        batch(args)?;
-    }
-    Ok(())
+    let batched = if wanted(args, "batch") {
+        batch(args)
+    } else {
+        Ok(())
+    };
+    // The batch files are gigabytes: none is left behind.
+    let _ = std::fs::remove_dir_all(&args.scratch);
+    batched
 }
 
 /// A child killed on drop.

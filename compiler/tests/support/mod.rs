@@ -33,12 +33,29 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A new empty folder for one test, under the system's temporary folder.
-pub fn scratch(name: &str) -> PathBuf {
+/// A new empty folder for one test, under the system's temporary folder,
+/// removed when the test ends.
+pub fn scratch(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("mapc-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
+    Scratch(dir)
+}
+
+/// A test's folder; removed on drop, pass or fail.
+pub struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// Copy a folder tree.
@@ -55,13 +72,26 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// `mapc` installed into a temporary root: `<root>/bin/mapc`.
-pub fn install(name: &str) -> PathBuf {
-    let bin = scratch(name).join("bin");
+/// `mapc` installed into a temporary root, `<root>/bin/mapc` (a hard link
+/// to the built binary where the file system allows, else a copy); the
+/// root goes when the value does.
+pub struct Installed {
+    _root: Scratch,
+    /// The installed `mapc`.
+    pub mapc: PathBuf,
+}
+
+/// Install `mapc` into a new temporary root.
+pub fn install(name: &str) -> Installed {
+    let root = scratch(name);
+    let bin = root.join("bin");
     std::fs::create_dir_all(&bin).expect("bin folder");
-    let installed = bin.join(format!("mapc{}", std::env::consts::EXE_SUFFIX));
-    std::fs::copy(env!("CARGO_BIN_EXE_mapc"), &installed).expect("installed");
-    installed
+    let mapc = bin.join(format!("mapc{}", std::env::consts::EXE_SUFFIX));
+    let built = env!("CARGO_BIN_EXE_mapc");
+    if std::fs::hard_link(built, &mapc).is_err() {
+        std::fs::copy(built, &mapc).expect("installed");
+    }
+    Installed { _root: root, mapc }
 }
 
 /// `program args` in `dir`, with only the environment a shell gives.

@@ -17,12 +17,29 @@ pub fn root() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// A fresh directory for one test's files.
-pub fn scratch(name: &str) -> PathBuf {
+/// A fresh directory for one test's files, removed when the test ends
+/// (some hold hundreds of megabytes).
+pub fn scratch(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("maprt-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
+    Scratch(dir)
+}
+
+/// A test's directory; removed on drop, pass or fail.
+pub struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// A running `maprt` whose stderr lines are collected; killed on drop.
