@@ -25,32 +25,18 @@ fn build() -> Result<(), String> {
     println!("cargo:rerun-if-changed={}", manifest_file.display());
     let manifest = mapc::manifest::Manifest::parse(&mapc::project::read_file(&manifest_file)?)
         .map_err(|e| format!("{}: {e}", manifest_file.display()))?;
-    let folders: Vec<PathBuf> = manifest
-        .mappings
-        .folders
-        .iter()
-        .map(|f| root.join(f))
-        .collect();
+    let folders = mapc::project::mapping_folders(&root, &manifest);
     for dir in folders.iter().chain([&root.join("schemas")]) {
         println!("cargo:rerun-if-changed={}", dir.display());
     }
-    let mut texts = Vec::new();
-    for file in mapc::project::find_mappings(&folders)? {
-        let relative = file.strip_prefix(&root).map_err(|e| e.to_string())?;
-        let name = relative.to_string_lossy().replace('\\', "/");
-        texts.push((name, mapc::project::read_file(&file)?));
-    }
+    let texts = mapc::project::project_mappings(&root, &manifest)?;
     let sources: Vec<Source<'_>> = texts
         .iter()
         .map(|(name, text)| Source { name, text })
         .collect();
     let read = |p: &Path| mapc::project::read_file(&root.join(p));
     let session = mapc::Session::new(&read);
-    let identity = Identity {
-        project: &manifest.project.name,
-        version: &manifest.project.version,
-        canonical_model: &manifest.project.canonical_model,
-    };
+    let identity = Identity::of(&manifest);
     let built = mapc::artifact::build(&session, &sources, &identity, &Include::OutDir);
     for ((name, diagnostics), (_, text)) in built.diagnostics.iter().zip(&texts) {
         let renderer = Renderer::new(name, text);

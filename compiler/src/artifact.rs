@@ -27,6 +27,17 @@ pub struct Identity<'a> {
     pub canonical_model: &'a str,
 }
 
+impl<'a> Identity<'a> {
+    /// The identity `manifest` declares.
+    pub fn of(manifest: &'a crate::manifest::Manifest) -> Self {
+        Self {
+            project: &manifest.project.name,
+            version: &manifest.project.version,
+            canonical_model: &manifest.project.canonical_model,
+        }
+    }
+}
+
 /// How the registry includes each generated module.
 pub enum Include<'a> {
     /// From the build script's `OUT_DIR`, where `module_file` put them.
@@ -146,7 +157,8 @@ pub fn build(
     build
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+/// SHA-256 in lower-case hex, as the artifact records it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))

@@ -11,6 +11,32 @@ pub fn read_file(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// A project's mapping folders (`mapc.toml`'s `[mappings] folders`), under
+/// its root.
+pub fn mapping_folders(root: &Path, manifest: &crate::manifest::Manifest) -> Vec<PathBuf> {
+    manifest
+        .mappings
+        .folders
+        .iter()
+        .map(|f| root.join(f))
+        .collect()
+}
+
+/// A project's mappings: each file's name relative to the root (with `/`,
+/// the name diagnostics and generated code use) and its text, sorted.
+pub fn project_mappings(
+    root: &Path,
+    manifest: &crate::manifest::Manifest,
+) -> Result<Vec<(String, String)>, String> {
+    let mut texts = Vec::new();
+    for file in find_mappings(&mapping_folders(root, manifest))? {
+        let relative = file.strip_prefix(root).map_err(|e| e.to_string())?;
+        let name = relative.to_string_lossy().replace('\\', "/");
+        texts.push((name, read_file(&file)?));
+    }
+    Ok(texts)
+}
+
 /// Every mapping file under `paths` (files are taken as given), sorted.
 pub fn find_mappings(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     find_files(paths, EXTENSION)

@@ -14,14 +14,6 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 #[test]
 fn a_project_from_init_to_a_running_binary() {
     let installed = install("install");
@@ -175,7 +167,7 @@ fn a_project_from_init_to_a_running_binary() {
 
     let list = run(&binary, &project, &["list"]);
     assert_eq!(list.status.code(), Some(0), "{}", text(&list.stderr));
-    let source_hash = sha256_hex(read(&mapping).as_bytes());
+    let source_hash = mapc::artifact::sha256_hex(read(&mapping).as_bytes());
     let listed = text(&list.stdout);
     let lines: Vec<&str> = listed.lines().collect();
     assert_eq!(

@@ -46,18 +46,11 @@ pub fn build(args: BuildArgs) -> Result<bool, Failure> {
             manifest.project.canonical_model
         )));
     }
-    let folders: Vec<PathBuf> = manifest
-        .mappings
-        .folders
-        .iter()
-        .map(|f| root.join(f))
-        .collect();
-    let mut texts = Vec::new();
-    for file in super::find_mappings(&folders)? {
-        let relative = file.strip_prefix(&root).map_err(|e| e.to_string())?;
-        let name = relative.to_string_lossy().replace('\\', "/");
-        texts.push((name, project::read_file(&file)?));
+    // A folder named in the manifest that is missing is a usage error.
+    for folder in project::mapping_folders(&root, &manifest) {
+        super::must_exist(&folder)?;
     }
+    let texts = project::project_mappings(&root, &manifest)?;
     if texts.is_empty() {
         return Err(Failure::Error(format!(
             "no mappings in {} (`mapc new <channel>.<object> --target <Canonical>` starts one)",
@@ -76,11 +69,7 @@ pub fn build(args: BuildArgs) -> Result<bool, Failure> {
         .collect();
     let read = |p: &Path| project::read_file(&root.join(p));
     let session = mapc::Session::new(&read);
-    let identity = Identity {
-        project: &manifest.project.name,
-        version: &manifest.project.version,
-        canonical_model: &manifest.project.canonical_model,
-    };
+    let identity = Identity::of(&manifest);
     let include = Include::Relative(workspace::GENERATED);
     let built = mapc::artifact::build(&session, &sources, &identity, &include);
     for ((name, diagnostics), (_, text)) in built.diagnostics.iter().zip(&texts) {

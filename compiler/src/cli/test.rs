@@ -139,16 +139,17 @@ pub fn test(args: TestArgs) -> Result<bool, Failure> {
                 &Outcome::Failed(why),
             );
         }
-        let mut hits = mapc::eval::coverage::Hits::default();
+        // What the samples exercise, tracked only when asked for.
+        let mut hits = args.coverage.then(mapc::eval::coverage::Hits::default);
         for sample in samples {
-            let outcome = match sample_output(&ir, &schema, &sample, &mut hits) {
+            let outcome = match sample_output(&ir, &schema, &sample, hits.as_mut()) {
                 Err(why) => Outcome::Failed(why),
                 Ok(body) => snapshot_outcome(file, &ir.id, &sample, body, &mut decide)?,
             };
             tally.report(format, &mut suite, file, &ir.id, Some(&sample), &outcome);
         }
-        if args.coverage {
-            let report = mapc::eval::coverage::report(&ir, &hits);
+        if let Some(hits) = &hits {
+            let report = mapc::eval::coverage::report(&ir, hits);
             match format {
                 Format::Human | Format::Short => print!("{report}"),
                 _ => eprint!("{report}"),
@@ -189,13 +190,16 @@ fn sample_output(
     ir: &mapc::ir::Mapping,
     schema: &contract::TargetSchema,
     sample: &Path,
-    hits: &mut mapc::eval::coverage::Hits,
+    mut hits: Option<&mut mapc::eval::coverage::Hits>,
 ) -> Result<String, String> {
     let input = project::read_sample(sample, &ir.inputs, &ir.optional_inputs)?;
     let mut outputs = Vec::new();
     for (i, record) in contract::sample_records(ir, &input)?.iter().enumerate() {
-        let out = mapc::eval::run_covered(ir, record, hits)
-            .map_err(|e| format!("record {}: {e}", i + 1))?;
+        let out = match hits.as_deref_mut() {
+            Some(hits) => mapc::eval::run_covered(ir, record, hits),
+            None => mapc::eval::run(ir, record),
+        }
+        .map_err(|e| format!("record {}: {e}", i + 1))?;
         // None: filtered out by the mapping's `where`; several: emitted.
         for record in contract::records(&out) {
             let problems = schema.problems(record)?;
