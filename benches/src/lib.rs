@@ -117,6 +117,7 @@ pub fn run(
     host::format::for_each_record(
         corpus,
         runtime::SourceFormat::Json(runtime::JsonFraming::Lines),
+        &host::Limits::DEFAULT,
         |record| {
             buf.clear();
             let ok = match variant {

@@ -56,6 +56,8 @@ pub struct ReplayArgs {
     #[arg(long)]
     input: PathBuf,
     #[command(flatten)]
+    limits: job::LimitArgs,
+    #[command(flatten)]
     outputs: Outputs,
 }
 
@@ -81,6 +83,7 @@ pub fn replay(args: ReplayArgs) -> Result<ExitCode, String> {
         mapping,
         params,
         input,
+        limits,
         outputs,
     } = args;
     let mapping = match job::mapping(&mapping, &params) {
@@ -88,7 +91,7 @@ pub fn replay(args: ReplayArgs) -> Result<ExitCode, String> {
         Err(message) => return Ok(job::usage(message)),
     };
     staged(mapping.id, &input, &outputs, |letters, sinks| {
-        host::replay::replay(mapping, letters, sinks)
+        host::replay::replay(mapping, limits.limits(), letters, sinks)
     })
 }
 

@@ -3,7 +3,7 @@
 
 use clap::{Args, ValueEnum};
 use host::format::json::detect;
-use host::{Outcome, Sinks};
+use host::{Limits, Outcome, Sinks};
 use runtime::{CompiledMapping, Delimited, JsonFraming, Separator, SourceFormat};
 use std::io;
 use std::path::Path;
@@ -44,6 +44,37 @@ pub struct JobArgs {
     /// A mapping parameter: NAME=VALUE (repeat per parameter); every one without a default must be given
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub params: Vec<String>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// What one payload may cost (see `docs/operations.md`, "Limits").
+#[derive(Args)]
+pub struct LimitArgs {
+    /// Largest payload in bytes (a line, row or document); a larger one is dead-lettered as R118, without its bytes
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::DEFAULT.max_record_bytes as u64,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_record_bytes: u64,
+    /// Deepest nesting of JSON arrays and objects, 1 to 128 (the default, the reader's own bound); deeper is R119 (R101 past 128)
+    #[arg(long, value_name = "LEVELS", default_value_t = Limits::DEFAULT.max_depth as u64,
+          value_parser = clap::value_parser!(u64).range(1..=Limits::MAX_DEPTH as u64))]
+    pub max_depth: u64,
+    /// Most elements in one JSON array (rows of a file read whole count too); more is R120
+    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT.max_array_len as u64,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_array_len: u64,
+}
+
+impl LimitArgs {
+    /// The limits asked for.
+    pub fn limits(&self) -> Limits {
+        let size = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        Limits {
+            max_record_bytes: size(self.max_record_bytes),
+            max_depth: size(self.max_depth),
+            max_array_len: size(self.max_array_len),
+        }
+    }
 }
 
 /// Report a usage error (an unknown mapping, a missing input file, a
@@ -112,14 +143,16 @@ pub fn run(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
     );
+    let limits = args.limits.limits();
     let envelope = if args.bare {
         host::Envelope::BARE
     } else {
         host::Envelope::of(mapping)
-    };
+    }
+    .limited(limits);
     match framing(args.format, mapping.format, args.bare) {
         SourceFormat::Json(framing) => {
-            let (framing, input) = detect(input, framing)?;
+            let (framing, input) = detect(input, framing, &limits)?;
             if framing == JsonFraming::Lines && threads > 1 {
                 host::parallel::run_ndjson(mapping.transform, &envelope, input, threads, sinks)
             } else {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 pub fn sample_records(mapping: &Mapping, bytes: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     let mut records = Vec::new();
     let mut failure = None;
-    host::format::for_each_record(bytes, mapping.format, |record| {
+    host::format::for_each_record(bytes, mapping.format, &host::Limits::DEFAULT, |record| {
         let parts = match &record.undecodable {
             Some(e) => Err(e.clone()),
             None => mapping.with_envelope(|envelope| host::envelope::split(record.bytes, envelope)),

@@ -202,7 +202,7 @@ pub fn sample_values(file: &Path) -> Result<Vec<serde_json::Value>, String> {
     let format = host::format::for_extension(extension);
     let mut values = Vec::new();
     let mut bad = None;
-    host::format::for_each_record(reader, format, |record| {
+    host::format::for_each_record(reader, format, &host::Limits::DEFAULT, |record| {
         let json = match record.undecodable {
             Some(e) => Err(e),
             None => Ok(record.bytes),

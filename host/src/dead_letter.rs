@@ -3,7 +3,8 @@
 //! rejected the record, JSON path, mapping line, the input and which form
 //! it is in: a record cut from its payload or the payload as framed). The
 //! input is kept exactly: as text when it is UTF-8 (`input`), else as
-//! base64 of its bytes (`input_base64`), never repaired.
+//! base64 of its bytes (`input_base64`), never repaired; only a payload
+//! larger than the record limit is not kept (form `omitted`).
 
 use crate::envelope::Cut;
 use crate::format::Record;
@@ -30,6 +31,9 @@ pub fn dead_letter(record: &Record<'_>, cut: &Cut, error: &RuntimeError) -> serd
             "reason".to_owned(),
             serde_json::Value::String(reason.clone()),
         );
+    }
+    if *cut == Cut::Omitted {
+        return letter;
     }
     let bytes = record.bytes;
     let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
@@ -59,6 +63,7 @@ pub fn form_of(letter: &serde_json::Value) -> Cut {
         ),
         Some("payload") => Cut::Payload,
         Some("undecoded") => Cut::Undecoded,
+        Some("omitted") => Cut::Omitted,
         _ => {
             let code = letter.get("code").and_then(|v| v.as_str());
             let path = letter.get("path").and_then(|v| v.as_str());

@@ -9,6 +9,7 @@
 //! Payloads arrive here as JSON text (see [`crate::format`]).
 
 use crate::format::Record;
+use crate::limits::Limits;
 use runtime::{CompiledMapping, ErrorCode, JsonWriter, Route, RuntimeError, SourceFormat};
 use serde_json::value::RawValue;
 
@@ -21,6 +22,8 @@ pub struct Envelope<'a> {
     /// A route to a list may find its lone element instead (XML; see
     /// [`SourceFormat::lone_element_is_list`]).
     pub lone_element_is_list: bool,
+    /// What a payload may cost before it is opened.
+    pub limits: Limits,
 }
 
 impl<'a> Envelope<'a> {
@@ -28,6 +31,7 @@ impl<'a> Envelope<'a> {
     pub const BARE: Envelope<'static> = Envelope {
         routes: &[],
         lone_element_is_list: false,
+        limits: Limits::DEFAULT,
     };
 
     /// The envelope of a mapping reading `format` along `routes`.
@@ -35,12 +39,18 @@ impl<'a> Envelope<'a> {
         Self {
             routes,
             lone_element_is_list: format.lone_element_is_list(),
+            limits: Limits::DEFAULT,
         }
     }
 
     /// The envelope of a compiled mapping.
     pub fn of(mapping: &CompiledMapping) -> Envelope<'static> {
         Envelope::new(mapping.format, mapping.routes)
+    }
+
+    /// The same envelope under the operator's `limits`.
+    pub fn limited(self, limits: Limits) -> Self {
+        Self { limits, ..self }
     }
 }
 
@@ -403,6 +413,9 @@ pub enum Cut {
     /// error, a CSV row that is not UTF-8 or is ragged): replayed through
     /// the mapping's format and envelope.
     Undecoded,
+    /// Not kept: the input was larger than the record limit (R118); the
+    /// letter's record number and line say where it is in the input.
+    Omitted,
 }
 
 impl Cut {
@@ -412,6 +425,7 @@ impl Cut {
             Cut::Record(_) => "record",
             Cut::Payload => "payload",
             Cut::Undecoded => "undecoded",
+            Cut::Omitted => "omitted",
         }
     }
 }
@@ -488,6 +502,11 @@ where
     F: Fn(&[u8], &mut Vec<u8>) -> Result<(), RuntimeError>,
 {
     let mut tally = Tally::default();
+    if let Err(e) = envelope.limits.check_shape(payload) {
+        failed(payload, Cut::Payload, e);
+        tally.records = 1;
+        return tally;
+    }
     // The common case, kept free of allocations: the payload is the record.
     if envelope.routes.is_empty() {
         if let Err(e) = transform_one(&transform, payload, out, &mut tally) {
@@ -532,7 +551,11 @@ where
 {
     match &record.undecodable {
         Some(e) => {
-            failed(record.bytes, Cut::Undecoded, e.clone());
+            let cut = match e.code {
+                ErrorCode::RecordTooLarge => Cut::Omitted,
+                _ => Cut::Undecoded,
+            };
+            failed(record.bytes, cut, e.clone());
             Tally {
                 records: 1,
                 ..Tally::default()

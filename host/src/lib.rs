@@ -6,6 +6,7 @@
 //!   adapter per format (JSON and NDJSON, CSV/TSV rows or tables, XML);
 //! - [`envelope`]: routes into a payload (`at .orders[]`) and named inputs
 //!   combined into one record;
+//! - [`limits`]: what one payload may cost (size, nesting, array length);
 //! - [`run`]: a whole input through a mapping, records out, failures on;
 //! - [`parallel`]: the same for NDJSON on several cores, order preserved;
 //! - [`dead_letter`]: what a failed record is stored as;
@@ -24,6 +25,7 @@ pub mod batch;
 pub mod dead_letter;
 pub mod envelope;
 pub mod format;
+pub mod limits;
 pub mod parallel;
 pub mod params;
 pub mod replay;
@@ -31,4 +33,5 @@ pub mod run;
 
 pub use envelope::Envelope;
 pub use format::Record;
+pub use limits::Limits;
 pub use run::{run, Outcome, Progress, Sinks};

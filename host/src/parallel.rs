@@ -4,7 +4,7 @@
 //! at most a few batches per worker are in flight.
 
 use crate::dead_letter::report_failure;
-use crate::envelope::{transform_payload, Cut, Envelope, Tally};
+use crate::envelope::{transform_record, Cut, Envelope, Tally};
 use crate::format::Record;
 use crate::run::{Outcome, Sinks};
 use runtime::{RuntimeError, TransformFn};
@@ -23,12 +23,22 @@ pub fn in_flight(threads: usize) -> usize {
     threads.max(1) * 8
 }
 
-/// A batch of input lines: one buffer, with (record, line, range) entries.
+/// A batch of input lines: one buffer, with an entry per record.
 #[derive(Default)]
 struct Batch {
     seq: u64,
     bytes: Vec<u8>,
-    records: Vec<(u64, u64, std::ops::Range<usize>)>,
+    records: Vec<Entry>,
+}
+
+/// One record of a batch: its number, line, and where its bytes are in the
+/// batch's buffer, or its size when it was larger than the record limit
+/// (not kept).
+struct Entry {
+    number: u64,
+    line: u64,
+    bytes: std::ops::Range<usize>,
+    too_large: Option<u64>,
 }
 
 /// A transformed batch: concatenated output lines and the failures.
@@ -46,6 +56,7 @@ struct Done {
 /// batch is.
 fn read_batches(
     mut input: impl BufRead,
+    max_record_bytes: usize,
     work: SyncSender<Batch>,
     slots: &Receiver<()>,
 ) -> io::Result<()> {
@@ -54,16 +65,20 @@ fn read_batches(
     let mut line = Vec::new();
     loop {
         line.clear();
-        let read = crate::format::json::read_line(&mut input, &mut line)?;
+        let read = crate::format::json::read_line(&mut input, &mut line, max_record_bytes)?;
         if read > 0 {
             line_no += 1;
-            if !crate::format::json::is_blank(&line) {
+            let too_large = line.is_empty().then_some(read as u64);
+            if too_large.is_some() || !crate::format::json::is_blank(&line) {
                 number += 1;
                 let start = batch.bytes.len();
                 batch.bytes.extend_from_slice(&line);
-                batch
-                    .records
-                    .push((number, line_no, start..batch.bytes.len()));
+                batch.records.push(Entry {
+                    number,
+                    line: line_no,
+                    bytes: start..batch.bytes.len(),
+                    too_large,
+                });
             }
         }
         if batch.records.len() >= BATCH || (read == 0 && !batch.records.is_empty()) {
@@ -96,12 +111,18 @@ fn transform_batches(
             tally: Tally::default(),
             failures: Vec::new(),
         };
-        for (number, line, range) in batch.records {
-            let bytes = batch.bytes.get(range).unwrap_or_default();
+        for entry in batch.records {
+            let bytes = batch.bytes.get(entry.bytes).unwrap_or_default();
+            let (number, line) = (entry.number, entry.line);
+            let record = match entry.too_large {
+                Some(size) => Record::too_large(number, line, &envelope.limits, size),
+                None => Record::json(number, line, bytes),
+            };
             out.clear();
-            result.tally += transform_payload(transform, envelope, bytes, &mut out, |b, cut, e| {
-                result.failures.push((number, line, b.to_vec(), cut, e))
-            });
+            result.tally +=
+                transform_record(transform, envelope, &record, &mut out, |b, cut, e| {
+                    result.failures.push((number, line, b.to_vec(), cut, e))
+                });
             result.output.extend_from_slice(&out);
         }
         if done.send(result).is_err() {
@@ -153,7 +174,8 @@ pub fn run_ndjson(
     let work_rx = Arc::new(Mutex::new(work_rx));
     let mut outcome = Outcome::default();
     std::thread::scope(|scope| {
-        let reader = scope.spawn(move || read_batches(input, work_tx, &slot_rx));
+        let max = envelope.limits.max_record_bytes;
+        let reader = scope.spawn(move || read_batches(input, max, work_tx, &slot_rx));
         for _ in 0..threads {
             let (work, done) = (Arc::clone(&work_rx), done_tx.clone());
             scope.spawn(move || transform_batches(transform, envelope, &work, &done));

@@ -9,15 +9,17 @@
 use crate::dead_letter::{form_of, input_of};
 use crate::envelope::{rebase, transform_payload, transform_record, Cut, Envelope};
 use crate::format::{self, Record};
+use crate::limits::Limits;
 use crate::run::{Outcome, Sinks};
 use runtime::{CompiledMapping, ErrorCode, RuntimeError, SourceFormat};
 use std::io::{self, BufRead};
 
 /// Replay every dead letter of `letters` (NDJSON, as runs write them)
-/// through `mapping`. A line that is not a dead letter ends the replay with
-/// an error naming it: letters are never skipped.
+/// through `mapping`, under `limits`. A line that is not a dead letter ends
+/// the replay with an error naming it: letters are never skipped.
 pub fn replay(
     mapping: &CompiledMapping,
+    limits: Limits,
     mut letters: impl BufRead,
     sinks: Sinks<'_>,
 ) -> io::Result<Outcome> {
@@ -27,13 +29,13 @@ pub fn replay(
         errors,
         progress,
     } = sinks;
-    let envelope = Envelope::of(mapping);
+    let envelope = Envelope::of(mapping).limited(limits);
     let mut outcome = Outcome::default();
     let (mut line, mut line_no) = (Vec::new(), 0u64);
     let mut out = Vec::new();
     loop {
         line.clear();
-        if format::json::read_line(&mut letters, &mut line)? == 0 {
+        if format::json::read_line(&mut letters, &mut line, usize::MAX)? == 0 {
             break;
         }
         line_no += 1;
@@ -77,7 +79,11 @@ impl Letter {
     fn parse(line: &[u8]) -> Result<Self, String> {
         let letter: serde_json::Value =
             serde_json::from_slice(line).map_err(|e| format!("not JSON ({e})"))?;
-        let input = input_of(&letter).ok_or("it has no `input` or `input_base64`")?;
+        let form = form_of(&letter);
+        let input = match form {
+            Cut::Omitted => Vec::new(),
+            _ => input_of(&letter).ok_or("it has no `input` or `input_base64`")?,
+        };
         let number = |key: &str| {
             letter
                 .get(key)
@@ -105,7 +111,7 @@ impl Letter {
         Ok(Self {
             record: number("record"),
             line: number("line"),
-            form: form_of(&letter),
+            form,
             input,
             error,
         })
@@ -125,23 +131,24 @@ impl Letter {
             // Failures are told from the payload root, as the first time.
             (Cut::Record(at), _) => Ok(transform_payload(
                 transform,
-                &Envelope::BARE,
+                &Envelope::BARE.limited(envelope.limits),
                 input,
                 out,
                 |bytes, _, e| failed(bytes, Cut::Record(at.clone()), rebase(e, at)),
             )),
             (Cut::Undecoded, SourceFormat::Xml) => {
                 let mut tally = Default::default();
-                format::xml::records(input, |record| {
+                format::xml::records(input, &envelope.limits, |record| {
                     tally = transform_record(transform, envelope, &record, out, &mut failed);
                     Ok(())
                 })?;
                 Ok(tally)
             }
             // A delimited row is decoded with its file's header, which the
-            // letter does not hold: it stays what it was.
-            (Cut::Undecoded, SourceFormat::Delimited(_)) => {
-                failed(input, Cut::Undecoded, self.error.clone());
+            // letter does not hold, and an omitted input is not there at
+            // all: it stays what it was.
+            (Cut::Undecoded, SourceFormat::Delimited(_)) | (Cut::Omitted, _) => {
+                failed(input, self.form.clone(), self.error.clone());
                 Ok(crate::envelope::Tally {
                     records: 1,
                     ..Default::default()

@@ -113,7 +113,7 @@ pub fn run(
     // The buffer grows as records come (a run of one small payload, as a
     // webhook is, allocates only what its records need).
     let mut out = Vec::new();
-    format::for_each_record(input, format, |record| {
+    format::for_each_record(input, format, &envelope.limits, |record| {
         let mut failures = Vec::new();
         outcome.payloads += 1;
         outcome.tally +=

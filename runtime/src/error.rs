@@ -65,6 +65,12 @@ error_codes! {
     Rejected = "R116",
     /// R117: a mapping parameter was not supplied, or not as its type.
     InvalidParameter = "R117",
+    /// R118: the record is larger than the operator's limit.
+    RecordTooLarge = "R118",
+    /// R119: the record nests deeper than the operator's limit.
+    NestedTooDeep = "R119",
+    /// R120: an array of the record is longer than the operator's limit.
+    ArrayTooLong = "R120",
 }
 
 impl fmt::Display for ErrorCode {

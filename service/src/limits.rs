@@ -22,6 +22,16 @@ impl Limits {
         max_depth: 64,
         timeout: Duration::from_secs(30),
     };
+
+    /// The limits a delivery's records are read under: its body size as
+    /// here, arrays as the host's default (R120); nesting is checked here
+    /// already (S103), not scanned again.
+    pub fn record(&self) -> host::Limits {
+        host::Limits {
+            max_record_bytes: self.max_body,
+            ..host::Limits::DEFAULT
+        }
+    }
 }
 
 /// The nesting depth of JSON text, counting `[` and `{` outside strings,

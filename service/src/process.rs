@@ -127,6 +127,7 @@ fn delivered_format(format: SourceFormat) -> SourceFormat {
 /// host, never of the payload (every payload fault is a dead letter).
 pub fn process(
     mapping: &CompiledMapping,
+    limits: host::Limits,
     payload: &[u8],
     correlation_id: &str,
 ) -> io::Result<Processed> {
@@ -135,7 +136,7 @@ pub fn process(
     let mut errors = Vec::new();
     let outcome = host::run(
         mapping.transform,
-        &Envelope::of(mapping),
+        &Envelope::of(mapping).limited(limits),
         payload,
         delivered_format(mapping.format),
         Sinks {
@@ -176,14 +177,15 @@ const INLINE_PAYLOAD: usize = 64 * 1024;
 /// thread for a large one. The error is the host fault, as a message.
 pub async fn process_delivery(
     mapping: &'static CompiledMapping,
+    limits: host::Limits,
     payload: bytes::Bytes,
     correlation_id: &str,
 ) -> Result<Processed, String> {
     let ran = if payload.len() <= INLINE_PAYLOAD {
-        process(mapping, &payload, correlation_id)
+        process(mapping, limits, &payload, correlation_id)
     } else {
         let correlation_id = correlation_id.to_owned();
-        tokio::task::spawn_blocking(move || process(mapping, &payload, &correlation_id))
+        tokio::task::spawn_blocking(move || process(mapping, limits, &payload, &correlation_id))
             .await
             .map_err(|e| format!("the transform did not finish: {e}"))?
     };

@@ -346,7 +346,14 @@ async fn handle(
     if let Some(to) = &config.forward {
         return forward(state, to, id, body, headers, correlation_id).await;
     }
-    let processed = match process_delivery(served.mapping, body, correlation_id).await {
+    let processed = match process_delivery(
+        served.mapping,
+        config.limits.record(),
+        body,
+        correlation_id,
+    )
+    .await
+    {
         Ok(processed) => processed,
         Err(message) => return internal(message),
     };

@@ -188,7 +188,13 @@ async fn run(
     if let Some((code, message)) = refused {
         return Ok(Processed::refused(code, message, &payload, correlation_id));
     }
-    process_delivery(config.mapping, payload, correlation_id).await
+    process_delivery(
+        config.mapping,
+        config.limits.record(),
+        payload,
+        correlation_id,
+    )
+    .await
 }
 
 /// Dead letters, then records, each publish acknowledged.

@@ -134,7 +134,7 @@ pub fn differential_payload(
         let mut out = Vec::new();
         let mut failures: Failures = Vec::new();
         let mut n = 0;
-        host::format::for_each_record(payload, ir.format, |record| {
+        host::format::for_each_record(payload, ir.format, &host::Limits::DEFAULT, |record| {
             n += ir
                 .with_envelope(|envelope| {
                     host::envelope::transform_record(
@@ -231,21 +231,28 @@ pub fn check_ok_case(name: &str) {
     let input = std::fs::read(case_input(name)).expect("the case's input");
     let mut outputs = Vec::new();
     let mut failed = Vec::new();
-    host::format::for_each_record(input.as_slice(), ir.format, |record| {
-        if let Some(e) = &record.undecodable {
-            panic!("{file}: record {} does not decode: {e}", record.number);
-        }
-        let parts = ir
-            .with_envelope(|envelope| host::envelope::split(record.bytes, envelope))
-            .unwrap_or_else(|e| panic!("{file}: record {}: {e}", record.number));
-        for part in parts {
-            match differential(ir, code, part.bytes) {
-                Ok(out) => outputs.extend(mapc::contract::records(&out).map(<[u8]>::to_vec)),
-                Err(e) => failed.push(format!("record {} at {}: {e}", record.number, part.path)),
+    host::format::for_each_record(
+        input.as_slice(),
+        ir.format,
+        &host::Limits::DEFAULT,
+        |record| {
+            if let Some(e) = &record.undecodable {
+                panic!("{file}: record {} does not decode: {e}", record.number);
             }
-        }
-        Ok(())
-    })
+            let parts = ir
+                .with_envelope(|envelope| host::envelope::split(record.bytes, envelope))
+                .unwrap_or_else(|e| panic!("{file}: record {}: {e}", record.number));
+            for part in parts {
+                match differential(ir, code, part.bytes) {
+                    Ok(out) => outputs.extend(mapc::contract::records(&out).map(<[u8]>::to_vec)),
+                    Err(e) => {
+                        failed.push(format!("record {} at {}: {e}", record.number, part.path))
+                    }
+                }
+            }
+            Ok(())
+        },
+    )
     .expect("framing an in-memory input");
     assert!(!outputs.is_empty(), "{file}: no output");
     let schema = target_schema(compiled.target_schema.as_deref().expect("target schema"));

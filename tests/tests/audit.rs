@@ -294,13 +294,18 @@ fn run(mapping: &str, payload: &[u8]) -> (Vec<serde_json::Value>, Vec<String>) {
     let compiled = maprt::find(mapping).expect("compiled into maprt");
     let mut out = Vec::new();
     let mut failures = Vec::new();
-    let framed = host::format::for_each_record(payload, compiled.format, |r| {
-        let envelope = host::Envelope::of(compiled);
-        host::envelope::transform_record(compiled.transform, &envelope, &r, &mut out, |_, _, e| {
-            failures.push(e.to_string())
+    let framed =
+        host::format::for_each_record(payload, compiled.format, &host::Limits::DEFAULT, |r| {
+            let envelope = host::Envelope::of(compiled);
+            host::envelope::transform_record(
+                compiled.transform,
+                &envelope,
+                &r,
+                &mut out,
+                |_, _, e| failures.push(e.to_string()),
+            );
+            Ok(())
         });
-        Ok(())
-    });
     if let Err(e) = framed {
         failures.push(e.to_string());
     }

@@ -242,7 +242,7 @@ fn outputs(mapping: &str, file: &[u8]) -> Vec<Value> {
     let compiled = maprt::find(mapping).expect("compiled");
     let mut out = Vec::new();
     let mut failures = 0;
-    host::format::for_each_record(file, compiled.format, |r| {
+    host::format::for_each_record(file, compiled.format, &host::Limits::DEFAULT, |r| {
         host::envelope::transform_record(
             compiled.transform,
             &host::Envelope::of(compiled),

@@ -81,7 +81,7 @@ pub fn run(
         Ok(())
     };
     let mut out = Vec::new();
-    host::format::for_each_record(reader, ir.format, |record| {
+    host::format::for_each_record(reader, ir.format, &host::Limits::DEFAULT, |record| {
         out.clear();
         let mut failed = |e: &runtime::RuntimeError| {
             ok = false;

@@ -5,6 +5,7 @@
 //! mapping.
 
 use super::Record;
+use crate::limits::{read_capped, Limits};
 use runtime::{Delimited, ErrorCode, JsonWriter, RuntimeError, Separator};
 use std::io::{self, Read};
 
@@ -13,12 +14,13 @@ use std::io::{self, Read};
 pub fn records(
     input: impl Read,
     format: Delimited,
+    limits: &Limits,
     each: impl FnMut(Record<'_>) -> io::Result<()>,
 ) -> io::Result<()> {
     if format.whole_file {
-        table(input, format, each)
+        table(input, format, limits, each)
     } else {
-        rows(input, format, each)
+        rows(input, format, limits, each)
     }
 }
 
@@ -35,6 +37,7 @@ fn reader<R: Read>(input: R, format: Delimited) -> csv::Reader<R> {
 fn rows(
     input: impl Read,
     format: Delimited,
+    limits: &Limits,
     mut each: impl FnMut(Record<'_>) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut reader = reader(input, format);
@@ -48,6 +51,11 @@ fn rows(
     {
         number += 1;
         let line = row.position().map_or(number + 1, csv::Position::line);
+        let size = row.as_slice().len() + row.len().saturating_sub(1);
+        if size > limits.max_record_bytes {
+            each(Record::too_large(number, line, limits, size as u64))?;
+            continue;
+        }
         json.clear();
         let record = match row_to_json(&headers, &row, &mut json) {
             Ok(()) => Record::json(number, line, &json),
@@ -97,10 +105,13 @@ fn write_row(row: &csv::ByteRecord, separator: Separator, out: &mut Vec<u8>) {
 fn table(
     mut input: impl Read,
     format: Delimited,
+    limits: &Limits,
     each: impl FnOnce(Record<'_>) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut raw = Vec::new();
-    input.read_to_end(&mut raw)?;
+    if let Some(size) = read_capped(&mut input, &mut raw, limits.max_record_bytes)? {
+        return each(Record::too_large(1, 1, limits, size));
+    }
     let mut reader = reader(raw.as_slice(), format);
     let headers = reader.byte_headers().map_err(io::Error::other)?.clone();
     let mut row = csv::ByteRecord::new();
@@ -181,7 +192,7 @@ mod tests {
             separator,
             whole_file,
         };
-        records(input, format, |r| {
+        records(input, format, &Limits::DEFAULT, |r| {
             let text = match r.undecodable {
                 None => String::from_utf8_lossy(r.bytes).into_owned(),
                 Some(e) => format!("{} at {}: {}", e.code.as_str(), e.path, e.message),
@@ -271,7 +282,7 @@ mod tests {
                 whole_file: false,
             };
             let mut seen = Vec::new();
-            records(input, format, |r| {
+            records(input, format, &Limits::DEFAULT, |r| {
                 assert!(r.undecodable.is_some());
                 seen.push(r.bytes.to_vec());
                 Ok(())

@@ -2,13 +2,17 @@
 //! decided by whether the first non-blank line is a whole JSON value.
 
 use super::Record;
+use crate::limits::{read_capped, Limits};
 use runtime::{ErrorCode, JsonFraming, RuntimeError};
 use std::io::{self, BufRead, Read};
 
 /// Append the next line of `input` (with its `\n`, if any) to `line`; the
 /// number of bytes read, 0 at the end. As `BufRead::read_until`, with a
-/// SIMD search for the newline.
-pub fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<usize> {
+/// SIMD search for the newline. A line longer than `max` bytes (without
+/// its `\n`) is read to its end but not kept: `line` is left as it was and
+/// the number returned is the line's length.
+pub fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>, max: usize) -> io::Result<usize> {
+    let start = line.len();
     let mut read = 0;
     loop {
         let available = match input.fill_buf() {
@@ -20,10 +24,19 @@ pub fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<usi
             Some(i) => (i + 1, true),
             None => (available.len(), available.is_empty()),
         };
-        line.extend_from_slice(available.get(..used).unwrap_or_default());
+        // Kept only while it fits (one byte over tells it did not).
+        if read <= max {
+            line.extend_from_slice(available.get(..used).unwrap_or_default());
+        }
+        let newline = done && used > 0 && available.get(used - 1) == Some(&b'\n');
         input.consume(used);
         read += used;
         if done {
+            let size = read - usize::from(newline);
+            if size > max {
+                line.truncate(start);
+                return Ok(size);
+            }
             return Ok(read);
         }
     }
@@ -43,20 +56,24 @@ fn is_whole_value(line: &[u8]) -> bool {
 }
 
 /// Call `each` for every record of `input`, in order, reading NDJSON one line
-/// at a time (constant memory) and a JSON document whole.
+/// at a time (constant memory) and a JSON document whole. A line or
+/// document larger than the limit is handed on as R118, not kept.
 pub fn records(
     input: impl BufRead,
     framing: JsonFraming,
+    limits: &Limits,
     mut each: impl FnMut(Record<'_>) -> io::Result<()>,
 ) -> io::Result<()> {
     let forced_document = framing == JsonFraming::Document;
-    let (framing, mut input) = detect(input, framing)?;
+    let max = limits.max_record_bytes;
+    let (framing, mut input) = detect(input, framing, limits)?;
     let mut buf = Vec::new();
     let mut line_no = 0u64;
     let mut number = 0u64;
     loop {
         buf.clear();
-        if read_line(&mut input, &mut buf)? == 0 {
+        let read = read_line(&mut input, &mut buf, max)?;
+        if read == 0 {
             if forced_document && number == 0 {
                 // Asked for one document, given none: say so (NDJSON with
                 // no lines, or a detected empty input, is no records).
@@ -72,16 +89,26 @@ pub fn records(
             return Ok(());
         }
         line_no += 1;
-        if is_blank(&buf) {
+        let oversized = buf.is_empty().then_some(read as u64);
+        if oversized.is_none() && is_blank(&buf) {
             continue;
         }
         if framing == JsonFraming::Document {
             let start = line_no;
-            input.read_to_end(&mut buf)?;
-            return each(Record::json(1, start, &buf));
+            let size = match oversized {
+                Some(line) => Some(line + io::copy(&mut input, &mut io::sink())?),
+                None => read_capped(&mut input, &mut buf, max)?,
+            };
+            return each(match size {
+                Some(size) => Record::too_large(1, start, limits, size),
+                None => Record::json(1, start, &buf),
+            });
         }
         number += 1;
-        each(Record::json(number, line_no, &buf))?;
+        each(match oversized {
+            Some(size) => Record::too_large(number, line_no, limits, size),
+            None => Record::json(number, line_no, &buf),
+        })?;
     }
 }
 
@@ -94,32 +121,45 @@ pub type Peeked<R> = io::Chain<io::Cursor<Vec<u8>>, R>;
 /// a document either (it does not end in `{`, `[`, `,` or `:`) and the next
 /// non-blank line is a whole value: an NDJSON file whose first record is
 /// broken stays NDJSON, its first record dead-lettered alone. Otherwise one
-/// document.
+/// document. A line longer than the record limit is not peeked whole: it
+/// makes NDJSON (it is a record of its own either way, and too large).
 pub fn detect<R: BufRead>(
     mut input: R,
     framing: JsonFraming,
+    limits: &Limits,
 ) -> io::Result<(JsonFraming, Peeked<R>)> {
+    let max = limits.max_record_bytes;
     let mut peeked = Vec::new();
     let mut resolved = framing;
     if framing == JsonFraming::Auto {
         // Peeked lines only as far as deciding needs: the second one only
         // when the first neither is whole nor opens a document.
-        let mut next = || -> io::Result<Option<Vec<u8>>> {
+        let mut next = || -> io::Result<Peek> {
             let mut line = Vec::new();
             loop {
                 line.clear();
-                if read_line(&mut input, &mut line)? == 0 {
-                    return Ok(None);
+                // One byte past the limit and its newline, at most.
+                let room = (max as u64).saturating_add(2);
+                if input.by_ref().take(room).read_until(b'\n', &mut line)? == 0 {
+                    return Ok(Peek::End);
                 }
                 peeked.extend_from_slice(&line);
+                if !line.ends_with(b"\n") && line.len() > max {
+                    return Ok(Peek::TooLong);
+                }
                 if !is_blank(&line) {
-                    return Ok(Some(line));
+                    return Ok(Peek::Line(line));
                 }
             }
         };
+        let whole = |peek: &Peek| match peek {
+            Peek::Line(line) => is_whole_value(line),
+            Peek::TooLong => true,
+            Peek::End => false,
+        };
         let ndjson = match next()? {
-            Some(first) if is_whole_value(&first) => true,
-            Some(first) if !opens_document(&first) => next()?.is_some_and(|l| is_whole_value(&l)),
+            first if whole(&first) => true,
+            Peek::Line(first) if !opens_document(&first) => whole(&next()?),
             _ => false,
         };
         resolved = if ndjson {
@@ -129,6 +169,14 @@ pub fn detect<R: BufRead>(
         };
     }
     Ok((resolved, io::Cursor::new(peeked).chain(input)))
+}
+
+/// A line peeked to decide the framing.
+enum Peek {
+    Line(Vec<u8>),
+    /// Longer than the record limit: not peeked to its end.
+    TooLong,
+    End,
 }
 
 /// Whether a line that is not a whole value ends the way a document's first
@@ -145,7 +193,7 @@ mod tests {
     #[test]
     fn a_first_line_with_broken_utf8_still_makes_ndjson() {
         let input = b"{\"a\": \"\xff\"}\n{\"a\": 2}\n";
-        let (framing, _) = detect(&input[..], JsonFraming::Auto).unwrap();
+        let (framing, _) = detect(&input[..], JsonFraming::Auto, &Limits::DEFAULT).unwrap();
         assert_eq!(framing, JsonFraming::Lines);
     }
 
@@ -155,7 +203,7 @@ mod tests {
         let mut input = io::BufReader::with_capacity(4, text.as_bytes());
         let mut lines = Vec::new();
         let mut line = Vec::new();
-        while read_line(&mut input, &mut line).unwrap() > 0 {
+        while read_line(&mut input, &mut line, usize::MAX).unwrap() > 0 {
             lines.push(String::from_utf8(std::mem::take(&mut line)).unwrap());
         }
         assert_eq!(lines.concat(), text);
@@ -165,7 +213,7 @@ mod tests {
 
     fn frame(input: &str, framing: JsonFraming) -> Vec<(u64, u64, String)> {
         let mut seen = Vec::new();
-        records(input.as_bytes(), framing, |r| {
+        records(input.as_bytes(), framing, &Limits::DEFAULT, |r| {
             seen.push((
                 r.number,
                 r.line,
@@ -214,13 +262,47 @@ mod tests {
             assert_eq!(frame(" \n\n", framing), vec![]);
         }
         let mut seen = Vec::new();
-        records(&b" \n"[..], JsonFraming::Document, |r| {
+        records(&b" \n"[..], JsonFraming::Document, &Limits::DEFAULT, |r| {
             let e = r.undecodable.expect("an error");
             seen.push(format!("{} at {}: {}", e.code.as_str(), e.path, e.message));
             Ok(())
         })
         .unwrap();
         assert_eq!(seen, ["R101 at $: the input is empty: no JSON document"]);
+    }
+
+    #[test]
+    fn a_line_past_the_record_limit_is_counted_not_kept_even_first() {
+        let limits = Limits {
+            max_record_bytes: 12,
+            ..Limits::DEFAULT
+        };
+        let input = format!(
+            "{{\"a\": \"{}\"}}\n{{\"a\": 2}}\n\n{}",
+            "x".repeat(100),
+            "y".repeat(13)
+        );
+        let mut seen = Vec::new();
+        records(input.as_bytes(), JsonFraming::Auto, &limits, |r| {
+            let fate = match &r.undecodable {
+                Some(e) => format!("{} {}", e.code.as_str(), e.message),
+                None => String::from_utf8_lossy(r.bytes).into_owned(),
+            };
+            seen.push((r.number, r.line, fate));
+            Ok(())
+        })
+        .unwrap();
+        let too_large = |size| {
+            format!("R118 the record is {size} bytes, more than the limit of 12 (--max-record-bytes); it is not kept: find it in the input by its line")
+        };
+        assert_eq!(
+            seen,
+            vec![
+                (1, 1, too_large(109)),
+                (2, 2, "{\"a\": 2}\n".to_owned()),
+                (3, 4, too_large(13)),
+            ]
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod delimited;
 pub mod json;
 pub mod xml;
 
+use crate::limits::Limits;
 use runtime::{RuntimeError, SourceFormat};
 use std::io::{self, BufRead};
 
@@ -41,20 +42,33 @@ impl<'b> Record<'b> {
             undecodable: None,
         }
     }
+
+    /// A payload of `size` bytes, more than the record limit: handed on
+    /// without its bytes (R118).
+    pub fn too_large(number: u64, line: u64, limits: &Limits, size: u64) -> Self {
+        Self {
+            undecodable: Some(limits.too_large(size)),
+            ..Record::json(number, line, &[])
+        }
+    }
 }
 
 /// Call `each` for every payload of `input` as `format` frames it, in order.
-/// Row and line formats are read in constant memory; documents whole.
+/// Row and line formats are read in constant memory; documents whole. A
+/// payload larger than `limits` allows is handed on as R118, without its
+/// bytes (lines and documents are never held whole; a CSV/TSV row is
+/// measured once read).
 pub fn for_each_record(
     input: impl BufRead,
     format: SourceFormat,
+    limits: &Limits,
     each: impl FnMut(Record<'_>) -> io::Result<()>,
 ) -> io::Result<()> {
     match format {
-        SourceFormat::Json(framing) => json::records(input, framing, each),
-        SourceFormat::Delimited(delimited) => delimited::records(input, delimited, each),
-        SourceFormat::Xml => xml::records(input, each),
-        SourceFormat::XmlJson => json::records(input, runtime::JsonFraming::Auto, each),
+        SourceFormat::Json(framing) => json::records(input, framing, limits, each),
+        SourceFormat::Delimited(delimited) => delimited::records(input, delimited, limits, each),
+        SourceFormat::Xml => xml::records(input, limits, each),
+        SourceFormat::XmlJson => json::records(input, runtime::JsonFraming::Auto, limits, each),
     }
 }
 

@@ -20,6 +20,7 @@
 //!   comments, processing instructions and the declaration are skipped.
 
 use super::Record;
+use crate::limits::{read_capped, Limits};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use runtime::{ErrorCode, JsonWriter, RuntimeError};
@@ -30,10 +31,13 @@ use std::io::{self, Read};
 /// never empty), is handed on as it was, undecodable (R114).
 pub fn records(
     mut input: impl Read,
+    limits: &Limits,
     each: impl FnOnce(Record<'_>) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut raw = Vec::new();
-    input.read_to_end(&mut raw)?;
+    if let Some(size) = read_capped(&mut input, &mut raw, limits.max_record_bytes)? {
+        return each(Record::too_large(1, 1, limits, size));
+    }
     let Some(start) = raw.iter().position(|b| !b.is_ascii_whitespace()) else {
         return each(Record {
             undecodable: Some(malformed("the input is empty: no XML document")),
@@ -288,7 +292,7 @@ mod tests {
     #[test]
     fn blank_input_is_an_undecodable_record_not_nothing() {
         let mut seen = Vec::new();
-        records(&b"  \n"[..], |r| {
+        records(&b"  \n"[..], &Limits::DEFAULT, |r| {
             let e = r.undecodable.expect("an error");
             seen.push((r.number, e.code.as_str(), e.message));
             Ok(())
