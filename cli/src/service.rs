@@ -75,6 +75,10 @@ pub struct ServeArgs {
     /// Longest time to receive a request's body, in seconds
     #[arg(long, default_value_t = Limits::DEFAULT.timeout.as_secs())]
     request_timeout: u64,
+    /// Longest time from a connection's opening (or its last response) to the end of the next request's headers, in seconds; then the connection is closed
+    #[arg(long, default_value_t = Limits::DEFAULT.header_timeout.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout: u64,
     #[command(flatten)]
     common: Common,
 }
@@ -179,11 +183,12 @@ fn secrets(args: &[String]) -> Result<BTreeMap<String, Vec<u8>>, String> {
     Ok(secrets)
 }
 
-fn limits(common: &Common, timeout: Duration) -> Limits {
+fn limits(common: &Common, timeout: Duration, header_timeout: Duration) -> Limits {
     Limits {
         max_body: common.max_body,
         max_depth: common.max_depth,
         timeout,
+        header_timeout,
     }
 }
 
@@ -241,7 +246,11 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, String> {
             "nats: sinks and --forward need --nats <URL>".to_owned(),
         ));
     }
-    let limits = limits(&args.common, Duration::from_secs(args.request_timeout));
+    let limits = limits(
+        &args.common,
+        Duration::from_secs(args.request_timeout),
+        Duration::from_secs(args.header_timeout),
+    );
     let public_url = args.public_url.map(|u| u.trim_end_matches('/').to_owned());
     runtime()?.block_on(async move {
         let nats = match &args.common.nats {
@@ -293,7 +302,11 @@ pub fn worker(args: WorkerArgs) -> Result<ExitCode, String> {
         Ok(mapping) => mapping,
         Err(message) => return Ok(usage(message)),
     };
-    let limits = limits(&args.common, Limits::DEFAULT.timeout);
+    let limits = limits(
+        &args.common,
+        Limits::DEFAULT.timeout,
+        Limits::DEFAULT.header_timeout,
+    );
     runtime()?.block_on(async move {
         let client = connect(&url, "maprt worker").await?;
         let metrics = Arc::new(Metrics::new());

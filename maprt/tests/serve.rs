@@ -8,7 +8,7 @@
 mod support;
 
 use serde_json::{json, Value};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 use support::{hmac_base64, metric, request, root, scratch, transformed, Process};
@@ -394,4 +394,61 @@ fn a_signing_channel_without_a_secret_is_a_usage_error() {
         String::from_utf8_lossy(&out.stderr),
         "error: `amazon.order` combines named inputs (order, items) into a record: it is run with `maprt transform --input`, not on single deliveries\n"
     );
+}
+
+#[test]
+fn a_client_that_never_finishes_its_headers_is_disconnected() {
+    let server = Process::start(
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--mapping",
+            "shopify.order",
+            "--unsigned",
+            "shopify",
+            "--header-timeout",
+            "1",
+        ],
+        &[],
+    );
+    let at = server.address();
+    // One connection sends nothing, one half a head, one dribbles a header
+    // a byte at a time: each is closed once its second is up.
+    let silent = TcpStream::connect(at).expect("connects");
+    let mut half = TcpStream::connect(at).expect("connects");
+    half.write_all(b"POST /v1/shopify.order HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .expect("half a head sent");
+    let mut dribbling = TcpStream::connect(at).expect("connects");
+    let started = std::time::Instant::now();
+    dribbling
+        .write_all(b"POST /v1/shopify.order HTTP/1.1\r\nX-Slow: ")
+        .expect("sent");
+    while started.elapsed() < Duration::from_millis(2500) {
+        if dribbling.write_all(b"a").is_err() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    for (name, mut stream) in [("silent", silent), ("half", half), ("dribbling", dribbling)] {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        let mut buf = Vec::new();
+        let read = stream.read_to_end(&mut buf);
+        let closed = match &read {
+            Ok(_) => true,
+            Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+        };
+        assert!(closed, "{name}: still open after 10 s ({read:?})");
+        assert!(
+            started.elapsed() < Duration::from_secs(8),
+            "{name}: closed only after {:?}",
+            started.elapsed()
+        );
+    }
+    // The server goes on answering whole requests.
+    let order = sample(SHOPIFY_ORDER);
+    let answer = support::request(at, "POST", "/v1/shopify.order", &[], &order);
+    assert_eq!(answer.status, 200, "{}", answer.text());
 }

@@ -8,6 +8,7 @@
 //! - [`process`]: one payload through a mapping, records and letters;
 //! - [`sink`]: where records and dead letters go (stdout, file, JetStream);
 //! - [`signature`]: the channels' webhook HMACs, checked in constant time;
+//! - [`http`]: the accept loop, with a deadline for request headers;
 //! - [`limits`]: body size, JSON nesting and receive time;
 //! - [`correlation`]: a delivery's id, the channel's or made up;
 //! - [`metrics`]: counters and histograms in the OpenMetrics text format Prometheus scrapes;
@@ -15,6 +16,7 @@
 #![warn(missing_docs)]
 
 pub mod correlation;
+pub mod http;
 pub mod limits;
 pub mod metrics;
 pub mod process;

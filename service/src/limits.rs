@@ -1,5 +1,6 @@
 //! What one delivery may cost, checked before a mapping sees it: body
-//! size (413), JSON nesting (400) and the time to receive it (408).
+//! size (413), JSON nesting (400), the time to receive it (408) and the
+//! time to receive its headers (the connection is closed).
 
 use std::time::Duration;
 
@@ -12,15 +13,20 @@ pub struct Limits {
     pub max_depth: usize,
     /// Longest time to receive a request's body.
     pub timeout: Duration,
+    /// Longest time from a connection's opening (or its last response) to
+    /// the end of its next request's headers.
+    pub header_timeout: Duration,
 }
 
 impl Limits {
     /// 10 MiB bodies (Shopify's largest order webhooks are well under
-    /// 1 MiB), nesting 64 deep (channel payloads nest under 12), 30 s.
+    /// 1 MiB), nesting 64 deep (channel payloads nest under 12), 30 s for
+    /// a body, 10 s for headers (senders write them in one packet).
     pub const DEFAULT: Limits = Limits {
         max_body: 10 * 1024 * 1024,
         max_depth: 64,
         timeout: Duration::from_secs(30),
+        header_timeout: Duration::from_secs(10),
     };
 
     /// The limits a delivery's records are read under: its body size as

@@ -148,16 +148,16 @@ pub async fn serve(
     let address = listener.local_addr()?;
     tracing::info!(%address, "listening");
     let drained = state.clone();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            crate::shutdown::signal().await;
-            drained.ops.draining.store(true, Ordering::SeqCst);
-            tracing::info!(
-                in_flight = drained.metrics.in_flight.get(),
-                "shutting down: finishing the requests in flight"
-            );
-        })
-        .await?;
+    let header_timeout = state.config.limits.header_timeout;
+    crate::http::serve(listener, app, header_timeout, async move {
+        crate::shutdown::signal().await;
+        drained.ops.draining.store(true, Ordering::SeqCst);
+        tracing::info!(
+            in_flight = drained.metrics.in_flight.get(),
+            "shutting down: finishing the requests in flight"
+        );
+    })
+    .await;
     tracing::info!("stopped");
     Ok(())
 }
@@ -182,7 +182,15 @@ pub async fn operator_endpoints(
         nats,
         draining: AtomicBool::new(false),
     });
-    axum::serve(listener, ops_router(ops)).await
+    let header_timeout = crate::limits::Limits::DEFAULT.header_timeout;
+    crate::http::serve(
+        listener,
+        ops_router(ops),
+        header_timeout,
+        std::future::pending(),
+    )
+    .await;
+    Ok(())
 }
 
 async fn readyz(State(state): State<Arc<Ops>>) -> Response {
