@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod fmt;
 mod lineage;
 mod lsp;
 mod new;
@@ -92,6 +93,8 @@ enum Command {
     },
     /// What every target field is computed from: source paths, tables, parameters (text, Markdown, Mermaid)
     Lineage(lineage::LineageArgs),
+    /// Lay out mapping files the one way (indentation, spacing; comments and alignment kept), or with --check report the ones that are not
+    Fmt(fmt::FmtArgs),
     /// A language server on stdin/stdout for editors: the diagnostics of `mapc check` as you type, hover on source paths
     Lsp,
 }
@@ -182,6 +185,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { paths, format } => check::check(&default_paths(paths), format),
+        Command::Fmt(args) => fmt::fmt(args),
         Command::Run {
             mapping,
             payload,

@@ -5,6 +5,7 @@
 
 pub mod ast;
 mod depth;
+pub mod format;
 mod literal;
 mod parse;
 mod precedence;
