@@ -397,15 +397,26 @@ fn fmt_check_shows_what_would_change_and_fmt_writes_it() {
             "{path}: not formatted\n    2 - source \"s.json\"\n    2 +   source \"s.json\"\n    3 -   target \"t.json\"  \n    3 +   target \"t.json\"\n    6 - id = \"shop:\"++string( .id )   # kept\n    5 + id = \"shop:\" ++ string(.id)   # kept\n    8 -       sku = l.sku\n    7 +   sku = l.sku\n      (blank lines or the final newline change too)\n"
         )
     );
-    assert_eq!(std::fs::read_to_string(&file).expect("mapping"), untidy, "--check writes nothing");
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("mapping"),
+        untidy,
+        "--check writes nothing"
+    );
     let write = mapc(&["fmt", path]);
     assert_eq!(write.status.code(), Some(0), "{}", text(&write.stderr));
     assert_eq!(std::fs::read_to_string(&file).expect("mapping"), laid_out);
-    assert_eq!(mapc(&["fmt", "--check", path]).status.code(), Some(0), "formatted now");
+    assert_eq!(
+        mapc(&["fmt", "--check", path]).status.code(),
+        Some(0),
+        "formatted now"
+    );
     // A file that does not parse is not formatted: its error is shown.
     std::fs::write(&file, "mapping shop.order -> SalesOrder\nid =\n").expect("mapping");
     let broken = mapc(&["fmt", path]);
     assert_eq!(broken.status.code(), Some(1));
     let shown = text(&broken.stderr);
-    assert!(shown.contains("E101") && shown.contains("syntax error"), "{shown}");
+    assert!(
+        shown.contains("E101") && shown.contains("syntax error"),
+        "{shown}"
+    );
 }

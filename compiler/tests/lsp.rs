@@ -1,6 +1,7 @@
 //! `mapc lsp` driven over stdio as an editor drives it: initialize, the
 //! diagnostics of a broken mapping published on open, none for a good one,
-//! a hover on a source path, shutdown and exit.
+//! a hover on a source path and its definition in the schema file,
+//! shutdown and exit.
 #![allow(clippy::expect_used)] // a panic in a test helper is a failed test
 
 mod support;
@@ -72,6 +73,10 @@ fn the_server_publishes_diagnostics_and_answers_hovers() {
     assert_eq!(initialized["id"], 1);
     assert_eq!(initialized["result"]["capabilities"]["hoverProvider"], true);
     assert_eq!(
+        initialized["result"]["capabilities"]["definitionProvider"],
+        true
+    );
+    assert_eq!(
         initialized["result"]["capabilities"]["textDocumentSync"]["change"],
         1
     );
@@ -132,6 +137,25 @@ fn the_server_publishes_diagnostics_and_answers_hovers() {
             "`.id`: int\n\nOrder ID (post ID).\n\n{}#/properties/id",
             schema.display()
         )
+    );
+
+    // Go to definition on the same path: the key `"id"` in the schema file.
+    client.send(
+        &json!({"jsonrpc": "2.0", "id": 5, "method": "textDocument/definition", "params": {
+        "textDocument": {"uri": uri(&good)}, "position": {"line": line, "character": character}}}),
+    );
+    let definition = client.receive();
+    let schema_text = std::fs::read_to_string(&schema).expect("schema");
+    let key_line = schema_text
+        .lines()
+        .position(|l| l == "    \"id\": {")
+        .expect("the top-level id property");
+    assert_eq!(
+        definition,
+        json!({"jsonrpc": "2.0", "id": 5, "result": {
+            "uri": uri(&schema),
+            "range": {"start": {"line": key_line, "character": 4}, "end": {"line": key_line, "character": 8}},
+        }})
     );
 
     // Not on a path: no hover.

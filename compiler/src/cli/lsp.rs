@@ -2,7 +2,8 @@
 //! and save it compiles the mapping as `mapc check` does and publishes the
 //! same diagnostics (code, message, help); a hover on a source path
 //! (`.customer.email`) shows the field's type, whether it may be absent,
-//! and its schema description and location.
+//! and its schema description and location, and go-to-definition on it
+//! opens the schema file where the field is declared.
 
 use super::Failure;
 use lsp_server::{Connection, Message, Notification, Request, Response};
@@ -17,6 +18,7 @@ pub fn lsp() -> Result<bool, Failure> {
         // Full text on every change; saves reported.
         "textDocumentSync": {"openClose": true, "change": 1, "save": true},
         "hoverProvider": true,
+        "definitionProvider": true,
     });
     connection
         .initialize(capabilities)
@@ -172,6 +174,7 @@ fn offset(text: &str, line: usize, character: usize) -> Option<usize> {
 fn answer(request: &Request, documents: &HashMap<String, String>) -> Response {
     let result = match request.method.as_str() {
         "textDocument/hover" => hover(&request.params, documents).unwrap_or(Value::Null),
+        "textDocument/definition" => definition(&request.params, documents).unwrap_or(Value::Null),
         _ => {
             return Response::new_err(
                 request.id.clone(),
@@ -183,8 +186,12 @@ fn answer(request: &Request, documents: &HashMap<String, String>) -> Response {
     Response::new_ok(request.id.clone(), result)
 }
 
-/// A hover on a source path: its type and schema description.
-fn hover(params: &Value, documents: &HashMap<String, String>) -> Option<Value> {
+/// The source path under a request's position, the field it names and
+/// where that field is declared (`file#/pointer`).
+fn field_at(
+    params: &Value,
+    documents: &HashMap<String, String>,
+) -> Option<(Vec<String>, mapc::ir::ShapeField, String)> {
     let uri = params["textDocument"]["uri"].as_str()?;
     let text = documents.get(uri)?;
     let line = usize::try_from(params["position"]["line"].as_u64()?).ok()?;
@@ -198,12 +205,44 @@ fn hover(params: &Value, documents: &HashMap<String, String>) -> Option<Value> {
     for name in &path {
         let found = shape.fields.get(name)?;
         let origin = format!("{}/properties/{name}", shape.origin);
-        field = Some((found, origin));
+        field = Some((found.clone(), origin));
         if let Some(next) = element_shape(&found.ty) {
             shape = ir.shapes.get(next)?;
         }
     }
     let (field, origin) = field?;
+    Some((path, field, origin))
+}
+
+/// Go-to-definition on a source path: the field's key in its schema file.
+fn definition(params: &Value, documents: &HashMap<String, String>) -> Option<Value> {
+    let (_, _, origin) = field_at(params, documents)?;
+    let (file, pointer) = origin.split_once('#')?;
+    let text = std::fs::read_to_string(Path::new(file)).ok()?;
+    let (start, end) = mapc::schema::pointer_span(&text, pointer)?;
+    let uri = format!(
+        "file://{}",
+        percent_encoding::utf8_percent_encode(file, PATH_CHARACTERS)
+    );
+    Some(json!({
+        "uri": uri,
+        "range": {"start": position(&text, start), "end": position(&text, end)},
+    }))
+}
+
+/// What a `file://` URI's path escapes.
+const PATH_CHARACTERS: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?');
+
+/// A hover on a source path: its type and schema description.
+fn hover(params: &Value, documents: &HashMap<String, String>) -> Option<Value> {
+    let (path, field, origin) = field_at(params, documents)?;
     let mut contents = format!(
         "`.{}`: {}{}",
         path.join("."),

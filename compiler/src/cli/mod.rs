@@ -95,7 +95,7 @@ enum Command {
     Lineage(lineage::LineageArgs),
     /// Lay out mapping files the one way (indentation, spacing; comments and alignment kept), or with --check report the ones that are not
     Fmt(fmt::FmtArgs),
-    /// A language server on stdin/stdout for editors: the diagnostics of `mapc check` as you type, hover on source paths
+    /// A language server on stdin/stdout for editors: the diagnostics of `mapc check` as you type, hover on source paths, go-to-definition into the schema
     Lsp,
 }
 

@@ -12,10 +12,12 @@ mod compose;
 mod dialect;
 mod import;
 mod load;
+mod locate;
 mod node;
 mod refs;
 
 pub use import::{import, ImportError, Imported};
 pub use load::{load, Documents, Loader, Reader, SchemaError, SchemaErrorKind, MAX_REF_DEPTH};
+pub use locate::pointer_span;
 pub use node::{Graph, Kind, Node, NodeId, Schema};
 pub use refs::ref_strings;
