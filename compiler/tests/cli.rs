@@ -420,3 +420,73 @@ fn fmt_check_shows_what_would_change_and_fmt_writes_it() {
         "{shown}"
     );
 }
+
+#[test]
+fn watch_tests_again_on_every_save() {
+    use std::io::BufRead;
+    let dir = support::scratch("watch");
+    let sample = root().join("mappings/shopify/samples/order/order.json");
+    let sample = sample.to_str().expect("utf-8 path");
+    assert_eq!(support::mapc_in(&dir, &["init"]).status.code(), Some(0));
+    let new = support::mapc_in(
+        &dir,
+        &[
+            "new",
+            "shop.order",
+            "--target",
+            "SalesOrder",
+            "--samples",
+            sample,
+        ],
+    );
+    assert_eq!(new.status.code(), Some(0), "{}", text(&new.stderr));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mapc"))
+        .arg("watch")
+        .current_dir(&*dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("mapc watch starts");
+    let (lines, seen) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().expect("stderr");
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = lines.send(line);
+        }
+    });
+    // Everything up to a `[watch] ... waiting` line: one run's report.
+    let next_run = || {
+        let mut run = Vec::new();
+        loop {
+            match seen.recv_timeout(std::time::Duration::from_secs(60)) {
+                Ok(line) if line.contains("waiting for changes") => return (run, line),
+                Ok(line) => run.push(line),
+                Err(e) => panic!("no run finished ({e}); so far: {run:#?}"),
+            }
+        }
+    };
+    // The first run: the scaffold's `todo(...)`s fail (E320).
+    let (first, verdict) = next_run();
+    assert!(
+        first.iter().any(|l| l.starts_with("[watch] watching")),
+        "{first:#?}"
+    );
+    assert!(first.iter().any(|l| l.contains("E320")), "{first:#?}");
+    assert!(verdict.contains("failed"), "{verdict}");
+    // A save that breaks the syntax: the next run says so, without restarting.
+    let file = dir.join("mappings/shop/order.map");
+    let text_now = std::fs::read_to_string(&file).expect("mapping");
+    std::fs::write(&file, format!("{text_now}\nid =\n")).expect("saved");
+    let (second, _) = next_run();
+    assert!(
+        second.iter().any(|l| l.contains("order.map changed")),
+        "{second:#?}"
+    );
+    assert!(second.iter().any(|l| l.contains("E101")), "{second:#?}");
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -13,6 +13,7 @@ mod run;
 mod schema;
 mod snapshot;
 mod test;
+mod watch;
 
 use clap::{Parser, Subcommand};
 use report::Format;
@@ -67,6 +68,8 @@ enum Command {
     },
     /// Run contract tests: every sample of every mapping against its snapshot and the target schema; a missing or changed snapshot is written beside it as `.snap.new`, pending review
     Test(test::TestArgs),
+    /// Run `mapc test` again on every save of a mapping, schema, table, sample or snapshot of the project (Ctrl-C stops)
+    Watch(watch::WatchArgs),
     /// Work with source schemas
     #[command(subcommand)]
     Schema(SchemaCommand),
@@ -186,6 +189,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check { paths, format } => check::check(&default_paths(paths), format),
         Command::Fmt(args) => fmt::fmt(args),
+        Command::Watch(args) => watch::watch(args),
         Command::Run {
             mapping,
             payload,

@@ -32,6 +32,19 @@ pub struct TestArgs {
     coverage: bool,
 }
 
+impl TestArgs {
+    /// `mapc test PATHS`, reported for people, nothing accepted.
+    pub fn of(paths: Vec<PathBuf>) -> Self {
+        Self {
+            paths,
+            format: Format::Human,
+            accept: false,
+            review: false,
+            coverage: false,
+        }
+    }
+}
+
 /// What became of one sample.
 enum Outcome {
     Passed,
