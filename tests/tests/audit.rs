@@ -138,6 +138,13 @@ const NEW_VERSIONS: &[NewVersion] = &[
         r#""timeStamp":"2015-11-07T09:00:00+00:00""#,
     ),
     version(
+        "lightspeed.variant",
+        "productVariants.json",
+        "stockLevel",
+        r#""stockLevel": 230"#,
+        r#""stockLevel": 229"#,
+    ),
+    version(
         "magento.invoice",
         "get_invoice_orders_tutorial.json",
         "updated_at",
