@@ -59,6 +59,8 @@ pub enum CheckErrorKind {
     OptionalToRequired {
         /// Target field.
         field: String,
+        /// Why the value may be absent.
+        because: Absence,
     },
     /// A `todo(...)` marker where a target field's value goes.
     Todo {
@@ -131,6 +133,8 @@ pub enum CheckErrorKind {
     MaybeAbsent {
         /// What needed the value.
         needed_by: NeededBy,
+        /// Why it may be absent.
+        because: Absence,
     },
     /// A source field whose schema gives no single usable type.
     UnsupportedSourceType {
@@ -266,6 +270,44 @@ pub enum Hint {
     ArithmeticOnMoney,
     /// Arithmetic on anything else.
     ArithmeticNeedsNumbers,
+}
+
+/// Why a value may be absent: what makes it so, at `span`, and the places
+/// that lead there (a `let` it was bound by, an aggregate inside a
+/// function body), each with its note.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Absence {
+    /// What makes it absent, said at `span`.
+    pub note: AbsenceNote,
+    /// The expression that may be absent.
+    pub span: crate::span::Span,
+    /// Further places on the way, innermost last.
+    pub labels: Vec<(crate::span::Span, AbsenceNote)>,
+}
+
+/// One step of why a value may be absent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AbsenceNote {
+    /// A source field the schema lets be missing or null.
+    SourceField,
+    /// A builtin that gives no value for some inputs; `clause` is its
+    /// documentation's (`absent for none`).
+    Builtin {
+        /// The builtin's name.
+        name: &'static str,
+        /// When it gives none, from its one-line doc.
+        clause: &'static str,
+    },
+    /// An `if` without `else`.
+    IfWithoutElse,
+    /// `lookup(table, key)` of a key the table may not have.
+    LookupMiss,
+    /// A `let`'s local bound to a value that may be absent.
+    Local(String),
+    /// Where that local was bound.
+    BoundHere(String),
+    /// No more precise reason known.
+    Unknown,
 }
 
 /// What needed a value that may be absent.

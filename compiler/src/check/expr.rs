@@ -51,7 +51,8 @@ impl<'a> Checker<'a> {
     /// Report a value that may be absent where one is needed.
     pub(crate) fn require_present(&mut self, e: &Expr, needed_by: NeededBy) -> bool {
         if e.optional {
-            self.error(CheckErrorKind::MaybeAbsent { needed_by }, e.span);
+            let because = self.absence(e);
+            self.error(CheckErrorKind::MaybeAbsent { needed_by, because }, e.span);
         }
         !e.optional
     }

@@ -5,6 +5,7 @@
 //! [`Checker`]; each returns `Option<ir::...>` and records errors instead of
 //! stopping, so one run reports every problem in the file.
 
+mod absence;
 pub(crate) mod builtins;
 mod error;
 mod expr;
@@ -17,8 +18,8 @@ mod source;
 mod target;
 
 pub use error::{
-    similar, ArgumentProblem, CheckError, CheckErrorKind, FunctionProblem, Hint, NeededBy,
-    RouteProblem, Severity, SourceTypeProblem,
+    similar, Absence, AbsenceNote, ArgumentProblem, CheckError, CheckErrorKind, FunctionProblem,
+    Hint, NeededBy, RouteProblem, Severity, SourceTypeProblem,
 };
 pub use params::{param_value_type, ParamProblem};
 pub use records::EmitProblem;
@@ -88,6 +89,8 @@ pub(crate) struct Checker<'a> {
     local_names: Vec<String>,
     /// Per local: payload origin and (for source values) schema node.
     local_origins: Vec<Origin>,
+    /// Why each optional `let` may be absent, and where it was bound.
+    local_absences: std::collections::HashMap<ir::LocalId, (Span, error::Absence)>,
     local_nodes: Vec<Option<Node<'a>>>,
     local_types: Vec<ir::Ty>,
     /// Names of user functions (`fn`).
@@ -113,6 +116,7 @@ impl<'a> Checker<'a> {
             locals: 0,
             local_names: Vec::new(),
             local_origins: Vec::new(),
+            local_absences: std::collections::HashMap::new(),
             local_nodes: Vec::new(),
             local_types: Vec::new(),
             functions: std::collections::BTreeSet::new(),

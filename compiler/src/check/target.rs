@@ -112,6 +112,9 @@ impl<'a> Checker<'a> {
             },
         };
         let local = self.bind(&item.name, bound, BindingKind::Let);
+        if let Some(v) = &value {
+            self.note_absence(local, item.value.site.unwrap_or(item.value.span), v);
+        }
         if value.is_none() {
             // Already reported; do not also call it unused.
             self.scopes.lookup(&item.name.name);
@@ -208,7 +211,11 @@ impl<'a> Checker<'a> {
             (true, false, false) => WhenAbsent::Omit,
             (true, false, true) => {
                 let field = name.to_owned();
-                self.error(CheckErrorKind::OptionalToRequired { field }, value.span);
+                let because = self.absence(&value);
+                self.error(
+                    CheckErrorKind::OptionalToRequired { field, because },
+                    value.span,
+                );
                 return None;
             }
         };

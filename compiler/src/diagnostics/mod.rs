@@ -357,11 +357,15 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
             format!("this is {found}"),
         )
         .maybe_help(hint.as_ref().map(hint_text)),
-        K::OptionalToRequired { field } => Diagnostic::new(
-            code,
-            format!("`{field}` is required, but this value may be absent"),
+        K::OptionalToRequired { field, because } => absent_because(
+            Diagnostic::new(
+                code,
+                format!("`{field}` is required, but this value may be absent"),
+                span,
+                primary_absence(because, span),
+            ),
+            because,
             span,
-            "may be missing or null in the payload",
         )
         .help("give a default with `?? value`, or assert presence with `!` (absent becomes a runtime error R103)"),
         K::Todo {
@@ -450,11 +454,15 @@ fn check_diagnostic(kind: &CheckErrorKind, span: Span) -> Diagnostic {
             "the source schema allows values no arm matches",
         )
         .help("add arms for them, or a last arm `_ => ...`"),
-        K::MaybeAbsent { needed_by } => Diagnostic::new(
-            code,
-            format!("{} may be absent", needed_by_text(needed_by)),
+        K::MaybeAbsent { needed_by, because } => absent_because(
+            Diagnostic::new(
+                code,
+                format!("{} may be absent", needed_by_text(needed_by)),
+                span,
+                primary_absence(because, span),
+            ),
+            because,
             span,
-            "may be missing or null in the payload",
         )
         .help("give a default with `?? value` (`?? []` for arrays), or assert presence with `!`"),
         K::UnsupportedSourceType {
@@ -668,6 +676,44 @@ fn hint_text(hint: &Hint) -> String {
 }
 
 /// What needed a value, as the subject of "... may be absent".
+/// The label of a value that may be absent: why, when the reason is the
+/// value itself.
+fn primary_absence(because: &crate::check::Absence, span: Span) -> String {
+    if because.span == span {
+        absence_text(&because.note)
+    } else {
+        "may be absent".to_owned()
+    }
+}
+
+/// The places an absence comes from, as secondary labels.
+fn absent_because(mut d: Diagnostic, because: &crate::check::Absence, span: Span) -> Diagnostic {
+    if because.span != span {
+        d = d.secondary(because.span, absence_text(&because.note));
+    }
+    for (at, note) in &because.labels {
+        if *at != span {
+            d = d.secondary(*at, absence_text(note));
+        }
+    }
+    d
+}
+
+fn absence_text(note: &crate::check::AbsenceNote) -> String {
+    use crate::check::AbsenceNote as N;
+    match note {
+        N::SourceField => "may be missing or null in the payload".to_owned(),
+        N::Builtin { name, clause } => format!("`{name}` may give no value: {clause}"),
+        N::IfWithoutElse => {
+            "an `if` without `else` gives no value when its condition is false".to_owned()
+        }
+        N::LookupMiss => "`lookup` gives no value for a key its table does not have".to_owned(),
+        N::Local(name) => format!("`{name}` may be absent"),
+        N::BoundHere(name) => format!("`{name}` is bound here"),
+        N::Unknown => "may be absent".to_owned(),
+    }
+}
+
 fn needed_by_text(needed_by: &NeededBy) -> String {
     match needed_by {
         NeededBy::Argument { index, function } => {
