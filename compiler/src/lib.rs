@@ -44,6 +44,7 @@ pub mod artifact;
 pub mod builtins;
 pub mod cassette;
 pub mod check;
+pub mod checks;
 pub mod codegen;
 pub mod contract;
 pub mod diagnostics;

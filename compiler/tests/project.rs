@@ -148,6 +148,38 @@ fn a_project_from_init_to_a_running_binary() {
         "ok   shopify.order mappings/shopify/samples/order/order.json\n1 passed, 0 failed\n"
     );
 
+    // Checks written as data beside the mapping hold beside the snapshot:
+    // one that breaks fails the sample with the path and both values.
+    let checks = project.join("mappings/shopify/order.checks.yaml");
+    std::fs::write(
+        &checks,
+        "order.json:\n  id: \"shopify:450789469\"\n  totals.reconciliation.agrees: true\n",
+    )
+    .expect("checks");
+    let out = run(&mapc, &project, &["test"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stdout),
+        "FAIL shopify.order mappings/shopify/samples/order/order.json: record 1: totals.reconciliation.agrees is false, the checks want true (mappings/shopify/order.checks.yaml)\n0 passed, 1 failed\n"
+    );
+    std::fs::write(
+        &checks,
+        "\"*\":\n  currency: USD\n  lines[0].sku: IPOD2008GREEN\n",
+    )
+    .expect("checks");
+    let out = run(&mapc, &project, &["test"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    std::fs::write(&checks, "page.json:\n  currency: USD\n").expect("checks");
+    let out = run(&mapc, &project, &["test"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout)
+            .contains("`page.json` is not a sample of this mapping (there are: order.json)"),
+        "{}",
+        text(&out.stdout)
+    );
+    std::fs::remove_file(&checks).expect("checks removed");
+
     // Compiled dependencies are kept between runs of this test, outside
     // the repository.
     let cache = support::build_cache();

@@ -44,6 +44,7 @@ fn samples_match_snapshots_schema_and_compiled_code() {
         let schema = target_schema(compiled.target_schema.as_deref().expect("target"));
         let samples = project::samples_for(&file);
         assert!(!samples.is_empty(), "{name} has no samples");
+        let checks = mapc::checks::load(&file, &samples).expect("declarative checks");
         for sample in samples {
             let input =
                 project::read_sample(&sample, &ir.inputs, &ir.optional_inputs).expect("sample");
@@ -65,6 +66,17 @@ fn samples_match_snapshots_schema_and_compiled_code() {
                     outputs.push(record.to_vec());
                 }
             }
+            let records: Vec<serde_json::Value> = outputs
+                .iter()
+                .map(|r| serde_json::from_slice(r).expect("JSON"))
+                .collect();
+            let failures = checks.failures(&sample, &records);
+            assert!(
+                failures.is_empty(),
+                "{}:\n{}",
+                sample.display(),
+                failures.join("\n")
+            );
             let snapshot = project::snapshot_name(&file, &sample).expect("name");
             let mut settings = insta::Settings::clone_current();
             settings.set_snapshot_path(file.parent().expect("dir").join("snapshots"));

@@ -152,10 +152,20 @@ pub fn test(args: TestArgs) -> Result<bool, Failure> {
                 &Outcome::Failed(why),
             );
         }
+        let checks = match mapc::checks::load(file, &samples) {
+            Ok(checks) => checks,
+            Err(why) => {
+                let failure = Outcome::Failed(why);
+                tally.report(format, &mut suite, file, &ir.id, None, &failure);
+                suites.push(suite);
+                continue;
+            }
+        };
         // What the samples exercise, tracked only when asked for.
         let mut hits = args.coverage.then(mapc::eval::coverage::Hits::default);
         for sample in samples {
-            let outcome = match sample_output(&ir, &schema, &sample, hits.as_mut()) {
+            let output = sample_output(&ir, &schema, &checks, &sample, hits.as_mut());
+            let outcome = match output {
                 Err(why) => Outcome::Failed(why),
                 Ok(body) => snapshot_outcome(file, &ir.id, &sample, body, &mut decide)?,
             };
@@ -198,10 +208,11 @@ pub fn test(args: TestArgs) -> Result<bool, Failure> {
 }
 
 /// The canonical output of every record of a sample, checked against the
-/// target schema, as snapshot text.
+/// target schema and the mapping's declarative checks, as snapshot text.
 fn sample_output(
     ir: &mapc::ir::Mapping,
     schema: &contract::TargetSchema,
+    checks: &mapc::checks::Checks,
     sample: &Path,
     mut hits: Option<&mut mapc::eval::coverage::Hits>,
 ) -> Result<String, String> {
@@ -223,6 +234,16 @@ fn sample_output(
                 ));
             }
             outputs.push(record.to_vec());
+        }
+    }
+    if !checks.is_empty() {
+        let records: Vec<serde_json::Value> = outputs
+            .iter()
+            .map(|r| serde_json::from_slice(r).map_err(|e| e.to_string()))
+            .collect::<Result<_, _>>()?;
+        let failures = checks.failures(sample, &records);
+        if !failures.is_empty() {
+            return Err(failures.join("\n"));
         }
     }
     contract::snapshot_text(&outputs)
