@@ -168,7 +168,10 @@ mod tests {
         );
         let good = json!({"totals": {"agrees": true}, "lines": [{"sku": "A"}, {"sku": "B"}]});
         let sample = Path::new("samples/order/order.json");
-        assert_eq!(c.failures(sample, std::slice::from_ref(&good)), Vec::<String>::new());
+        assert_eq!(
+            c.failures(sample, std::slice::from_ref(&good)),
+            Vec::<String>::new()
+        );
         let bad = json!({"totals": {"agrees": false}, "lines": [], "cancelled_at": "x"});
         assert_eq!(
             c.failures(sample, &[good, bad]),

@@ -6,7 +6,7 @@
 
 use super::error::{Absence, AbsenceNote};
 use super::Checker;
-use crate::ir::{Base, Expr, ExprKind};
+use crate::ir::{Base, Expr, ExprKind, OnMiss};
 use crate::span::Span;
 
 /// The clause of a builtin's one-line doc that says when it gives no
@@ -50,7 +50,9 @@ impl Checker<'_> {
             ExprKind::If(_, then, Some(otherwise)) => {
                 first_optional(&[then, otherwise]).unwrap_or_else(|| here(AbsenceNote::Unknown))
             }
-            ExprKind::Lookup(..) => here(AbsenceNote::LookupMiss),
+            ExprKind::Lookup(_, _, _, OnMiss::Absent) => here(AbsenceNote::LookupMiss),
+            // `table[key]` fails on a miss: absent only when its key is.
+            ExprKind::Lookup(_, key, _, OnMiss::Fail) => self.absence(key),
             ExprKind::Binary(_, a, b) => {
                 first_optional(&[a, b]).unwrap_or_else(|| here(AbsenceNote::Unknown))
             }

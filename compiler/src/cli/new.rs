@@ -4,13 +4,18 @@
 //! required target field, nested objects field by field, as a
 //! `todo("...")` that `mapc check` reports (E320) with the field's schema
 //! description until it is written; `source.channel` and `source.object`
-//! are filled in. Samples are copied beside it with a SOURCES.md to
-//! complete, and its snapshots folder is made.
+//! are filled in. A target field with an enum (`status`) that a source
+//! field with an enum evidently feeds (`financial_status`, or one of the
+//! same name) gets a status table instead: `tables/<field>.yaml` with every
+//! value the source schema lists, each a `todo` to fill in (E311 until it
+//! is), and the assignment through it. Samples are copied beside it with a
+//! SOURCES.md to complete, and its snapshots folder is made.
 
 use super::project::write;
 use super::{project_root, Failure};
 use clap::Args;
 use serde_json::Value;
+use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -74,10 +79,13 @@ pub fn new(args: NewArgs) -> Result<bool, Failure> {
     let canonical = root.join("schemas/canonical");
     let (target_file, target) = find_target(&canonical, &args.target)?;
 
-    let source_line = match &args.source {
+    let (source_line, source_schema) = match &args.source {
         Some(source) => {
             let (file, pointer) = source.split_once('#').unwrap_or((source, ""));
             super::must_exist(Path::new(file))?;
+            let document: Value = serde_json::from_str(&mapc::project::read_file(Path::new(file))?)
+                .map_err(|e| format!("{file}: {e}"))?;
+            let schema = document.pointer(pointer).cloned().unwrap_or(Value::Null);
             let absolute = std::fs::canonicalize(file)?;
             let root_absolute = std::fs::canonicalize(std::env::current_dir()?.join(&root))?;
             let relative = absolute
@@ -88,10 +96,11 @@ pub fn new(args: NewArgs) -> Result<bool, Failure> {
             } else {
                 format!("#{pointer}")
             };
-            format!(
+            let line = format!(
                 "{up}{}{pointer}",
                 relative.to_string_lossy().replace('\\', "/")
-            )
+            );
+            (line, (document, schema))
         }
         None => {
             let values = super::schema::infer_samples(&args.samples, None)?;
@@ -105,26 +114,56 @@ pub fn new(args: NewArgs) -> Result<bool, Failure> {
             let text = serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())? + "\n";
             write(&root.join(&relative), &text)?;
             eprintln!("inferred {relative} from {} sample(s): review it against the channel's documentation", args.samples.len());
-            format!("{up}{relative}")
+            (format!("{up}{relative}"), (schema.clone(), schema))
         }
     };
+    let mut enums = Vec::new();
+    source_enums(&source_schema.0, &source_schema.1, "", 0, &mut enums);
+    // The record itself before a wrapper around it (a schema of "an
+    // order, or `{"order": ...}`" lists the field at both depths).
+    enums.sort_by_key(|e| e.path.matches('.').count());
+    let mut seen = std::collections::HashSet::new();
+    enums.retain(|e| seen.insert(e.name.clone()));
 
     let read = |name: &str| -> Option<Value> {
         let text = std::fs::read_to_string(canonical.join(name)).ok()?;
         serde_json::from_str(&text).ok()
     };
     let mut body = String::new();
+    let target_fields: Vec<String> = target
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
     let scaffold = Scaffold {
         channel,
         object,
         read: &read,
+        enums: &enums,
+        target_fields: &target_fields,
+        tables: RefCell::new(Vec::new()),
     };
     scaffold.fields(&target, &target, "", 0, &mut body);
     let target_name = target_file.to_string_lossy().replace('\\', "/");
+    let tables = scaffold.tables.into_inner();
+    let mut table_lines = String::new();
+    for table in &tables {
+        let _ = write!(
+            table_lines,
+            "\n  table {} = \"tables/{}.yaml\"",
+            table.name, table.name
+        );
+        let file = channel_dir
+            .join("tables")
+            .join(format!("{}.yaml", table.name));
+        if !file.exists() {
+            write(&file, &table.yaml(channel, &args.target))?;
+        }
+    }
     let text = format!(
         "# {channel} {object} -> canonical {target_title}. Written from the channel's\n\
          # documented contract: say which (API reference, version) here.\n\
-         mapping {id} -> {target_title}\n  source \"{source_line}\"\n  target \"{up}schemas/canonical/{target_name}\"\n\n{body}",
+         mapping {id} -> {target_title}\n  source \"{source_line}\"\n  target \"{up}schemas/canonical/{target_name}\"{table_lines}\n\n{body}",
         id = args.id,
         target_title = args.target,
     );
@@ -187,12 +226,126 @@ fn find_target(canonical: &Path, title: &str) -> Result<(PathBuf, Value), Failur
     )))
 }
 
+/// A source field whose schema lists its string values.
+struct SourceEnum {
+    /// Its path from the record (`.order.financial_status`).
+    path: String,
+    /// Its name (`financial_status`).
+    name: String,
+    values: Vec<String>,
+}
+
+/// Every source field with a string `enum`, up to three objects deep,
+/// through local `$ref`s and the branches of `anyOf`/`oneOf`/`allOf`
+/// (arrays are not entered: a status table is for one value a record has).
+fn source_enums(
+    document: &Value,
+    schema: &Value,
+    prefix: &str,
+    depth: usize,
+    out: &mut Vec<SourceEnum>,
+) {
+    let schema = match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => match r.strip_prefix('#').and_then(|p| document.pointer(p)) {
+            Some(target) => target,
+            None => return,
+        },
+        None => schema,
+    };
+    for key in ["anyOf", "oneOf", "allOf"] {
+        for branch in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            source_enums(document, branch, prefix, depth, out);
+        }
+    }
+    let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+        return;
+    };
+    for (name, property) in properties {
+        let plain = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+        let step = if plain {
+            format!(".{name}")
+        } else {
+            format!(".\"{name}\"")
+        };
+        let path = format!("{prefix}{step}");
+        let resolved = match property.get("$ref").and_then(Value::as_str) {
+            Some(r) => r
+                .strip_prefix('#')
+                .and_then(|p| document.pointer(p))
+                .unwrap_or(property),
+            None => property,
+        };
+        let values: Vec<String> = resolved
+            .get("enum")
+            .and_then(Value::as_array)
+            .map(|v| {
+                v.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !values.is_empty() && out.iter().all(|e| e.path != path) {
+            out.push(SourceEnum {
+                path,
+                name: name.clone(),
+                values,
+            });
+        } else if depth < MAX_NESTING {
+            source_enums(document, resolved, &path, depth + 1, out);
+        }
+    }
+}
+
+/// A status table `mapc new` writes: every source value, each `todo`.
+struct StatusTable {
+    /// Its name and file stem: the source field's name.
+    name: String,
+    /// The source field's path.
+    source: String,
+    /// The target field it feeds, and the values that field allows.
+    field: String,
+    allowed: Vec<String>,
+    values: Vec<String>,
+}
+
+impl StatusTable {
+    fn yaml(&self, channel: &str, target: &str) -> String {
+        let mut text = format!(
+            "# {channel} `{}` -> {target}.{}: every value the source\n\
+             # schema lists, each to fill in (`mapc check` reports a `todo` left,\n\
+             # E311). The target allows:\n",
+            self.source, self.field
+        );
+        for allowed in &self.allowed {
+            let _ = writeln!(text, "#   {allowed}");
+        }
+        for value in &self.values {
+            let _ = writeln!(text, "{}: todo", serde_json::Value::String(value.clone()));
+        }
+        text
+    }
+}
+
 /// Writes the assignments of a target object's required fields.
 struct Scaffold<'a> {
     channel: &'a str,
     object: &'a str,
     /// A canonical schema file by name.
     read: &'a dyn Fn(&str) -> Option<Value>,
+    /// The source fields with an enum.
+    enums: &'a [SourceEnum],
+    /// The target object's own field names (a source enum of one of
+    /// those names is that field's, not another's).
+    target_fields: &'a [String],
+    /// The status tables made so far.
+    tables: RefCell<Vec<StatusTable>>,
 }
 
 impl Scaffold<'_> {
@@ -239,6 +392,7 @@ impl Scaffold<'_> {
                 _ if is_object && depth < MAX_NESTING => {
                     self.fields(&inner_document, &inner, &format!("{path}."), depth + 1, out);
                 }
+                _ if !money && self.status_table(&path, &inner, out) => {}
                 _ => {
                     let kind = match inner.get("enum").and_then(Value::as_array) {
                         _ if money => "money(amount, currency)".to_owned(),
@@ -260,6 +414,50 @@ impl Scaffold<'_> {
                 }
             }
         }
+    }
+
+    /// `field = <table>[<source path>]` through a new status table, when
+    /// `schema` has an enum and a source enum evidently feeds it: one of
+    /// the same name, else one named `<something>_<field>` that is not
+    /// named after another target field. Whether one was written.
+    fn status_table(&self, field: &str, schema: &Value, out: &mut String) -> bool {
+        let Some(allowed) = schema.get("enum").and_then(Value::as_array) else {
+            return false;
+        };
+        if field.contains('.') {
+            return false; // top-level fields only: the tables are named by them
+        }
+        let taken = |e: &SourceEnum| self.tables.borrow().iter().any(|t| t.name == e.name);
+        let suffix = format!("_{field}");
+        let source = self
+            .enums
+            .iter()
+            .find(|e| e.name == field && !taken(e))
+            .or_else(|| {
+                self.enums.iter().find(|e| {
+                    e.name.ends_with(&suffix) && !self.target_fields.contains(&e.name) && !taken(e)
+                })
+            });
+        let Some(source) = source else {
+            return false;
+        };
+        let _ = writeln!(
+            out,
+            "# every value of `{}`, in tables/{}.yaml: fill each in\n{field} = {}[{}]",
+            source.path, source.name, source.name, source.path
+        );
+        self.tables.borrow_mut().push(StatusTable {
+            name: source.name.clone(),
+            source: source.path.clone(),
+            field: field.to_owned(),
+            allowed: allowed
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            values: source.values.clone(),
+        });
+        true
     }
 
     /// Follow a `$ref` (in the document or another canonical file) to the
