@@ -107,8 +107,11 @@ fn workspace_manifest(text: &str) -> Result<String, String> {
         return Err("the embedded workspace manifest has no `members`".to_owned());
     }
     out.push_str(
-        "\n# What operators deploy: optimized, without debug info, so the bytes do\n\
-         # not depend on where the project is checked out.\n\
+        "\n# Without debug info, in either profile, so the bytes do not depend on\n\
+         # where the project is checked out (debug info holds absolute paths).\n\
+         [profile.dev]\n\
+         debug = false\n\
+         \n\
          [profile.release]\n\
          debug = false\n",
     );
@@ -159,6 +162,8 @@ mod tests {
             !text.contains("prettyplease]"),
             "no profile of this repository's"
         );
-        assert!(text.ends_with("[profile.release]\ndebug = false\n"));
+        assert!(
+            text.ends_with("[profile.dev]\ndebug = false\n\n[profile.release]\ndebug = false\n")
+        );
     }
 }

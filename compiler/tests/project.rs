@@ -274,6 +274,23 @@ fn a_project_from_init_to_a_running_binary() {
     );
     assert_eq!(text(&compiled.stdout), text(&evaluated.stdout));
     assert!(text(&compiled.stdout).starts_with("{\"id\":\"shopify:450789469\""));
+
+    // Reproducible: the same project at another path builds the same bytes.
+    let twin = project.with_file_name("acme-twin");
+    support::copy_tree(&project, &twin);
+    std::fs::remove_dir_all(twin.join("target")).expect("the twin's build removed");
+    let out = run(
+        &mapc,
+        &twin,
+        &["build", "--profile", "dev", "--target-dir", &cache],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let built =
+        |dir: &std::path::Path| std::fs::read(dir.join("target/mapc/acme")).expect("binary");
+    assert!(
+        built(&project) == built(&twin),
+        "two builds of one project differ"
+    );
 }
 
 #[test]
