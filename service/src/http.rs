@@ -38,6 +38,10 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        // Answers are small and written whole: no waiting to coalesce them.
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::debug!(error = %e, "TCP_NODELAY not set");
+        }
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(header_timeout)

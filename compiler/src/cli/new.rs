@@ -268,6 +268,8 @@ fn source_enums(
     for (name, property) in properties {
         let plain = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
             && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+        // A table is named after its field: only a name a mapping can use.
+        let nameable = plain && !KEYWORDS.contains(&name.as_str());
         let step = if plain {
             format!(".{name}")
         } else {
@@ -291,7 +293,7 @@ fn source_enums(
                     .collect()
             })
             .unwrap_or_default();
-        if !values.is_empty() && out.iter().all(|e| e.path != path) {
+        if nameable && !values.is_empty() && out.iter().all(|e| e.path != path) {
             out.push(SourceEnum {
                 path,
                 name: name.clone(),
@@ -302,6 +304,12 @@ fn source_enums(
         }
     }
 }
+
+/// Words a table cannot be named (the DSL's reserved words).
+const KEYWORDS: [&str; 18] = [
+    "let", "fn", "emit", "for", "in", "where", "with", "if", "then", "else", "match", "and", "or",
+    "not", "true", "false", "null", "table",
+];
 
 /// A status table `mapc new` writes: every source value, each `todo`.
 struct StatusTable {
