@@ -83,8 +83,12 @@ pub fn new(args: NewArgs) -> Result<bool, Failure> {
         Some(source) => {
             let (file, pointer) = source.split_once('#').unwrap_or((source, ""));
             super::must_exist(Path::new(file))?;
-            let document: Value = serde_json::from_str(&mapc::project::read_file(Path::new(file))?)
-                .map_err(|e| format!("{file}: {e}"))?;
+            // Read for its enums (status tables); a document that is
+            // neither JSON nor YAML is left to `mapc check` to report.
+            let text = mapc::project::read_file(Path::new(file))?;
+            let document: Value = serde_json::from_str(&text)
+                .or_else(|_| serde_yaml::from_str(&text))
+                .unwrap_or(Value::Null);
             let schema = document.pointer(pointer).cloned().unwrap_or(Value::Null);
             let absolute = std::fs::canonicalize(file)?;
             let root_absolute = std::fs::canonicalize(std::env::current_dir()?.join(&root))?;
