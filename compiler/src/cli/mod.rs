@@ -82,7 +82,7 @@ enum Command {
         #[arg(long)]
         name: Option<String>,
     },
-    /// Start a mapping in the project: the mapping file with every required target field as a `todo(...)`, its samples and snapshots folders
+    /// Start a mapping in the project: the mapping file with every required target field as a `todo(...)` (status fields through pre-filled tables), its samples and snapshots folders
     New(new::NewArgs),
     /// Build the project's runtime binary: every mapping compiled into the maprt command line (needs cargo)
     Build(build::BuildArgs),
