@@ -393,6 +393,29 @@ fn an_undecodable_xml_document_replays_through_its_format() {
     );
 }
 
+/// Shopify inventory levels generated into `path`, one a line: the last of
+/// every `period` lines broken JSON (R101) and, with `bad_count`, the one
+/// in the middle of each period with a count that is not an integer (R102).
+fn write_levels(path: &Path, records: u64, period: u64, bad_count: bool) {
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).expect("input"));
+    for n in 0..records {
+        let line = if n % period == period - 1 {
+            format!("{{\"inventory_level\": {{\"inventory_item_id\": {n}, ")
+        } else {
+            let available = if bad_count && n % period == period / 2 - 1 {
+                "\"many\"".to_owned()
+            } else {
+                (n % 97).to_string()
+            };
+            format!(
+                "{{\"inventory_level\":{{\"inventory_item_id\":{n},\"location_id\":7,\"available\":{available},\"updated_at\":\"2018-05-07T15:51:26-04:00\"}}}}"
+            )
+        };
+        writeln!(file, "{line}").expect("line written");
+    }
+    file.flush().expect("flushed");
+}
+
 #[test]
 fn a_million_records_with_broken_ones_all_accounted_for_in_order() {
     // Generated here: Shopify inventory levels, the last of every 1,000
@@ -401,23 +424,7 @@ fn a_million_records_with_broken_ones_all_accounted_for_in_order() {
     const RECORDS: u64 = 1_000_000;
     let dir = scratch("million");
     let input = dir.join("levels.ndjson");
-    {
-        let mut file = std::io::BufWriter::new(std::fs::File::create(&input).expect("input"));
-        for n in 0..RECORDS {
-            let line = match n % 1_000 {
-                999 => format!("{{\"inventory_level\": {{\"inventory_item_id\": {n}, "),
-                499 => format!(
-                    "{{\"inventory_level\":{{\"inventory_item_id\":{n},\"location_id\":7,\"available\":\"many\",\"updated_at\":\"2018-05-07T15:51:26-04:00\"}}}}"
-                ),
-                _ => format!(
-                    "{{\"inventory_level\":{{\"inventory_item_id\":{n},\"location_id\":7,\"available\":{},\"updated_at\":\"2018-05-07T15:51:26-04:00\"}}}}",
-                    n % 97
-                ),
-            };
-            writeln!(file, "{line}").expect("line written");
-        }
-        file.flush().expect("flushed");
-    }
+    write_levels(&input, RECORDS, 1_000, true);
     let (run, [out, dead, summary]) = batch(&dir, "shopify.inventory_level", &input, &[]);
     assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
     let summary: Value = serde_json::from_slice(&summary).expect("summary");
@@ -794,20 +801,7 @@ fn nothing_is_lost_in_any_framing_on_any_thread_count() {
 fn a_run_killed_at_any_point_is_never_taken_for_complete_and_a_rerun_is_identical() {
     let dir = scratch("kill-matrix");
     let input = dir.join("levels.ndjson");
-    {
-        let mut file = std::io::BufWriter::new(std::fs::File::create(&input).expect("input"));
-        for n in 0..60_000u64 {
-            let line = match n % 500 {
-                499 => format!("{{\"inventory_level\": {{\"inventory_item_id\": {n}, "),
-                _ => format!(
-                    "{{\"inventory_level\":{{\"inventory_item_id\":{n},\"location_id\":7,\"available\":{},\"updated_at\":\"2018-05-07T15:51:26-04:00\"}}}}",
-                    n % 97
-                ),
-            };
-            writeln!(file, "{line}").expect("line written");
-        }
-        file.flush().expect("flushed");
-    }
+    write_levels(&input, 60_000, 500, false);
     let reference_dir = dir.join("reference");
     std::fs::create_dir_all(&reference_dir).expect("dir");
     let started = std::time::Instant::now();

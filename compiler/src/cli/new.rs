@@ -249,13 +249,7 @@ fn source_enums(
     depth: usize,
     out: &mut Vec<SourceEnum>,
 ) {
-    let schema = match schema.get("$ref").and_then(Value::as_str) {
-        Some(r) => match r.strip_prefix('#').and_then(|p| document.pointer(p)) {
-            Some(target) => target,
-            None => return,
-        },
-        None => schema,
-    };
+    let schema = follow_local(document, schema);
     for key in ["anyOf", "oneOf", "allOf"] {
         for branch in schema
             .get(key)
@@ -273,30 +267,14 @@ fn source_enums(
         let plain = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
             && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
         // A table is named after its field: only a name a mapping can use.
-        let nameable = plain && !KEYWORDS.contains(&name.as_str());
+        let nameable = plain && !mapc::syntax::RESERVED_WORDS.contains(&name.as_str());
         let step = if plain {
             format!(".{name}")
         } else {
             format!(".\"{name}\"")
         };
         let path = format!("{prefix}{step}");
-        let resolved = match property.get("$ref").and_then(Value::as_str) {
-            Some(r) => r
-                .strip_prefix('#')
-                .and_then(|p| document.pointer(p))
-                .unwrap_or(property),
-            None => property,
-        };
-        let values: Vec<String> = resolved
-            .get("enum")
-            .and_then(Value::as_array)
-            .map(|v| {
-                v.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let values = string_enum(follow_local(document, property));
         if nameable && !values.is_empty() && out.iter().all(|e| e.path != path) {
             out.push(SourceEnum {
                 path,
@@ -304,16 +282,35 @@ fn source_enums(
                 values,
             });
         } else if depth < MAX_NESTING {
-            source_enums(document, resolved, &path, depth + 1, out);
+            source_enums(document, property, &path, depth + 1, out);
         }
     }
 }
 
-/// Words a table cannot be named (the DSL's reserved words).
-const KEYWORDS: [&str; 18] = [
-    "let", "fn", "emit", "for", "in", "where", "with", "if", "then", "else", "match", "and", "or",
-    "not", "true", "false", "null", "table",
-];
+/// What a local `$ref` (`#/...`) names, else the schema itself.
+fn follow_local<'v>(document: &'v Value, schema: &'v Value) -> &'v Value {
+    schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|pointer| document.pointer(pointer))
+        .unwrap_or(schema)
+}
+
+/// The strings a schema's `enum` lists.
+fn string_enum(schema: &Value) -> Vec<String> {
+    schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .map(|values| {
+            values
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
 
 /// A status table `mapc new` writes: every source value, each `todo`.
 struct StatusTable {
@@ -429,14 +426,12 @@ impl Scaffold<'_> {
     }
 
     /// `field = <table>[<source path>]` through a new status table, when
-    /// `schema` has an enum and a source enum evidently feeds it: one of
+    /// `schema` has a string enum and a source enum evidently feeds it: one of
     /// the same name, else one named `<something>_<field>` that is not
     /// named after another target field. Whether one was written.
     fn status_table(&self, field: &str, schema: &Value, out: &mut String) -> bool {
-        let Some(allowed) = schema.get("enum").and_then(Value::as_array) else {
-            return false;
-        };
-        if field.contains('.') {
+        let allowed = string_enum(schema);
+        if allowed.is_empty() || field.contains('.') {
             return false; // top-level fields only: the tables are named by them
         }
         let taken = |e: &SourceEnum| self.tables.borrow().iter().any(|t| t.name == e.name);
@@ -462,11 +457,7 @@ impl Scaffold<'_> {
             name: source.name.clone(),
             source: source.path.clone(),
             field: field.to_owned(),
-            allowed: allowed
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect(),
+            allowed,
             values: source.values.clone(),
         });
         true

@@ -48,11 +48,10 @@ enum Kind {
 /// Punctuation of two characters, tried before one.
 const PAIRS: [&str; 8] = ["??", "++", "==", "!=", "<=", ">=", "=>", "->"];
 
-/// Words the grammar reserves, and the header's: never a call's name.
-const KEYWORDS: [&str; 25] = [
-    "let", "fn", "emit", "for", "in", "where", "with", "if", "then", "else", "match", "and", "or",
-    "not", "true", "false", "null", "mapping", "source", "target", "table", "param", "at",
-    "format", "optional",
+/// The header's words, which with the reserved ones are never a call's
+/// name.
+const HEADER_WORDS: [&str; 8] = [
+    "mapping", "source", "target", "table", "param", "at", "format", "optional",
 ];
 
 /// The tokens of one line (strings never span lines in the DSL).
@@ -148,7 +147,7 @@ fn is_closer(t: &Token<'_>) -> bool {
 }
 
 fn is_keyword(word: &str) -> bool {
-    KEYWORDS.contains(&word)
+    super::RESERVED_WORDS.contains(&word) || HEADER_WORDS.contains(&word)
 }
 
 /// Whether a line's tokens begin an item: `let`, `fn`, `emit`,
